@@ -1,0 +1,163 @@
+"""The one orchestration path: load -> scenario -> build -> solve -> results.
+
+The CLI is a thin layer over these functions::
+
+    from ioopt import api
+    case = api.load_case("data/tongliao")
+    case = api.apply_scenario(case, "configs/energy_minus_10.yaml")
+    result = api.run(case)
+    result.quotas            # pandas DataFrame
+    result.write("out/")
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from ioopt import __version__
+from ioopt.case import Case, load_case
+from ioopt.formulation import build_model
+from ioopt.results import (
+    objective_unit,
+    portfolio_table,
+    quota_table,
+    sector_table,
+    yearly_totals,
+)
+from ioopt.scenario import apply_scenario
+from ioopt.solve import SolveResult, SolveStatus, solve_model
+
+__all__ = ["RunResult", "apply_scenario", "build", "load_case", "run", "solve"]
+
+OBJECTIVE_NAMES = {
+    "gross_output": "gross industrial output",
+    "value_added": "industrial value added",
+    "tax": "tax revenue",
+    "jobs": "jobs (job-years)",
+    "weighted": "weighted benefit",
+}
+
+
+def build(case: Case) -> pyo.ConcreteModel:
+    """Build the Pyomo model of a case (no solve)."""
+    return build_model(case)
+
+
+def solve(model: pyo.ConcreteModel, case: Case, time_limit: float | None = None,
+          mip_gap: float | None = None) -> SolveResult:
+    """Solve a built model with the case's solver settings, overridden by the arguments."""
+    s = case.config.solver
+    return solve_model(model, time_limit=time_limit or s.time_limit_s,
+                       mip_gap=s.mip_gap if mip_gap is None else mip_gap, threads=s.threads)
+
+
+@dataclass
+class RunResult:
+    """A solved (or failed) run: status, summary and the result tables."""
+
+    case: Case
+    solve: SolveResult
+    model: pyo.ConcreteModel | None
+    scenario: str | None = None
+    portfolio: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def status(self) -> SolveStatus:
+        """The solve status."""
+        return self.solve.status
+
+    @property
+    def ok(self) -> bool:
+        """True when a solution is available."""
+        return self.solve.status.has_solution
+
+    def summary(self) -> dict[str, Any]:
+        """The run summary as a JSON-ready dict (what ``--json`` prints)."""
+        cfg = self.case.config
+        measure = cfg.objective.measure.value
+        unit = objective_unit(self.model) if self.model is not None else ""
+        name = OBJECTIVE_NAMES[measure]
+        if cfg.objective.import_cost and measure != "jobs":
+            name += " minus import costs"
+        name += f", {cfg.years[0]}-{cfg.years[-1]}"
+        if cfg.objective.discount_rate:
+            name += f", discounted at {cfg.objective.discount_rate:.1%}"
+        out: dict[str, Any] = {
+            "ioopt_version": __version__,
+            "case": cfg.name,
+            "case_dir": str(self.case.path),
+            "case_hash": self.case.content_hash,
+            "scenario": self.scenario,
+            "scenario_changes": self.case.applied,
+            "status": self.solve.status.value,
+            "termination": self.solve.termination,
+            "message": self.solve.message,
+            "objective": self.solve.objective,
+            "objective_name": name,
+            "objective_unit": unit,
+            "mip_gap": self.solve.mip_gap,
+            "years": list(cfg.years),
+            "shadow_price_method": self.solve.shadow_price_method,
+            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+        if not self.ok:
+            return out
+        pf = self.portfolio
+        cand = pf[pf["status"] != "existing"]
+        out["n_projects"] = len(pf)
+        out["n_candidates"] = int((pf["status"] == "candidate").sum())
+        out["n_selected"] = int(cand["selected"].sum())
+        out["selected"] = cand.loc[cand["selected"], "project"].tolist()
+        out["totals"] = _records(self.totals)
+        out["quotas"] = _records(self.quotas.drop(columns=["description"]))
+        return out
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write summary.json, portfolio.csv, quotas.csv, sectors.csv, totals.csv."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2,
+                                                     ensure_ascii=False, default=str),
+                                          encoding="utf-8")
+        if self.ok:
+            self.portfolio.to_csv(out / "portfolio.csv", index=False)
+            self.quotas.to_csv(out / "quotas.csv", index=False)
+            self.sectors.to_csv(out / "sectors.csv", index=False)
+            self.totals.to_csv(out / "totals.csv", index=False)
+        return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    recs = json.loads(frame.to_json(orient="records", force_ascii=False))
+    return list(recs)
+
+
+def run(case: Case, scenario: str | None = None, time_limit: float | None = None,
+        mip_gap: float | None = None) -> RunResult:
+    """Build, solve and extract the result tables of a (scenario-applied) case."""
+    t0 = time.perf_counter()
+    model = build(case)
+    t1 = time.perf_counter()
+    res = solve(model, case, time_limit=time_limit, mip_gap=mip_gap)
+    t2 = time.perf_counter()
+    result = RunResult(case=case, solve=res, model=model, scenario=scenario)
+    if res.status.has_solution:
+        result.portfolio = portfolio_table(model, res)
+        result.quotas = quota_table(model, res)
+        result.sectors = sector_table(model, res)
+        result.totals = yearly_totals(model, result.portfolio)
+    t3 = time.perf_counter()
+    result.timings = {"build": t1 - t0, **res.timings, "solve_total": t2 - t1,
+                      "extract": t3 - t2}
+    return result

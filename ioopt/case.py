@@ -1,0 +1,308 @@
+"""Read a case folder (CSV tables + ``case.yaml``) into validated, unit-converted tables.
+
+No Pyomo here. Every problem in every file is collected (file, line, field, value,
+expected) and raised together as one :class:`~ioopt.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ioopt import units
+from ioopt.errors import InputError, Problem
+from ioopt.schemas import TABLES, CaseConfig
+
+DEFAULT_CASE = Path(__file__).resolve().parent.parent / "data" / "tongliao"
+"""The embedded default case (the Tongliao 14th Five-Year plan)."""
+FALLBACK_CASE = Path(__file__).resolve().parent.parent / "data" / "example"
+
+
+def default_case_dir() -> Path:
+    """The default case: Tongliao when present, else the small example case."""
+    return DEFAULT_CASE if (DEFAULT_CASE / "case.yaml").exists() else FALLBACK_CASE
+
+
+@dataclass
+class Case:
+    """A validated case. Tables are pandas DataFrames, one row per file row.
+
+    Columns are those of the files (see :mod:`ioopt.schemas`) plus derived columns in
+    model units (see :func:`derive_tables`).
+    """
+
+    path: Path
+    config: CaseConfig
+    sectors: pd.DataFrame
+    coefficients: pd.DataFrame
+    parks: pd.DataFrame
+    projects: pd.DataFrame
+    project_inputs: pd.DataFrame
+    demand: pd.DataFrame
+    quotas: pd.DataFrame
+    rules: pd.DataFrame
+    dependencies: pd.DataFrame
+    content_hash: str = ""
+    applied: list[str] = field(default_factory=list)
+    """Human-readable list of scenario changes applied to the files' contents."""
+
+    @property
+    def years(self) -> list[int]:
+        """The horizon's years."""
+        return list(self.config.years)
+
+    @property
+    def electricity_sector(self) -> str | None:
+        """Id of the electricity sector, if the case has one."""
+        el = self.sectors.index[self.sectors["kind"] == "electricity"]
+        return str(el[0]) if len(el) else None
+
+    def replace(self, **changes: Any) -> Case:
+        """A copy with some fields replaced (tables are shared unless replaced)."""
+        return replace(self, **changes)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    if not path.exists():
+        return None, [Problem(path.name, None, None, None, "a case.yaml file in the case folder")]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        return None, [Problem(path.name, None if line is None else line + 1, None, None,
+                              f"valid YAML ({getattr(exc, 'problem', exc)})")]
+    if not isinstance(data, dict):
+        return None, [Problem(path.name, None, None, type(data).__name__, "a YAML mapping")]
+    return data, []
+
+
+def pydantic_problems(exc: ValidationError, file: str, line: int | None = None,
+                      prefix: str = "") -> list[Problem]:
+    """Turn a pydantic ValidationError into Problems (field path joined with dots)."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        fieldname = f"{prefix}{loc}" if loc else (prefix.rstrip(".") or None)
+        value = err.get("input")
+        if isinstance(value, dict):
+            value = None
+        out.append(Problem(file, line, fieldname, value, _expected(err)))
+    return out
+
+
+def _expected(err: Any) -> str:
+    msg = str(err["msg"])
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in ("float_parsing", "float_type"):
+        return "a number"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "a whole number"
+    if kind == "greater_than_equal":
+        return f"a number >= {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"a number <= {ctx.get('le')}"
+    if kind == "greater_than":
+        return f"a number > {ctx.get('gt')}"
+    if kind == "missing":
+        return "a value (required)"
+    if kind == "extra_forbidden":
+        return "no such field (unknown field)"
+    if kind == "enum":
+        return f"one of {ctx.get('expected')}"
+    if kind == "bool_parsing":
+        return "true or false"
+    if kind == "string_too_short":
+        return "a non-empty value"
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def read_table(case_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read and validate one CSV table of the case; return its rows and the problems."""
+    spec = TABLES[name]
+    path = case_dir / spec.file
+    fields = spec.row.model_fields
+    columns = list(fields)
+    if not path.exists():
+        if spec.required:
+            return _empty(columns), [Problem(spec.file, None, None, None,
+                                             "this file in the case folder (required)")]
+        return _empty(columns), []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))
+    except UnicodeDecodeError as exc:
+        return _empty(columns), [Problem(spec.file, None, None, None,
+                                         f"a UTF-8 text file ({exc.reason})")]
+    if not rows:
+        return _empty(columns), [Problem(spec.file, 1, None, None, "a header row")]
+    header = [h.strip() for h in rows[0]]
+    problems: list[Problem] = []
+    required = [c for c, f in fields.items() if f.is_required()]
+    for col in required:
+        if col not in header:
+            problems.append(Problem(spec.file, 1, col, None,
+                                    f"a column '{col}' (required; header has {header})"))
+    for col in header:
+        if col not in fields:
+            problems.append(Problem(spec.file, 1, col, None,
+                                    f"a known column (one of {columns})"))
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        problems.append(Problem(spec.file, 1, ",".join(dup), None, "each column once"))
+    if problems:
+        return _empty(columns), problems
+
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for i, raw in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in raw):
+            continue  # blank line
+        if len(raw) != len(header):
+            problems.append(Problem(spec.file, i, None, f"{len(raw)} cells",
+                                    f"{len(header)} cells, as in the header"))
+            continue
+        data = {h: (v.strip() if v.strip() != "" else None) for h, v in zip(header, raw)}
+        data = {k: v for k, v in data.items() if v is not None}
+        try:
+            row: BaseModel = spec.row.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, spec.file, i))
+            continue
+        records.append(dict(row))
+        lines.append(i)
+    frame = pd.DataFrame.from_records(records, columns=columns) if records else _empty(columns)
+    for col in frame.columns:  # enums -> plain strings
+        if frame[col].dtype == object and len(frame) and hasattr(frame[col].iloc[0], "value"):
+            frame[col] = [getattr(v, "value", v) for v in frame[col]]
+    frame["_line"] = lines
+    problems.extend(_duplicates(frame, spec.file, spec.key))
+    return frame, problems
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    frame["_line"] = pd.Series(dtype=int)
+    return frame
+
+
+def _duplicates(frame: pd.DataFrame, file: str, key: tuple[str, ...]) -> list[Problem]:
+    if frame.empty:
+        return []
+    keyed = frame[list(key)].astype(str)
+    dup = keyed.duplicated(keep="first")
+    out = []
+    for idx in frame.index[dup]:
+        first = frame.loc[keyed.eq(keyed.loc[idx]).all(axis=1), "_line"].iloc[0]
+        value = "/".join(str(frame.at[idx, k]) for k in key)
+        out.append(Problem(file, int(frame.at[idx, "_line"]), "/".join(key), value,
+                           f"a unique {'/'.join(key)} (already on line {first})"))
+    return out
+
+
+def content_hash(case_dir: Path) -> str:
+    """SHA-256 of the case's files (names and bytes), for manifests and caching."""
+    h = hashlib.sha256()
+    for p in sorted(case_dir.iterdir()):
+        if p.is_file() and p.suffix in (".csv", ".yaml", ".yml"):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def load_case(case_dir: str | Path | None = None) -> Case:
+    """Load and validate a case folder; raise InputError listing every problem found."""
+    from ioopt.checks import check_case  # cross-table checks need the tables first
+
+    path = Path(case_dir) if case_dir is not None else default_case_dir()
+    if not path.is_dir():
+        raise InputError([Problem(str(path), None, None, None, "an existing case folder")])
+    problems: list[Problem] = []
+    raw, probs = _read_yaml(path / "case.yaml")
+    problems += probs
+    config: CaseConfig | None = None
+    if raw is not None:
+        try:
+            config = CaseConfig.model_validate(raw)
+        except ValidationError as exc:
+            problems += pydantic_problems(exc, "case.yaml")
+    tables = {}
+    for name in TABLES:
+        tables[name], probs = read_table(path, name)
+        problems += probs
+    if problems or config is None:
+        raise InputError(problems)
+    case = Case(path=path, config=config, content_hash=content_hash(path), **derive_tables(tables))
+    problems = check_case(case)
+    if problems:
+        raise InputError(problems)
+    return case
+
+
+# ------------------------------------------------------------- unit conversion
+
+
+def derive_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add the model-unit columns; called at load time and after scenario changes.
+
+    sectors: ``price``, ``import_price`` (亿元 per 万 units).
+    projects: ``price``, ``va``, ``tax`` (亿元 per 万 units, sector defaults filled),
+    ``jobs_per_unit`` (persons per 万 units).
+    quotas and rules: ``limit_model`` (the limit in model units) and ``dimension``.
+    """
+    k = units.CNY_PER_UNIT_TO_MODEL
+    sectors = tables["sectors"].copy()
+    if not sectors.empty:
+        sectors = sectors.set_index("sector", drop=False)
+    sectors.index.name = None
+    sectors["price"] = pd.to_numeric(sectors["price_cny"]).astype(float) * k
+    imp = pd.to_numeric(sectors["import_price_cny"]).astype(float)
+    sectors["import_price"] = imp.fillna(pd.to_numeric(sectors["price_cny"])) * k
+
+    projects = tables["projects"].copy()
+    if not projects.empty:
+        projects = projects.set_index("project", drop=False)
+    projects.index.name = None
+    sec_price = projects["sector"].map(sectors["price_cny"]) if len(sectors) else None
+    if len(projects) and sec_price is not None:
+        price_cny = pd.to_numeric(projects["price_cny"]).astype(float).fillna(
+            pd.to_numeric(sec_price).astype(float))
+        va_share = pd.to_numeric(projects["sector"].map(sectors["va_share"])).astype(float)
+        tax_share = pd.to_numeric(projects["sector"].map(sectors["tax_share"])).astype(float)
+        va_cny = pd.to_numeric(projects["va_cny"]).astype(float).fillna(price_cny * va_share)
+        tax_cny = pd.to_numeric(projects["tax_cny"]).astype(float).fillna(price_cny * tax_share)
+        projects["price"] = price_cny * k
+        projects["va"] = va_cny * k
+        projects["tax"] = tax_cny * k
+        cap = projects["capacity_10k"].astype(float)
+        projects["jobs_per_unit"] = (projects["jobs"].astype(float) / cap.where(cap > 0)).fillna(0.0)
+    else:
+        for c in ("price", "va", "tax", "jobs_per_unit"):
+            projects[c] = pd.Series(dtype=float)
+
+    out = dict(tables)
+    out["sectors"] = sectors
+    out["projects"] = projects
+    out["quotas"] = _limit_model(tables["quotas"])
+    out["rules"] = _limit_model(tables["rules"])
+    return out
+
+
+def _limit_model(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    parsed = [units.parse_unit(u) if isinstance(u, str) else None for u in frame["unit"]]
+    frame["dimension"] = [p[0] if p else None for p in parsed]
+    factor = [p[1] if p else float("nan") for p in parsed]
+    frame["limit_model"] = frame["limit"].astype(float) * pd.Series(factor, index=frame.index,
+                                                                    dtype=float)
+    return frame

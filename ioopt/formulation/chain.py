@@ -1,0 +1,39 @@
+"""Family ``chain_balance``: the input-output core of the model."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from ioopt.formulation.data import ModelData
+from ioopt.formulation.rows import Terms, add_rows
+
+
+def add_chain_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """``chain_balance[s,t]``: local production + imports = intermediate use + exports
+    + final demand, i.e.
+
+    ``sum_{j in s} x[j,t] - sum_j a[s,j] x[j,t] + imp[s,t] - exp[s,t] = fd[s,t]``
+
+    where ``a[s,j]`` is project j's use of sector s per unit of its output (the sector's
+    technical coefficient A[s, s(j)] unless the project overrides it). Units: 万 units of s.
+    """
+    if not d.family("chain_balance").enabled:
+        return
+    users = defaultdict(list)
+    for j, s, a in zip(d.inputs["project"], d.inputs["input_sector"], d.inputs["coef"],
+                       strict=True):
+        users[s].append((j, float(a)))
+    rows = {}
+    for s in d.case.sectors.index:
+        makers = d.by_sector.get(s, [])
+        for t in d.years:
+            terms: Terms = [(1.0, m.x[j, t]) for j in makers if (j, t) in m.x]
+            terms += [(-a, m.x[j, t]) for j, a in users.get(s, []) if (j, t) in m.x]
+            fd = d.demand.get((s, t), 0.0)
+            if not terms and fd == 0:
+                continue
+            terms += [(1.0, m.imp[s, t]), (-1.0, m.exp[s, t])]
+            rows[(s, t)] = (terms, 0.0, "==", fd)
+    add_rows(m, "chain_balance", rows)

@@ -1,0 +1,180 @@
+"""Pre-grouped model data: every index and coefficient the constraint families need.
+
+Grouping happens once here, with pandas, so that each constraint is written from its
+own slice (no rule scans all projects for each index).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ioopt import units
+from ioopt.case import Case
+from ioopt.schemas import FAMILIES, FamilySettings, Measure, Mode
+
+
+@dataclass(frozen=True)
+class Family:
+    """Resolved switches of one constraint family."""
+
+    name: str
+    enabled: bool
+    mode: Mode
+    penalty_model: float
+    """Objective units per model unit of slack."""
+
+
+@dataclass
+class ModelData:
+    """Everything build_model needs, grouped by the index it is used under."""
+
+    case: Case
+    years: list[int]
+    discount: dict[int, float]
+    families: dict[str, Family]
+    money_objective: bool
+    projects: pd.DataFrame
+    """One row per project (index: project id) with model-unit coefficients:
+    cap, price, va, tax, jobs_per_unit, elec, fuel_energy (counted tce/unit),
+    co2 (t/unit, process + combustion), water, capex, land, first_year (None: never)."""
+    candidates: list[str]
+    build_years: dict[str, list[int]]
+    """Candidate -> the years it may come online."""
+    fixed_online: dict[str, int]
+    """Existing (base year) and committed projects -> the year they are online from."""
+    inputs: pd.DataFrame
+    """Long table: project, input_sector, coef (units of input per unit of output)."""
+    by_sector: dict[str, list[str]]
+    by_park: dict[str, list[str]]
+    demand: dict[tuple[str, int], float]
+    electricity: str | None
+    generators: list[str]
+    renewables: list[str]
+    objective_weight: dict[str, float] = field(default_factory=dict)
+    """Project -> objective coefficient per model unit of output (undiscounted)."""
+
+    def family(self, name: str) -> Family:
+        """Settings of a family; structural rows (build_once, ...) are always on and hard."""
+        return self.families.get(name) or Family(name, True, Mode.hard, 0.0)
+
+    def x_years(self, j: str) -> list[int]:
+        """Years in which project j may produce."""
+        if j in self.fixed_online:
+            start = self.fixed_online[j]
+        elif self.build_years.get(j):
+            start = self.build_years[j][0]
+        else:
+            return []
+        return [t for t in self.years if t >= start]
+
+
+def resolve_families(case: Case, money_objective: bool) -> dict[str, Family]:
+    """Merge case.yaml's family settings with the catalogue defaults."""
+    out = {}
+    for name, spec in FAMILIES.items():
+        s = case.config.families.get(name, FamilySettings())
+        penalty = spec.default_penalty if s.penalty is None else s.penalty
+        dim = units.DIMENSIONS[spec.dimension]
+        scale = dim.base_per_model / (units.MONEY if money_objective else 1.0)
+        out[name] = Family(name, s.enabled, s.mode, penalty * scale)
+    return out
+
+
+def prepare(case: Case) -> ModelData:
+    """Group and convert the case's tables for the formulation."""
+    cfg = case.config
+    years = case.years
+    acc = cfg.accounting
+    measure = cfg.objective.measure
+    money = measure != Measure.jobs  # weighted: jobs are weighted in CNY per job-year
+    families = resolve_families(case, money)
+    r = cfg.objective.discount_rate
+    discount = {t: 1.0 / (1.0 + r) ** (t - years[0]) for t in years}
+
+    p = case.projects.copy()
+    el = case.electricity_sector
+    # electricity per unit: project column, else the sector's A coefficient
+    A_el = (case.coefficients[case.coefficients["input_sector"] == el]
+            .set_index("output_sector")["coef"].astype(float)) if el else pd.Series(dtype=float)
+    elec = pd.to_numeric(p["elec_mwh"]).astype(float)
+    p["elec"] = elec.fillna(p["sector"].map(A_el)).fillna(0.0)
+    fuel = p["fuel_tce"].astype(float)
+    feed = p["feedstock_share"].astype(float)
+    p["fuel_energy"] = fuel * (1.0 - feed) if acc.exclude_feedstock else fuel
+    p["co2"] = p["co2_process_t"].astype(float) + acc.ef_fuel_t_per_tce * fuel * (1.0 - feed)
+    p["water"] = p["water_m3"].astype(float)
+    p["cap"] = p["capacity_10k"].astype(float)
+    p["capex"] = p["capex_100m_cny"].astype(float)
+    p["land"] = p["land_mu"].astype(float)
+
+    commitment = families["commitment"].enabled
+    fixed_online: dict[str, int] = {}
+    build_years: dict[str, list[int]] = {}
+    for j, st, oy, ey, lead in zip(p.index, p["status"], p["online_year"], p["earliest_year"],
+                                   p["lead_time_years"], strict=True):
+        if st == "existing":
+            fixed_online[j] = cfg.base_year
+        elif st == "committed" and commitment:
+            fixed_online[j] = int(oy)
+        else:
+            first = years[0]
+            if st == "committed":
+                first = int(oy)  # commitment switched off: a candidate from its year on
+            elif ey is not None and not pd.isna(ey):
+                first = int(ey)
+            first = max(first, cfg.base_year + int(lead))
+            build_years[j] = [t for t in years if t >= first]
+    candidates = [j for j in p.index if j in build_years]
+
+    # intermediate inputs per unit of output: sector column of A, overridden per project
+    A = case.coefficients[["input_sector", "output_sector", "coef"]]
+    A = A[A["input_sector"] != el] if el else A
+    inputs = p[["project", "sector"]].merge(A, left_on="sector", right_on="output_sector")
+    inputs = inputs[["project", "input_sector", "coef"]]
+    pi = case.project_inputs[["project", "input_sector", "coef"]]
+    if len(pi):
+        keep = ~inputs.set_index(["project", "input_sector"]).index.isin(
+            pi.set_index(["project", "input_sector"]).index)
+        inputs = pd.concat([inputs[keep], pi], ignore_index=True)
+    if el:
+        inputs = pd.concat([inputs, pd.DataFrame({"project": p.index, "input_sector": el,
+                                                  "coef": p["elec"].to_numpy()})],
+                           ignore_index=True)
+    inputs = inputs[inputs["coef"].astype(float) != 0].astype({"coef": float})
+
+    demand: dict[tuple[str, int], float] = defaultdict(float)
+    for s, t, v in zip(case.demand["sector"], case.demand["year"],
+                       case.demand["final_demand_10k"], strict=True):
+        demand[(s, int(t))] += float(v)
+
+    generators = list(p.index[p["sector"] == el]) if el else []
+    renewables = list(p.index[p["renewable"].astype(bool)])
+
+    weights = _objective_weights(p, measure, cfg.objective.weights)
+    return ModelData(
+        case=case, years=years, discount=discount, families=families, money_objective=money,
+        projects=p, candidates=candidates, build_years=build_years, fixed_online=fixed_online,
+        inputs=inputs,
+        by_sector={str(k): list(v) for k, v in p.groupby("sector", sort=True).groups.items()},
+        by_park={str(k): list(v) for k, v in p.groupby("park", sort=True).groups.items()},
+        demand=dict(demand), electricity=el, generators=generators, renewables=renewables,
+        objective_weight=weights,
+    )
+
+
+def _objective_weights(p: pd.DataFrame, measure: Measure,
+                       weights: dict[str, float]) -> dict[str, float]:
+    cols = {"gross_output": "price", "value_added": "va", "tax": "tax", "jobs": "jobs_per_unit"}
+    if measure == Measure.weighted:
+        w = np.zeros(len(p))
+        for k, wk in weights.items():
+            # jobs are weighted in CNY per job-year: convert to 亿元 per job-year
+            scale = wk / units.MONEY if k == "jobs" else wk
+            w = w + scale * p[cols[k]].to_numpy(dtype=float)
+    else:
+        w = p[cols[measure.value]].to_numpy(dtype=float)
+    return dict(zip(p.index, w.tolist(), strict=True))

@@ -1,0 +1,26 @@
+"""The objective: the chosen measure over the horizon, minus import costs and penalties."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from ioopt.formulation.data import ModelData
+from ioopt.formulation.rows import Registry, Terms, linear
+
+
+def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """``objective``: maximise ``sum_t df_t [sum_j w_j x[j,t] - sum_s pimp_s imp[s,t]]
+    - sum_rows penalty * slack``.
+
+    ``w_j`` is the measure per unit (output value, value added, tax: 亿元 per 万 units;
+    jobs: persons per 万 units); import costs are subtracted for money measures when
+    ``objective.import_cost`` is on; ``df_t`` discounts from the first year.
+    """
+    reg: Registry = m._ioopt
+    w = d.objective_weight
+    terms: Terms = [(d.discount[t] * w[j], m.x[j, t]) for (j, t) in m.x if w[j] != 0]
+    if d.money_objective and d.case.config.objective.import_cost:
+        pimp = d.case.sectors["import_price"].to_dict()
+        terms += [(-d.discount[t] * pimp[s], m.imp[s, t]) for (s, t) in m.imp if pimp[s] != 0]
+    terms += [(-c, v) for c, v in reg.penalties]
+    m.objective = pyo.Objective(expr=linear(terms), sense=pyo.maximize)

@@ -1,0 +1,86 @@
+"""Variables and multi-year phasing: build once, stay online, produce within capacity.
+
+``build[j,t]`` (binary) exists only for candidates and the years they may come online;
+``online[j,t] = sum_{tau<=t} build[j,tau]`` is an expression, not a variable. Existing
+plants and committed projects are online from a fixed year: their production bounds are
+variable bounds, not rows.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from ioopt.formulation.data import ModelData
+from ioopt.formulation.rows import Terms, add_rows
+
+
+def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Declare build, x, imp, exp (green is declared by its family).
+
+    - ``build[j,t]`` in {0,1}: candidate j comes online in year t.
+    - ``x[j,t] >= 0``: production of project j in year t (万 units).
+    - ``imp[s,t]``, ``exp[s,t] >= 0``: trade with the rest of the country, bounded by the
+      sector's import and export limits.
+    """
+    p = d.projects
+    build_index = [(j, t) for j in d.candidates for t in d.build_years[j]]
+    m.build = pyo.Var(build_index, domain=pyo.Binary)
+
+    x_index = [(j, t) for j in p.index for t in d.x_years(j)]
+    cap = p["cap"].to_dict()
+    minu = p["min_util"].astype(float).to_dict()
+    fixed = d.fixed_online
+
+    def x_bounds(_m: pyo.ConcreteModel, j: str, t: int) -> tuple[float, float]:
+        if j in fixed:
+            return (minu[j] * cap[j], cap[j])
+        return (0.0, cap[j])
+
+    m.x = pyo.Var(x_index, domain=pyo.NonNegativeReals, bounds=x_bounds)
+
+    s = d.case.sectors
+    trade_index = [(sec, t) for sec in s.index for t in d.years]
+    imp_lim = s["import_limit_10k"].to_dict()
+    exp_lim = s["export_limit_10k"].to_dict()
+
+    def bounds_from(lim: dict[str, float | None]):  # type: ignore[no-untyped-def]
+        def rule(_m: pyo.ConcreteModel, sec: str, t: int) -> tuple[float, float | None]:
+            v = lim[sec]
+            return (0.0, None if v is None or v != v else float(v))
+        return rule
+
+    m.imp = pyo.Var(trade_index, domain=pyo.NonNegativeReals, bounds=bounds_from(imp_lim))
+    m.exp = pyo.Var(trade_index, domain=pyo.NonNegativeReals, bounds=bounds_from(exp_lim))
+
+
+def online(m: pyo.ConcreteModel, d: ModelData, j: str, t: int) -> tuple[Terms, float]:
+    """online[j,t] as (terms, constant): 1 for a fixed project online by t, else the
+    sum of its build variables up to t."""
+    if j in d.fixed_online:
+        return [], 1.0 if t >= d.fixed_online[j] else 0.0
+    return [(1.0, m.build[j, tau]) for tau in d.build_years.get(j, []) if tau <= t], 0.0
+
+
+def add_phasing(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Rows linking production to the build decisions of candidates.
+
+    - ``build_once[j]``: ``sum_t build[j,t] <= 1``.
+    - ``production_max[j,t]``: ``x[j,t] - cap_j * online[j,t] <= 0``.
+    - ``production_min[j,t]``: ``x[j,t] - minutil_j * cap_j * online[j,t] >= 0``.
+    """
+    p = d.projects
+    once = {(j,): ([(1.0, m.build[j, t]) for t in d.build_years[j]], 0.0, "<=", 1.0)
+            for j in d.candidates if len(d.build_years[j]) > 1}
+    add_rows(m, "build_once", once)
+    pmax, pmin = {}, {}
+    for j in d.candidates:
+        cap = float(p.at[j, "cap"])
+        mu = float(p.at[j, "min_util"])
+        for t in d.x_years(j):
+            on, _ = online(m, d, j, t)
+            pmax[(j, t)] = ([(1.0, m.x[j, t]), *((-cap * c, v) for c, v in on)], 0.0, "<=", 0.0)
+            if mu > 0:
+                pmin[(j, t)] = ([(1.0, m.x[j, t]), *((-mu * cap * c, v) for c, v in on)],
+                                0.0, ">=", 0.0)
+    add_rows(m, "production_max", pmax)
+    add_rows(m, "production_min", pmin)

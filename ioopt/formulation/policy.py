@@ -1,0 +1,89 @@
+"""Policy families: sector caps and floors, dependencies, exclusive groups.
+
+Committed projects (family ``commitment``) are handled in the phasing: when the family
+is on they are online from their committed year; off, they become candidates.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from ioopt.formulation.data import ModelData
+from ioopt.formulation.phasing import online
+from ioopt.formulation.rows import QuotaRow, Terms, add_quota_rows, add_rows
+from ioopt.schemas import FAMILIES, RULE_FAMILIES, Mode
+
+
+def scope_projects(d: ModelData, scope: str) -> list[str]:
+    """Projects of a sector id, or of every sector of a chain."""
+    s = d.case.sectors
+    sectors = [scope] if scope in s.index else list(s.index[s["chain"] == scope])
+    return [j for sec in sectors for j in d.by_sector.get(sec, [])]
+
+
+def add_sector_rules(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Rows of rules.csv, one family per rule kind, indexed by (scope, year):
+
+    - ``sector_capacity_cap/floor[s,t]``: ``sum_{j in s} cap_j online[j,t]  <=/>=  limit``
+    - ``sector_output_cap/floor[s,t]``: ``sum_{j in s} x[j,t]  <=/>=  limit`` (万 units)
+    - ``sector_value_floor[s,t]``: ``sum_{j in s} price_j x[j,t] >= limit`` (亿元)
+    """
+    r = d.case.rules
+    cap = d.projects["cap"].to_dict()
+    price = d.projects["price"].to_dict()
+    for family in RULE_FAMILIES:
+        fam = d.family(family)
+        if not fam.enabled:
+            continue
+        sense = FAMILIES[family].sense
+        sel = r[r["rule"] == family]
+        records, rows = [], {}
+        for scope, year, lim, mode in zip(sel["scope"], sel["year"], sel["limit_model"],
+                                          sel["mode"], strict=True):
+            js = scope_projects(d, scope)
+            years = d.years if year is None or pd.isna(year) else [int(year)]
+            for t in years:
+                terms: Terms = []
+                const = 0.0
+                for j in js:
+                    if family.startswith("sector_capacity"):
+                        on, c = online(m, d, j, t)
+                        terms += [(cap[j] * k, v) for k, v in on]
+                        const += cap[j] * c
+                    elif (j, t) in m.x:
+                        w = price[j] if family == "sector_value_floor" else 1.0
+                        terms.append((w, m.x[j, t]))
+                key = (scope, t)
+                records.append(QuotaRow(family, key, t, None, scope, float(lim), terms,
+                                        used_const=const,
+                                        mode=Mode(mode) if mode else fam.mode))
+                rows[key] = (terms, const, sense, float(lim))
+        add_quota_rows(m, family, records, rows)
+
+
+def add_dependencies(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """``dependency[j,k,t]``: ``online[j,t] - online[k,t] <= 0``: j runs only if k does."""
+    if not d.family("dependency").enabled:
+        return
+    rows = {}
+    dep = d.case.dependencies
+    for j, k in zip(dep["project"], dep["requires"], strict=True):
+        for t in d.x_years(j):
+            on_j, c_j = online(m, d, j, t)
+            on_k, c_k = online(m, d, k, t)
+            rows[(j, k, t)] = ([*on_j, *((-c, v) for c, v in on_k)], c_j - c_k, "<=", 0.0)
+    add_rows(m, "dependency", rows)
+
+
+def add_exclusive_groups(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """``exclusive_group[g]``: ``sum_{j in g} sum_t build[j,t] <= 1``."""
+    if not d.family("exclusive_group").enabled:
+        return
+    groups: dict[str, Terms] = {}
+    p = d.projects
+    for j, g in zip(p.index, p["exclusive_group"].fillna(""), strict=True):
+        if g and j in d.build_years:
+            groups.setdefault(g, []).extend((1.0, m.build[j, t]) for t in d.build_years[j])
+    add_rows(m, "exclusive_group", {(g,): (terms, 0.0, "<=", 1.0)
+                                    for g, terms in groups.items()})

@@ -1,0 +1,188 @@
+"""Quota families on the region's yearly totals, green share, land and capital.
+
+Each ``add_<family>`` writes its rows from the quota records of ``quotas.csv`` (a blank
+year means every year). Units are model units: 万 tce, 万 t CO2, 万 m3, 亿元, mu,
+万 MWh; intensities in tce (t, m3) per 万元 of value added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from ioopt.formulation.accounting import Totals
+from ioopt.formulation.data import ModelData
+from ioopt.formulation.phasing import online
+from ioopt.formulation.rows import QuotaRow, Terms, add_quota_rows, add_rows
+from ioopt.schemas import Mode
+
+
+def quota_limits(d: ModelData, family: str) -> Iterator[tuple[int | None, str | None, float, Mode]]:
+    """(year, park, limit in model units, mode) of a family's quota rows, years expanded."""
+    if not d.family(family).enabled:
+        return
+    q = d.case.quotas
+    sel = q[q["family"] == family]
+    default = d.family(family).mode
+    for year, park, lim, mode in zip(sel["year"], sel["park"], sel["limit_model"], sel["mode"],
+                                     strict=True):
+        m_ = Mode(mode) if mode else default
+        park_ = park or None
+        if year is None or pd.isna(year):
+            years: list[int | None] = list(d.years) if family not in (
+                "land", "capital_total") else [None]
+        else:
+            years = [int(year)]
+        for t in years:
+            yield t, park_, float(lim), m_
+
+
+def _total_and_intensity(m: pyo.ConcreteModel, d: ModelData, totals: dict[int, Terms],
+                         va: dict[int, Terms], total: str, intensity: str) -> None:
+    records, rows = [], {}
+    for t, _, lim, mode in quota_limits(d, total):
+        assert t is not None
+        key = (t,)
+        records.append(QuotaRow(total, key, t, None, None, lim, totals[t], mode=mode))
+        rows[key] = (totals[t], 0.0, "<=", lim)
+    add_quota_rows(m, total, records, rows)
+    records, rows = [], {}
+    for t, _, lim, mode in quota_limits(d, intensity):
+        assert t is not None
+        key = (t,)
+        records.append(QuotaRow(intensity, key, t, None, None, lim, totals[t], per=va[t],
+                                mode=mode))
+        rows[key] = ([*totals[t], *((-lim * c, v) for c, v in va[t])], 0.0, "<=", 0.0)
+    add_quota_rows(m, intensity, records, rows)
+
+
+def add_energy(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
+    """``energy_total[t]``: ``E_t <= Equota_t``; ``energy_intensity[t]``:
+    ``E_t - theta_t VA_t <= 0`` (theta in tce per 万元)."""
+    _total_and_intensity(m, d, tot.energy, tot.va, "energy_total", "energy_intensity")
+
+
+def add_carbon(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
+    """``carbon_total[t]``: ``C_t <= Cquota_t``; ``carbon_intensity[t]``:
+    ``C_t - gamma_t VA_t <= 0`` (gamma in t CO2 per 万元)."""
+    _total_and_intensity(m, d, tot.co2, tot.va, "carbon_total", "carbon_intensity")
+
+
+def add_water(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
+    """``water_total[t]``: ``W_t <= Wquota_t``; ``water_intensity[t]``:
+    ``W_t - omega_t VA_t <= 0`` (omega in m3 per 万元)."""
+    _total_and_intensity(m, d, tot.water, tot.va, "water_total", "water_intensity")
+
+
+def add_green_share(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
+    """Renewable electricity allocated to parks with a green-share target.
+
+    - ``green[p,t] >= 0``: renewable electricity delivered to park p (万 MWh).
+    - ``green_supply[t]``: ``sum_p green[p,t] - sum_{j renewable} x[j,t] <= 0``.
+    - ``green_share[p,t]``: ``green[p,t] - share_p * sum_{j in p} elec_j x[j,t] >= 0``.
+    """
+    limits = list(quota_limits(d, "green_share"))
+    if not limits:
+        return
+    index = sorted({(p, t) for t, p, _, _ in limits}, key=str)
+    m.green = pyo.Var(index, domain=pyo.NonNegativeReals)
+    supply = {}
+    for t in d.years:
+        terms: Terms = [(1.0, m.green[p, tt]) for p, tt in index if tt == t]
+        if terms:
+            terms += [(-1.0, m.x[j, t]) for j in d.renewables if (j, t) in m.x]
+            supply[(t,)] = (terms, 0.0, "<=", 0.0)
+    add_rows(m, "green_supply", supply)
+    records, rows = [], {}
+    for t, p, share, mode in limits:
+        assert t is not None and p is not None
+        use = tot.elec_by_park.get((p, t), [])
+        key = (p, t)
+        records.append(QuotaRow("green_share", key, t, p, None, share, [(1.0, m.green[p, t])],
+                                per=use, mode=mode))
+        rows[key] = ([(1.0, m.green[p, t]), *((-share * c, v) for c, v in use)], 0.0, ">=", 0.0)
+    add_quota_rows(m, "green_share", records, rows)
+
+
+def add_land(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """``land[p]``: ``sum_{j in p, new} land_j * online[j,T] <= Lquota_p`` (mu); land of
+    committed projects is a constant, existing plants' land is not counted."""
+    last = d.years[-1]
+    land = d.projects["land"].to_dict()
+    status = d.projects["status"].to_dict()
+    records, rows = [], {}
+    for _, p, lim, mode in quota_limits(d, "land"):
+        assert p is not None
+        terms: Terms = []
+        const = 0.0
+        for j in d.by_park.get(p, []):
+            if status[j] == "existing" or land[j] == 0:
+                continue
+            on, c = online(m, d, j, last)
+            terms += [(land[j] * k, v) for k, v in on]
+            const += land[j] * c
+        key = (p,)
+        records.append(QuotaRow("land", key, None, p, None, lim, terms, used_const=const,
+                                mode=mode))
+        rows[key] = (terms, const, "<=", lim)
+    add_quota_rows(m, "land", records, rows)
+
+
+def capex_schedule(d: ModelData, j: str, online_year: int) -> dict[int, float]:
+    """Share of project j's capex spent in each horizon year if it comes online in
+    ``online_year``: spread evenly over its lead time (the online year itself when the
+    lead time is 0); spending before the horizon is charged to its first year."""
+    lead = int(d.projects.at[j, "lead_time_years"])
+    spend = [online_year] if lead == 0 else list(range(online_year - lead, online_year))
+    out: dict[int, float] = {}
+    for y in spend:
+        y = max(y, d.years[0])
+        out[y] = out.get(y, 0.0) + 1.0 / len(spend)
+    return out
+
+
+def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """``capital_total``: ``sum_j capex_j sum_t build[j,t] <= K`` (亿元, committed capex a
+    constant); ``capital_year[t]``: capex spent in year t (see capex_schedule) <= K_t."""
+    capex = d.projects["capex"].to_dict()
+    status = d.projects["status"].to_dict()
+    news = [j for j in d.projects.index if status[j] != "existing" and capex[j] > 0]
+    records, rows = [], {}
+    for _, _, lim, mode in quota_limits(d, "capital_total"):
+        terms: Terms = []
+        const = 0.0
+        for j in news:
+            if j in d.fixed_online:
+                const += capex[j]
+            else:
+                terms += [(capex[j], m.build[j, t]) for t in d.build_years[j]]
+        key = ("total",)
+        records.append(QuotaRow("capital_total", key, None, None, None, lim, terms,
+                                used_const=const, mode=mode))
+        rows[key] = (terms, const, "<=", lim)
+    add_quota_rows(m, "capital_total", records, rows)
+
+    limits = list(quota_limits(d, "capital_year"))
+    if not limits:
+        return
+    by_year: dict[int, Terms] = {t: [] for t in d.years}
+    const_year = dict.fromkeys(d.years, 0.0)
+    for j in news:
+        if j in d.fixed_online:
+            for y, share in capex_schedule(d, j, d.fixed_online[j]).items():
+                if y in const_year:
+                    const_year[y] += share * capex[j]
+            continue
+        for tau in d.build_years[j]:
+            for y, share in capex_schedule(d, j, tau).items():
+                by_year[y].append((share * capex[j], m.build[j, tau]))
+    records, rows = [], {}
+    for t, _, lim, mode in limits:
+        assert t is not None
+        key = (t,)
+        records.append(QuotaRow("capital_year", key, t, None, None, lim, by_year[t],
+                                used_const=const_year[t], mode=mode))
+        rows[key] = (by_year[t], const_year[t], "<=", lim)
+    add_quota_rows(m, "capital_year", records, rows)

@@ -1,0 +1,140 @@
+"""Writing rows fast and recording what each quota row means, for the results.
+
+A row is written as a list of ``(coef, var)`` terms plus a constant; it becomes a
+Pyomo ``LinearExpression`` built from ``MonomialTermExpression`` terms (much faster than
+``sum()`` of products for long rows). Soft rows get a non-negative slack variable
+penalised in the objective. Quota rows also record a :class:`QuotaRow` so the results
+can report limit, use, slack and shadow price in the quota's own unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+
+from ioopt.formulation.data import ModelData
+from ioopt.schemas import Mode
+
+Terms = list[tuple[float, Any]]
+
+
+def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
+    """A LinearExpression from (coef, var) pairs; duplicate variables are merged."""
+    merged: dict[int, list[Any]] = {}
+    for c, v in terms:
+        k = id(v)
+        if k in merged:
+            merged[k][0] += c
+        else:
+            merged[k] = [float(c), v]
+    return LinearExpression([MonomialTermExpression((c, v)) for c, v in merged.values() if c != 0])
+
+
+@dataclass
+class QuotaRow:
+    """What a quota row measures, for reporting (all in model units)."""
+
+    family: str
+    key: tuple[Hashable, ...]
+    year: int | None
+    park: str | None
+    scope: str | None
+    limit: float
+    """The limit as stated (for intensity and share rows: the ratio)."""
+    used: Terms
+    used_const: float = 0.0
+    per: Terms | None = None
+    """Denominator for intensity and share rows (value added, electricity use)."""
+    per_const: float = 0.0
+    mode: Mode = Mode.hard
+    constraint: Any = None
+    slack: Any = None
+
+
+@dataclass
+class Registry:
+    """Rows and quota records of a built model, kept on ``m._ioopt``."""
+
+    data: ModelData
+    quota_rows: list[QuotaRow] = field(default_factory=list)
+    penalties: Terms = field(default_factory=list)
+    trivially_infeasible: list[str] = field(default_factory=list)
+    totals: Any = None
+    """The region's yearly totals as terms (accounting.Totals), set by build_model."""
+
+
+def add_rows(
+    m: pyo.ConcreteModel,
+    family: str,
+    rows: dict[tuple[Hashable, ...], tuple[Terms, float, str, float]],
+    modes: dict[tuple[Hashable, ...], Mode] | None = None,
+) -> pyo.Constraint | None:
+    """Add the rows of one family as an indexed Constraint named after the family.
+
+    ``rows`` maps an index tuple to ``(terms, const, sense, rhs)`` meaning
+    ``sum(terms) + const  sense  rhs`` with sense one of ``"<="``, ``">="``, ``"=="``.
+    Rows in soft mode get a slack variable ``slack_<family>[index]``.
+    """
+    reg: Registry = m._ioopt
+    fam = reg.data.family(family)
+    kept: dict[tuple[Hashable, ...], tuple[Any, Any, Any]] = {}
+    soft = [k for k in rows if (modes or {}).get(k, fam.mode) == Mode.soft and rows[k][2] != "=="]
+    slack = None
+    if soft:
+        slack = pyo.Var(soft, domain=pyo.NonNegativeReals)
+        m.add_component(f"slack_{family}", slack)
+        reg.penalties.extend((fam.penalty_model, slack[k]) for k in soft)
+    soft_set = set(soft)
+    for k, (terms, const, sense, rhs) in rows.items():
+        if k in soft_set:
+            assert slack is not None
+            terms = [*terms, (-1.0 if sense == "<=" else 1.0, slack[k])]
+        bound = rhs - const
+        if not terms:
+            ok = (sense == "<=" and bound >= -1e-9) or (sense == ">=" and bound <= 1e-9) or (
+                sense == "==" and abs(bound) <= 1e-9)
+            if not ok:
+                reg.trivially_infeasible.append(
+                    f"{family}[{', '.join(map(str, k))}]: fixed terms {const:g} {sense} {rhs:g}")
+            continue
+        body = linear(terms)
+        if sense == "<=":
+            kept[k] = (None, body, bound)
+        elif sense == ">=":
+            kept[k] = (bound, body, None)
+        else:
+            kept[k] = (bound, body, bound)
+    if not kept:
+        return None
+    con = pyo.Constraint(list(kept), rule=lambda _m, *k: kept[k])
+    m.add_component(family, con)
+    return con
+
+
+def add_quota_rows(
+    m: pyo.ConcreteModel,
+    family: str,
+    records: list[QuotaRow],
+    rows: dict[tuple[Hashable, ...], tuple[Terms, float, str, float]],
+) -> None:
+    """Add a quota family: its rows (as add_rows) and their records for the results."""
+    modes = {r.key: r.mode for r in records}
+    con = add_rows(m, family, rows, modes)
+    slack = m.component(f"slack_{family}")
+    reg: Registry = m._ioopt
+    for r in records:
+        idx = pyomo_index(r.key)
+        if con is not None and idx in con:
+            r.constraint = con[idx]
+        if slack is not None and idx in slack:
+            r.slack = slack[idx]
+        reg.quota_rows.append(r)
+
+
+def pyomo_index(key: tuple[Hashable, ...]) -> Hashable:
+    """Pyomo stores one-element indices unwrapped: (2021,) is index 2021."""
+    return key[0] if len(key) == 1 else key

@@ -1,0 +1,199 @@
+"""Scenarios: a YAML file of named overrides applied to a case, validated against it.
+
+Example::
+
+    name: energy-minus-10
+    description: What if the energy quota is 10 % lower every year?
+    inherits: base.yaml            # optional, relative to this file
+    case:                          # deep-merged into case.yaml
+      families: {water_intensity: {mode: soft}}
+    quotas:
+      - {family: energy_total, scale: 0.9}           # every energy_total row
+      - {family: land, park: naiman, set: 8000}      # in the row's own unit
+    projects:
+      - {project: jingan_stainless, status: candidate}
+    sectors:
+      - {sector: primary_aluminium, price_cny: 21000}
+    coefficients:
+      - {input_sector: electricity, output_sector: primary_aluminium, coef: 13.0}
+
+Every selector must match at least one row; every field must be a column of the table.
+Errors name the scenario file and the key path (``quotas[1].park``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ioopt.case import Case, derive_tables, pydantic_problems
+from ioopt.checks import check_case
+from ioopt.errors import InputError, Problem
+from ioopt.schemas import TABLES, CaseConfig
+
+
+class QuotaChange(BaseModel):
+    """Scale or set the quota rows matching family (and year, park if given)."""
+
+    model_config = ConfigDict(extra="forbid")
+    family: str
+    year: int | None = None
+    park: str | None = None
+    scale: float | None = Field(None, ge=0)
+    set: float | None = Field(None, ge=0)
+    mode: str | None = None
+
+
+class Scenario(BaseModel):
+    """A scenario file."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = ""
+    inherits: str | None = None
+    case: dict[str, Any] = Field(default_factory=dict)
+    quotas: list[QuotaChange] = Field(default_factory=list)
+    projects: list[dict[str, Any]] = Field(default_factory=list)
+    sectors: list[dict[str, Any]] = Field(default_factory=list)
+    coefficients: list[dict[str, Any]] = Field(default_factory=list)
+    rules: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def load_scenario(path: str | Path, _seen: tuple[Path, ...] = ()) -> list[tuple[Path, Scenario]]:
+    """Read a scenario and the chain it inherits from, base first."""
+    path = Path(path).resolve()
+    name = str(path)
+    if path in _seen:
+        raise InputError([Problem(name, None, "inherits", path.name, "no inheritance cycle")])
+    if not path.exists():
+        raise InputError([Problem(name, None, None, None, "an existing scenario file")])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(name, None, None, None, f"valid YAML ({exc})")]) from None
+    if not isinstance(raw, dict):
+        raise InputError([Problem(name, None, None, type(raw).__name__, "a YAML mapping")])
+    try:
+        sc = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(pydantic_problems(exc, name)) from None
+    chain: list[tuple[Path, Scenario]] = []
+    if sc.inherits:
+        chain = load_scenario(path.parent / sc.inherits, (*_seen, path))
+    return [*chain, (path, sc)]
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def apply_scenario(case: Case, path: str | Path) -> Case:
+    """Apply a scenario file (and those it inherits) to a case; validate the result."""
+    for file, sc in load_scenario(path):
+        case = _apply_one(case, file, sc)
+    return case
+
+
+def _apply_one(case: Case, file: Path, sc: Scenario) -> Case:
+    name = str(file)
+    problems: list[Problem] = []
+    applied = [*case.applied]
+    config = case.config
+    if sc.case:
+        try:
+            config = CaseConfig.model_validate(_merge(case.config.model_dump(mode="json"), sc.case))
+            applied.append(f"case settings: {sc.case}")
+        except ValidationError as exc:
+            problems += pydantic_problems(exc, name, prefix="case.")
+    tables = {k: getattr(case, k).copy() for k in TABLES}
+    for i, qc in enumerate(sc.quotas):
+        q = tables["quotas"]
+        sel = q["family"] == qc.family
+        if qc.year is not None:
+            sel &= q["year"].astype("Float64") == qc.year
+        if qc.park is not None:
+            sel &= q["park"].fillna("") == qc.park
+        where = f"quotas[{i}]"
+        if not sel.any():
+            problems.append(Problem(name, None, where, qc.model_dump(exclude_none=True),
+                                    "a selector matching at least one row of quotas.csv "
+                                    "(family, year, park)"))
+            continue
+        if (qc.scale is None) == (qc.set is None) and qc.mode is None:
+            problems.append(Problem(name, None, where, None, "exactly one of scale or set"))
+            continue
+        if qc.scale is not None:
+            q.loc[sel, "limit"] = q.loc[sel, "limit"].astype(float) * qc.scale
+        if qc.set is not None:
+            q.loc[sel, "limit"] = qc.set
+        if qc.mode is not None:
+            if qc.mode not in ("hard", "soft"):
+                problems.append(Problem(name, None, f"{where}.mode", qc.mode, "hard or soft"))
+                continue
+            q.loc[sel, "mode"] = qc.mode
+        applied.append(f"quotas: {qc.model_dump(exclude_none=True)} ({int(sel.sum())} rows)")
+    for table in ("projects", "sectors", "coefficients", "rules"):
+        for i, change in enumerate(getattr(sc, table)):
+            problems += _set_rows(tables, table, change, name, f"{table}[{i}]", applied)
+    if problems:
+        raise InputError(problems)
+    # re-validate changed rows with the row models, then the cross-table checks
+    for table in ("projects", "sectors", "coefficients", "rules", "quotas"):
+        spec = TABLES[table]
+        cols = list(spec.row.model_fields)
+        for rec in tables[table][cols].to_dict("records"):
+            clean = {k: v for k, v in rec.items() if v is not None and not (
+                isinstance(v, float) and v != v)}
+            try:
+                spec.row.model_validate(clean)
+            except ValidationError as exc:
+                key = "/".join(str(rec[k]) for k in spec.key)
+                problems += pydantic_problems(exc, name, prefix=f"{table}[{key}].")
+    if problems:
+        raise InputError(problems)
+    new = case.replace(config=config, applied=applied, **derive_tables(tables))
+    problems = check_case(new)
+    if problems:
+        raise InputError([Problem(name, None, None, None, f"a scenario that keeps the case "
+                                  f"valid, but: {p}") for p in problems])
+    return new
+
+
+def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any], file: str,
+              where: str, applied: list[str]) -> list[Problem]:
+    spec = TABLES[table]
+    frame = tables[table]
+    key = spec.key
+    missing = [k for k in key if k not in change]
+    if missing:
+        return [Problem(file, None, where, change, f"the key field(s) {list(key)} of {spec.file}")]
+    fields = {k: v for k, v in change.items() if k not in key}
+    unknown = [k for k in fields if k not in spec.row.model_fields]
+    if unknown:
+        return [Problem(file, None, f"{where}.{u}", fields[u],
+                        f"a column of {spec.file}: one of {list(spec.row.model_fields)}")
+                for u in unknown]
+    sel = pd.Series(True, index=frame.index)
+    for k in key:
+        sel &= frame[k].astype(str) == str(change[k])
+    if not sel.any():
+        if table == "coefficients":  # a new coefficient is a legitimate change
+            row = {c: None for c in frame.columns}
+            row.update(change)
+            row.setdefault("source", "scenario")
+            tables[table] = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+            applied.append(f"{table}: added {change}")
+            return []
+        return [Problem(file, None, where, {k: change[k] for k in key},
+                        f"an existing row of {spec.file}")]
+    for k, v in fields.items():
+        frame.loc[sel, k] = v
+    applied.append(f"{table}: {change}")
+    return []

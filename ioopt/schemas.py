@@ -1,0 +1,431 @@
+"""Pydantic models of the case files: one model per table row, one for ``case.yaml``.
+
+These models are the single statement of the case format: the loader validates with
+them, ``ioopt schema`` prints them, and the README's format section is generated from
+the same field descriptions. Every model forbids unknown fields so a misspelt column is
+an error, not a silently ignored input.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+NonNeg = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class Status(StrEnum):
+    """Project status: what the model may decide about a project."""
+
+    existing = "existing"
+    committed = "committed"
+    candidate = "candidate"
+
+
+class Mode(StrEnum):
+    """Whether a constraint is a hard limit or a soft one with a penalised slack."""
+
+    hard = "hard"
+    soft = "soft"
+
+
+class SectorKind(StrEnum):
+    """A product sector, or the electricity sector (one per case)."""
+
+    product = "product"
+    electricity = "electricity"
+
+
+class Measure(StrEnum):
+    """The objective's measure of regional benefit."""
+
+    gross_output = "gross_output"
+    value_added = "value_added"
+    tax = "tax"
+    jobs = "jobs"
+    weighted = "weighted"
+
+
+# ------------------------------------------------------------------ family catalogue
+
+
+class FamilySpec(BaseModel):
+    """What a constraint family is: its sense, dimension and where its limits live."""
+
+    model_config = ConfigDict(frozen=True)
+    sense: Literal["<=", ">="]
+    dimension: str
+    table: Literal["quotas", "rules", "none"]
+    needs_year: bool | None = None
+    """True: year required; False: year must be blank; None: blank means every year."""
+    needs_park: bool | None = None
+    default_penalty: float = 0.0
+    """Penalty for soft mode, CNY per base unit of the dimension (tce, m3, mu, ...)."""
+    description: str = ""
+
+
+FAMILIES: dict[str, FamilySpec] = {
+    "chain_balance": FamilySpec(
+        sense="<=", dimension="quantity", table="none",
+        description="local production + imports = intermediate use + exports + final demand",
+    ),
+    "energy_total": FamilySpec(
+        sense="<=", dimension="energy", table="quotas", needs_park=False, default_penalty=1e5,
+        description="counted energy use (tce) <= the year's energy quota",
+    ),
+    "energy_intensity": FamilySpec(
+        sense="<=", dimension="energy_intensity", table="quotas", needs_park=False,
+        default_penalty=1e5,
+        description="counted energy <= limit (tce per 10k CNY) x value added",
+    ),
+    "carbon_total": FamilySpec(
+        sense="<=", dimension="co2", table="quotas", needs_park=False, default_penalty=1e5,
+        description="CO2 (process + fuel + net imported electricity) <= the year's allowance",
+    ),
+    "carbon_intensity": FamilySpec(
+        sense="<=", dimension="co2_intensity", table="quotas", needs_park=False,
+        default_penalty=1e5,
+        description="CO2 <= limit (t per 10k CNY) x value added",
+    ),
+    "green_share": FamilySpec(
+        sense=">=", dimension="share", table="quotas", needs_park=True, default_penalty=1e5,
+        description="renewable electricity to a park >= share x the park's electricity use",
+    ),
+    "water_total": FamilySpec(
+        sense="<=", dimension="water", table="quotas", needs_park=False, default_penalty=1e4,
+        description="industrial water use <= the year's water quota",
+    ),
+    "water_intensity": FamilySpec(
+        sense="<=", dimension="water_intensity", table="quotas", needs_park=False,
+        default_penalty=1e4,
+        description="water use <= limit (m3 per 10k CNY) x value added",
+    ),
+    "land": FamilySpec(
+        sense="<=", dimension="land", table="quotas", needs_year=False, needs_park=True,
+        default_penalty=1e8,
+        description="land taken by new projects in a park <= the park's land quota (mu)",
+    ),
+    "capital_total": FamilySpec(
+        sense="<=", dimension="money", table="quotas", needs_year=False, needs_park=False,
+        default_penalty=10.0,
+        description="investment of new projects over the horizon <= the budget",
+    ),
+    "capital_year": FamilySpec(
+        sense="<=", dimension="money", table="quotas", needs_year=True, needs_park=False,
+        default_penalty=10.0,
+        description="investment spent in a year <= that year's budget",
+    ),
+    "sector_capacity_cap": FamilySpec(
+        sense="<=", dimension="quantity", table="rules", default_penalty=1e6,
+        description="capacity online in a sector or chain <= limit",
+    ),
+    "sector_capacity_floor": FamilySpec(
+        sense=">=", dimension="quantity", table="rules", default_penalty=1e6,
+        description="capacity online in a sector or chain >= limit",
+    ),
+    "sector_output_cap": FamilySpec(
+        sense="<=", dimension="quantity", table="rules", default_penalty=1e6,
+        description="production of a sector or chain <= limit",
+    ),
+    "sector_output_floor": FamilySpec(
+        sense=">=", dimension="quantity", table="rules", default_penalty=1e6,
+        description="production of a sector or chain >= limit",
+    ),
+    "sector_value_floor": FamilySpec(
+        sense=">=", dimension="money", table="rules", default_penalty=10.0,
+        description="gross output value of a sector or chain >= limit (a plan target)",
+    ),
+    "dependency": FamilySpec(
+        sense="<=", dimension="quantity", table="none",
+        description="a project may be online only when the project it requires is",
+    ),
+    "exclusive_group": FamilySpec(
+        sense="<=", dimension="quantity", table="none",
+        description="at most one project of an exclusive group is built",
+    ),
+    "commitment": FamilySpec(
+        sense="<=", dimension="quantity", table="none",
+        description="committed projects come online in their committed year",
+    ),
+}
+"""Every constraint family the model can switch on and off, by its code name."""
+
+QUOTA_FAMILIES = [f for f, s in FAMILIES.items() if s.table == "quotas"]
+RULE_FAMILIES = [f for f, s in FAMILIES.items() if s.table == "rules"]
+
+
+# ---------------------------------------------------------------------- case.yaml
+
+
+class Accounting(_Strict):
+    """How energy and CO2 are counted (China's dual-control accounting switches)."""
+
+    kappa_tce_per_mwh: float = Field(
+        0.1229, gt=0, le=1,
+        description="tce counted per MWh of electricity: 0.1229 equivalent value (NBS), "
+        "~0.30 coal-consumption (equal-value) method.",
+    )
+    exclude_renewable_electricity: bool = Field(
+        True, description="China's 2021 rule: locally generated renewable electricity is "
+        "not counted in the energy total.",
+    )
+    exclude_feedstock: bool = Field(
+        True, description="Energy used as raw material (feedstock_share of a project's "
+        "fuel) is not counted in the energy total.",
+    )
+    ef_fuel_t_per_tce: float = Field(
+        2.66, ge=0, description="t CO2 per tce of fossil fuel burned (NDRC ~2.66-2.77).",
+    )
+    ef_grid_t_per_mwh: float = Field(
+        0.7025, ge=0, description="t CO2 per MWh of electricity imported from the grid "
+        "(MEE provincial factor).",
+    )
+
+
+class FamilySettings(_Strict):
+    """Switches of one constraint family."""
+
+    enabled: bool = Field(True, description="Whether the family's constraints are built.")
+    mode: Mode = Field(Mode.hard, description="hard: a constraint; soft: penalised slack.")
+    penalty: float | None = Field(
+        None, ge=0, description="Soft-mode penalty, CNY per base unit of the quota "
+        "(per tce, m3, mu, t CO2, CNY, MWh or product unit); blank: the family default.",
+    )
+
+
+class Objective(_Strict):
+    """What the optimisation maximises."""
+
+    measure: Measure = Field(Measure.gross_output, description="The measure maximised.")
+    weights: dict[Literal["gross_output", "value_added", "tax", "jobs"], float] = Field(
+        default_factory=dict,
+        description="For measure=weighted: weight per measure (jobs weighted in CNY/job-year).",
+    )
+    discount_rate: float = Field(0.0, ge=0, lt=1, description="Annual discount rate.")
+    import_cost: bool = Field(
+        True, description="Subtract the cost of imports (import_price x imports) from "
+        "money measures.",
+    )
+
+    @model_validator(mode="after")
+    def _weights_for_weighted(self) -> Objective:
+        if self.measure == Measure.weighted and not self.weights:
+            raise ValueError("measure 'weighted' needs a non-empty 'weights' mapping")
+        return self
+
+
+class SolverSettings(_Strict):
+    """HiGHS settings."""
+
+    time_limit_s: float | None = Field(None, gt=0, description="Wall-clock limit per solve.")
+    mip_gap: float = Field(1e-4, ge=0, lt=1, description="Relative MIP gap accepted.")
+    threads: int | None = Field(None, ge=1, description="HiGHS threads (blank: HiGHS default).")
+
+
+class CaseConfig(_Strict):
+    """``case.yaml``: the case's horizon, accounting, objective and family switches."""
+
+    name: str = Field(description="Short identifier of the case.")
+    title: str = Field("", description="Human-readable title.")
+    title_zh: str = Field("", description="Title in Chinese.")
+    description: str = Field("", description="What the case represents, and its sources.")
+    base_year: int = Field(description="Base year t0 (e.g. 2020).")
+    years: list[int] = Field(description="Consecutive years of the horizon, after base_year.")
+    accounting: Accounting = Field(default_factory=Accounting)
+    objective: Objective = Field(default_factory=Objective)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+    families: dict[str, FamilySettings] = Field(
+        default_factory=dict,
+        description="Per constraint family: enabled, mode (hard/soft), penalty. "
+        "Families not listed are enabled and hard.",
+    )
+
+    @field_validator("years")
+    @classmethod
+    def _consecutive(cls, v: list[int]) -> list[int]:
+        if not v:
+            raise ValueError("at least one year is needed")
+        if v != list(range(v[0], v[0] + len(v))):
+            raise ValueError("years must be consecutive and increasing, e.g. [2021, 2022]")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> CaseConfig:
+        if self.years[0] <= self.base_year:
+            raise ValueError(f"years must come after base_year {self.base_year}")
+        unknown = sorted(set(self.families) - set(FAMILIES))
+        if unknown:
+            raise ValueError(f"unknown families {unknown}; known: {sorted(FAMILIES)}")
+        return self
+
+
+# ------------------------------------------------------------------ table rows
+
+
+class SectorRow(_Strict):
+    """``sectors.csv``: one row per sector (product), with its price and trade terms."""
+
+    sector: str = Field(min_length=1, description="Sector id, used in other tables.")
+    name: str = Field(description="English name.")
+    name_zh: str = Field("", description="Chinese name.")
+    chain: str = Field(description="Supply chain the sector belongs to (aluminium, ...).")
+    unit: str = Field(min_length=1, description="Physical unit of one unit of product (t, MWh, unit, vial).")
+    kind: SectorKind = Field(SectorKind.product, description="product or electricity (exactly one electricity sector).")
+    price_cny: NonNeg = Field(description="Output value, CNY per unit.")
+    va_share: Share = Field(description="Value added as a share of output value.")
+    tax_share: Share = Field(0.0, description="Taxes as a share of output value.")
+    import_price_cny: NonNeg | None = Field(None, description="CNY per unit imported; blank: price_cny.")
+    import_limit_10k: NonNeg | None = Field(None, description="Imports per year, 万 units; blank: unlimited; 0: none.")
+    export_limit_10k: NonNeg | None = Field(None, description="Exports per year, 万 units; blank: unlimited; 0: none.")
+    source: str = Field(min_length=1, description="Where the figures come from (seed file, public source, or 'estimate: ...').")
+
+
+class CoefficientRow(_Strict):
+    """``coefficients.csv``: technical coefficients A[input, output] of the chains."""
+
+    input_sector: str = Field(min_length=1, description="Sector supplying the input.")
+    output_sector: str = Field(min_length=1, description="Sector using it.")
+    coef: NonNeg = Field(description="Units of input per unit of output (e.g. t alumina per t aluminium).")
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class ParkRow(_Strict):
+    """``parks.csv``: industrial parks."""
+
+    park: str = Field(min_length=1, description="Park id.")
+    name: str = Field(description="English name.")
+    name_zh: str = Field("", description="Chinese name.")
+    area: str = Field("", description="Area of the region (north, centre, south).")
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class ProjectRow(_Strict):
+    """``projects.csv``: existing plants, committed and candidate projects.
+
+    Per-unit coefficients are per physical unit of the project's sector; blank
+    coefficients fall back to the sector's.
+    """
+
+    project: str = Field(min_length=1, description="Project id (unique).")
+    name: str = Field(description="English name.")
+    name_zh: str = Field("", description="Chinese name.")
+    sector: str = Field(min_length=1, description="Sector it produces.")
+    park: str = Field(min_length=1, description="Park it sits in.")
+    status: Status = Field(description="existing, committed or candidate.")
+    capacity_10k: NonNeg = Field(description="Capacity, 万 units of the sector's unit per year.")
+    base_output_10k: NonNeg | None = Field(None, description="Existing: production in the base year, 万 units (for base-year totals and intensity baselines); blank: capacity.")
+    online_year: int | None = Field(None, description="Committed: the year it comes online (required). Existing/candidate: blank.")
+    earliest_year: int | None = Field(None, description="Candidate: earliest year it may come online; blank: first year.")
+    lead_time_years: Annotated[int, Field(ge=0)] = Field(0, description="Years of building before it comes online; capex is spread over them.")
+    capex_100m_cny: NonNeg = Field(0.0, description="Investment, 亿元 (0 for existing plants).")
+    land_mu: NonNeg = Field(0.0, description="New land taken, mu (0 for existing plants).")
+    min_util: Share = Field(0.0, description="Minimum utilisation when online.")
+    fuel_tce: NonNeg = Field(0.0, description="Fossil fuel burned on site, tce per unit.")
+    feedstock_share: Share = Field(0.0, description="Share of fuel_tce used as raw material (not counted when exclude_feedstock).")
+    elec_mwh: NonNeg | None = Field(None, description="Electricity used, MWh per unit; blank: A[electricity, sector].")
+    co2_process_t: NonNeg = Field(0.0, description="Process CO2 (not from fuel), t per unit.")
+    water_m3: NonNeg = Field(0.0, description="Water withdrawn, m3 per unit.")
+    price_cny: NonNeg | None = Field(None, description="Output value, CNY per unit; blank: sector price.")
+    va_cny: NonNeg | None = Field(None, description="Value added, CNY per unit; blank: sector va_share x price.")
+    tax_cny: NonNeg | None = Field(None, description="Taxes, CNY per unit; blank: sector tax_share x price.")
+    jobs: NonNeg = Field(0.0, description="Jobs at full capacity, persons.")
+    renewable: bool = Field(False, description="Generates renewable electricity (electricity sector only).")
+    exclusive_group: str = Field("", description="Projects sharing a group id: at most one is built.")
+    illustrative: bool = Field(False, description="True for candidates built from sector norms, not named in a source.")
+    source: str = Field(min_length=1, description="Provenance of the row's figures.")
+
+
+class ProjectInputRow(_Strict):
+    """``project_inputs.csv`` (optional): a project's own input coefficient, overriding A."""
+
+    project: str = Field(min_length=1, description="Project id.")
+    input_sector: str = Field(min_length=1, description="Input sector.")
+    coef: NonNeg = Field(description="Units of input per unit of the project's output.")
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class DemandRow(_Strict):
+    """``demand.csv`` (optional): local final demand that must be met."""
+
+    sector: str = Field(min_length=1, description="Sector id.")
+    year: int = Field(description="Year of the horizon.")
+    final_demand_10k: NonNeg = Field(description="万 units per year.")
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class QuotaRow(_Strict):
+    """``quotas.csv``: resource quotas (energy, CO2, water, land, capital, green share)."""
+
+    family: str = Field(description=f"One of {QUOTA_FAMILIES}.")
+    year: int | None = Field(None, description="Year; blank: every year (or the horizon, for land and capital_total).")
+    park: str = Field("", description="Park id for land and green_share; blank otherwise.")
+    limit: float = Field(ge=0, description="The limit, in `unit`.")
+    unit: str = Field(min_length=1, description="Unit of the limit, e.g. '10k tce', 'tce/10k CNY', 'mu', '100m CNY', 'share'.")
+    mode: Mode | None = Field(None, description="hard or soft; blank: the family's setting.")
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class RuleRow(_Strict):
+    """``rules.csv`` (optional): sector policy rules (caps and floors by sector or chain)."""
+
+    rule: str = Field(description=f"One of {RULE_FAMILIES}.")
+    scope: str = Field(min_length=1, description="A sector id or a chain name.")
+    year: int | None = Field(None, description="Year; blank: every year.")
+    limit: float = Field(ge=0, description="Limit: 万 units (capacity/output) or 亿元 (value).")
+    unit: str = Field(min_length=1, description="'10k units' for capacity/output rules, '100m CNY' for value floors.")
+    mode: Mode | None = Field(None, description="hard or soft; blank: the family's setting.")
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class DependencyRow(_Strict):
+    """``dependencies.csv`` (optional): project runs only if the required project runs."""
+
+    project: str = Field(min_length=1, description="The dependent project.")
+    requires: str = Field(min_length=1, description="The project it needs.")
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class TableSpec(BaseModel):
+    """A CSV table of the case format."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    file: str
+    row: type[_Strict]
+    required: bool
+    key: tuple[str, ...]
+
+
+TABLES: dict[str, TableSpec] = {
+    "sectors": TableSpec(file="sectors.csv", row=SectorRow, required=True, key=("sector",)),
+    "coefficients": TableSpec(file="coefficients.csv", row=CoefficientRow, required=True,
+                              key=("input_sector", "output_sector")),
+    "parks": TableSpec(file="parks.csv", row=ParkRow, required=True, key=("park",)),
+    "projects": TableSpec(file="projects.csv", row=ProjectRow, required=True, key=("project",)),
+    "project_inputs": TableSpec(file="project_inputs.csv", row=ProjectInputRow, required=False,
+                                key=("project", "input_sector")),
+    "demand": TableSpec(file="demand.csv", row=DemandRow, required=False, key=("sector", "year")),
+    "quotas": TableSpec(file="quotas.csv", row=QuotaRow, required=True,
+                        key=("family", "year", "park")),
+    "rules": TableSpec(file="rules.csv", row=RuleRow, required=False, key=("rule", "scope", "year")),
+    "dependencies": TableSpec(file="dependencies.csv", row=DependencyRow, required=False,
+                              key=("project", "requires")),
+}
+"""The case's CSV tables, in load order."""
+
+
+def case_json_schema() -> dict[str, Any]:
+    """JSON Schema of ``case.yaml`` and of one row of every CSV table."""
+    return {
+        "case.yaml": CaseConfig.model_json_schema(),
+        **{spec.file: spec.row.model_json_schema() for spec in TABLES.values()},
+    }

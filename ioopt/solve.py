@@ -1,0 +1,252 @@
+"""Solve a built model with HiGHS; shadow prices from the LP with integers fixed.
+
+The Pyomo model is compiled once to sparse arrays (Pyomo's LinearStandardFormCompiler)
+and handed to ``highspy.Highs`` in bulk, which is several times faster than Pyomo's
+persistent interfaces for a one-shot solve. After a MILP solve the integer columns are
+fixed at their optimal values on the same Highs object and the LP is re-solved: its
+row duals are the shadow prices (MILP duals are not meaningful, and Pyomo's HiGHS
+interfaces refuse them).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from ioopt.formulation import registry
+
+INF = highspy.kHighsInf
+
+
+class SolveStatus(Enum):
+    """What a solve ended with. Only OPTIMAL and FEASIBLE carry a solution."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    """A solution within the time limit, not proven optimal (see ``mip_gap``)."""
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"
+    """Time limit reached without any feasible solution."""
+    ERROR = "error"
+
+    @property
+    def has_solution(self) -> bool:
+        """Whether primal values (and shadow prices) are available."""
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass
+class Compiled:
+    """The model as HiGHS sees it, with the maps back to Pyomo components."""
+
+    columns: list[Any]
+    rows: list[Any]
+    """Pyomo ConstraintData per HiGHS row."""
+    col_of: dict[int, int]
+    """id(VarData) -> column."""
+    row_of: dict[int, int]
+    """id(ConstraintData) -> row."""
+    integer_cols: np.ndarray
+    offset: float
+    lp: Any
+
+
+@dataclass
+class SolveResult:
+    """Outcome of a solve: status, objective, values, shadow prices, timings."""
+
+    status: SolveStatus
+    termination: str
+    """HiGHS's model status, as HiGHS words it."""
+    message: str
+    objective: float | None = None
+    mip_gap: float | None = None
+    is_mip: bool = False
+    shadow_price_method: str = ""
+    col_value: np.ndarray | None = None
+    row_dual: np.ndarray | None = None
+    col_dual: np.ndarray | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    compiled: Compiled | None = None
+    highs: Any = None
+
+
+def compile_model(m: pyo.ConcreteModel) -> Compiled:
+    """Compile a linear Pyomo model to a HighsLp (one row per constraint)."""
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    A = info.A.tocsc()
+    n_rows_raw, n_cols = A.shape
+    # A ranged constraint would give two rows; merge rows of the same constraint.
+    con_rows: dict[int, int] = {}
+    keep = np.zeros(n_rows_raw, dtype=bool)
+    lower = np.full(n_rows_raw, -INF)
+    upper = np.full(n_rows_raw, INF)
+    rows: list[Any] = []
+    target = np.empty(n_rows_raw, dtype=np.int64)
+    for i, (con, sense) in enumerate(info.rows):
+        k = id(con)
+        if k in con_rows:
+            r = con_rows[k]
+        else:
+            r = con_rows[k] = len(rows)
+            rows.append(con)
+            keep[i] = True
+        target[i] = r
+        rhs = float(info.rhs[i])
+        if sense == 0:
+            lower[r] = upper[r] = rhs
+        elif sense == 1:
+            upper[r] = rhs
+        else:
+            lower[r] = rhs
+    if len(rows) != n_rows_raw:
+        A = A[keep, :].tocsc()
+    lower, upper = lower[: len(rows)], upper[: len(rows)]
+
+    columns = list(info.columns)
+    col_lower = np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float)
+    col_upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
+    is_int = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
+    c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(n_cols)
+    obj = info.objectives[0]
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_cols
+    lp.num_row_ = len(rows)
+    lp.col_cost_ = c
+    lp.col_lower_ = col_lower
+    lp.col_upper_ = col_upper
+    lp.row_lower_ = lower
+    lp.row_upper_ = upper
+    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lp.sense_ = highspy.ObjSense.kMaximize if obj.sense == pyo.maximize else highspy.ObjSense.kMinimize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n_cols
+    lp.a_matrix_.num_row_ = len(rows)
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    if is_int.any():
+        lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
+                           for f in is_int]
+    return Compiled(columns=columns, rows=rows,
+                    col_of={id(v): i for i, v in enumerate(columns)},
+                    row_of={id(r): i for i, r in enumerate(rows)},
+                    integer_cols=np.flatnonzero(is_int), offset=lp.offset_, lp=lp)
+
+
+def _status(h: Any) -> tuple[SolveStatus, str]:
+    ms = h.getModelStatus()
+    text = h.modelStatusToString(ms)
+    S = highspy.HighsModelStatus
+    if ms == S.kOptimal:
+        return SolveStatus.OPTIMAL, text
+    if ms == S.kInfeasible:
+        return SolveStatus.INFEASIBLE, text
+    if ms in (S.kUnbounded, S.kUnboundedOrInfeasible):
+        return SolveStatus.UNBOUNDED, text
+    if ms in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit):
+        has = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+        return (SolveStatus.FEASIBLE if has else SolveStatus.TIME_LIMIT), text
+    if ms == S.kModelEmpty:
+        return SolveStatus.OPTIMAL, text
+    return SolveStatus.ERROR, text
+
+
+def solve_model(m: pyo.ConcreteModel, time_limit: float | None = None,
+                mip_gap: float | None = None, threads: int | None = None,
+                log_file: str | None = None) -> SolveResult:
+    """Solve a built model; on success load the values into the Pyomo variables."""
+    reg = registry(m)
+    if reg.trivially_infeasible:
+        return SolveResult(SolveStatus.INFEASIBLE, "Infeasible (before solving)",
+                           "constraints that no decision can satisfy: "
+                           + "; ".join(reg.trivially_infeasible))
+    t0 = time.perf_counter()
+    comp = compile_model(m)
+    t1 = time.perf_counter()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", log_file is not None)
+    if log_file:
+        h.setOptionValue("log_file", log_file)
+        h.setOptionValue("log_to_console", False)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    if mip_gap is not None:
+        h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if threads:
+        h.setOptionValue("threads", int(threads))
+    h.passModel(comp.lp)
+    h.run()
+    status, term = _status(h)
+    if status == SolveStatus.UNBOUNDED and term != "Unbounded":
+        # presolve could not tell infeasible from unbounded: ask again without it
+        h.setOptionValue("presolve", "off")
+        h.run()
+        status, term = _status(h)
+    t2 = time.perf_counter()
+    is_mip = len(comp.integer_cols) > 0
+    res = SolveResult(status, term, _message(status, term), is_mip=is_mip, compiled=comp,
+                      highs=h, timings={"compile": t1 - t0, "solve": t2 - t1})
+    if not status.has_solution:
+        return res
+    info = h.getInfo()
+    res.objective = float(info.objective_function_value)
+    res.mip_gap = float(info.mip_gap) if is_mip else 0.0
+    sol = h.getSolution()
+    x = np.asarray(sol.col_value, dtype=float)
+    if is_mip:
+        res.col_value = x
+        fixed = np.round(x[comp.integer_cols])
+        n = len(comp.integer_cols)
+        h.changeColsIntegrality(n, comp.integer_cols.astype(np.int32),
+                                np.array([highspy.HighsVarType.kContinuous] * n))
+        h.changeColsBounds(n, comp.integer_cols.astype(np.int32), fixed, fixed)
+        h.run()
+        st2, term2 = _status(h)
+        if st2 == SolveStatus.OPTIMAL:
+            sol = h.getSolution()
+            res.col_value = np.asarray(sol.col_value, dtype=float)
+            res.row_dual = np.asarray(sol.row_dual, dtype=float)
+            res.col_dual = np.asarray(sol.col_dual, dtype=float)
+            res.shadow_price_method = ("LP re-solved with the integer decisions fixed at the "
+                                       "MILP optimum; duals hold for that portfolio")
+        else:
+            res.shadow_price_method = f"unavailable: fixed-integer LP ended {term2}"
+    else:
+        res.col_value = x
+        res.row_dual = np.asarray(sol.row_dual, dtype=float)
+        res.col_dual = np.asarray(sol.col_dual, dtype=float)
+        res.shadow_price_method = "LP duals (the model has no integer decisions)"
+    res.timings["resolve_lp"] = time.perf_counter() - t2
+    _load_values(comp, res.col_value)
+    return res
+
+
+def _load_values(comp: Compiled, x: np.ndarray) -> None:
+    for v, val in zip(comp.columns, x.tolist(), strict=True):
+        v.set_value(val, skip_validation=True)
+
+
+def _message(status: SolveStatus, term: str) -> str:
+    return {
+        SolveStatus.OPTIMAL: "optimal solution found",
+        SolveStatus.FEASIBLE: f"stopped early ({term}) with a feasible, not proven optimal, "
+                              "solution; see mip_gap",
+        SolveStatus.INFEASIBLE: "the scenario is infeasible: no portfolio satisfies every "
+                                "hard constraint (relax a quota, or make it soft)",
+        SolveStatus.UNBOUNDED: f"the model is unbounded or infeasible ({term}): some "
+                               "benefit can grow without limit; check import/export limits "
+                               "and prices",
+        SolveStatus.TIME_LIMIT: f"stopped ({term}) before any feasible solution was found; "
+                                "raise --time-limit",
+        SolveStatus.ERROR: f"HiGHS failed: {term}",
+    }[status]
