@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -183,8 +184,8 @@ def read_table(case_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
         lines.append(i)
     frame = pd.DataFrame.from_records(records, columns=columns) if records else _empty(columns)
     for col in frame.columns:  # enums -> plain strings
-        if frame[col].dtype == object and len(frame) and hasattr(frame[col].iloc[0], "value"):
-            frame[col] = [getattr(v, "value", v) for v in frame[col]]
+        if frame[col].dtype == object:
+            frame[col] = [v.value if isinstance(v, Enum) else v for v in frame[col]]
     frame["_line"] = lines
     problems.extend(_duplicates(frame, spec.file, spec.key))
     return frame, problems

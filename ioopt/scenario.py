@@ -166,6 +166,15 @@ def _apply_one(case: Case, file: Path, sc: Scenario) -> Case:
     return new
 
 
+def _key_text(v: Any) -> str:
+    """A key cell as text, blank for None/NaN and '2025' for 2025.0."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any], file: str,
               where: str, applied: list[str]) -> list[Problem]:
     spec = TABLES[table]
@@ -182,7 +191,7 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
                 for u in unknown]
     sel = pd.Series(True, index=frame.index)
     for k in key:
-        sel &= frame[k].astype(str) == str(change[k])
+        sel &= frame[k].map(_key_text) == _key_text(change[k])
     if not sel.any():
         if table == "coefficients":  # a new coefficient is a legitimate change
             row = {c: None for c in frame.columns}

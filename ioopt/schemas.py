@@ -39,6 +39,11 @@ class Mode(StrEnum):
     soft = "soft"
 
 
+def mode_or(value: object, default: Mode) -> Mode:
+    """A row's mode cell (blank, None or NaN: the family's default)."""
+    return Mode(value) if isinstance(value, str) and value else default
+
+
 class SectorKind(StrEnum):
     """A product sector, or the electricity sector (one per case)."""
 

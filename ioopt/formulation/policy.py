@@ -12,7 +12,7 @@ import pyomo.environ as pyo
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
 from ioopt.formulation.rows import QuotaRow, Terms, add_quota_rows, add_rows
-from ioopt.schemas import FAMILIES, RULE_FAMILIES, Mode
+from ioopt.schemas import FAMILIES, RULE_FAMILIES, mode_or
 
 
 def scope_projects(d: ModelData, scope: str) -> list[str]:
@@ -57,7 +57,7 @@ def add_sector_rules(m: pyo.ConcreteModel, d: ModelData) -> None:
                 key = (scope, t)
                 records.append(QuotaRow(family, key, t, None, scope, float(lim), terms,
                                         used_const=const,
-                                        mode=Mode(mode) if mode else fam.mode))
+                                        mode=mode_or(mode, fam.mode)))
                 rows[key] = (terms, const, sense, float(lim))
         add_quota_rows(m, family, records, rows)
 

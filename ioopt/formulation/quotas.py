@@ -16,7 +16,7 @@ from ioopt.formulation.accounting import Totals
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
 from ioopt.formulation.rows import QuotaRow, Terms, add_quota_rows, add_rows
-from ioopt.schemas import Mode
+from ioopt.schemas import Mode, mode_or
 
 
 def quota_limits(d: ModelData, family: str) -> Iterator[tuple[int | None, str | None, float, Mode]]:
@@ -28,7 +28,7 @@ def quota_limits(d: ModelData, family: str) -> Iterator[tuple[int | None, str | 
     default = d.family(family).mode
     for year, park, lim, mode in zip(sel["year"], sel["park"], sel["limit_model"], sel["mode"],
                                      strict=True):
-        m_ = Mode(mode) if mode else default
+        m_ = mode_or(mode, default)
         park_ = park or None
         if year is None or pd.isna(year):
             years: list[int | None] = list(d.years) if family not in (

@@ -1,0 +1,88 @@
+"""Family switches: off, soft mode, commitment; the model counts stay as designed."""
+
+from __future__ import annotations
+
+import pytest
+
+from ioopt import api
+from ioopt.solve import SolveStatus
+from tests.conftest import EXAMPLE, REF
+
+
+def _scenario(tmp_path, text):
+    p = tmp_path / "s.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_switching_a_family_off_removes_its_rows(tmp_path):
+    case = api.load_case(EXAMPLE)
+    off = api.apply_scenario(case, _scenario(
+        tmp_path, "name: switch-off\ncase:\n  families:\n    energy_total: {enabled: false}\n"))
+    m_on, m_off = api.build(case), api.build(off)
+    assert len(m_on.energy_total) == 5
+    assert m_off.component("energy_total") is None
+    r = api.run(off)
+    assert r.status == SolveStatus.OPTIMAL
+    assert not (r.quotas["name"] == "energy_total").any()
+    assert r.solve.objective >= api.run(case).solve.objective - 1e-6
+
+
+def test_soft_quota_is_violated_at_its_penalty(tmp_path):
+    # ref1 with a 0.5 万 tce quota made soft at 20,000 CNY/tce: p3 earns 7,500 CNY/tce,
+    # so the quota is not exceeded; at 5,000 CNY/tce it is exceeded up to p3's capacity.
+    base = api.load_case(REF / "ref1_energy")
+    strict = api.apply_scenario(base, _scenario(tmp_path, (
+        "name: s\nquotas:\n  - {family: energy_total, set: 0.5, mode: soft}\n"
+        "case:\n  families:\n    energy_total: {penalty: 20000}\n")))
+    r = api.run(strict)
+    e = r.quotas.set_index("name").loc["energy_total"]
+    assert e["violation"] == pytest.approx(0.0, abs=1e-9)
+    assert e["shadow_price"] == pytest.approx(7500.0)
+    cheap = api.apply_scenario(base, _scenario(tmp_path, (
+        "name: s\nquotas:\n  - {family: energy_total, set: 0.5, mode: soft}\n"
+        "case:\n  families:\n    energy_total: {penalty: 5000}\n")))
+    r = api.run(cheap)
+    e = r.quotas.set_index("name").loc["energy_total"]
+    assert e["violation"] == pytest.approx(1.5)  # p3 at full 1 万 t uses 2 万 tce
+    assert e["shadow_price"] == pytest.approx(5000.0)
+    assert r.solve.objective == pytest.approx(1.5 - 1.5 * 0.5)
+
+
+def test_commitment_off_makes_committed_projects_candidates(tmp_path):
+    case = api.load_case(EXAMPLE)
+    free = api.apply_scenario(case, _scenario(
+        tmp_path, "name: free\ncase:\n  families:\n    commitment: {enabled: false}\n"))
+    m = api.build(free)
+    assert ("lianmeng_foil", 2024) in m.build
+    assert ("lianmeng_foil", 2023) not in m.build  # not before its committed year
+
+
+def test_dependency_is_respected():
+    r = api.run(api.load_case(EXAMPLE))
+    pf = r.portfolio.set_index("project")
+    if pf.at["stainless_2", "selected"]:
+        assert pf.at["jingan_stainless", "selected"]
+
+
+def test_exclusive_group_allows_one():
+    r = api.run(api.load_case(EXAMPLE))
+    pf = r.portfolio.set_index("project")
+    assert pf.loc[["recycled_1", "recycled_2"], "selected"].sum() <= 1
+
+
+def test_infeasible_land_quota(tmp_path):
+    # the committed Jing'an plant alone takes 9000 mu of Naiman's land
+    case = api.apply_scenario(api.load_case(EXAMPLE), _scenario(
+        tmp_path, "name: l\nquotas:\n  - {family: land, park: naiman, set: 100}\n"))
+    assert api.run(case).status == SolveStatus.INFEASIBLE
+
+
+def test_trivially_infeasible_row_is_named(tmp_path):
+    # only the existing 100 万 t smelter is in primary_al: a cap of 50 fails before solving
+    case = api.apply_scenario(api.load_case(EXAMPLE), _scenario(
+        tmp_path, "name: c\nrules:\n  - {rule: sector_capacity_cap, scope: primary_al, "
+        "year: null, limit: 50}\n"))
+    r = api.run(case)
+    assert r.status == SolveStatus.INFEASIBLE
+    assert "sector_capacity_cap[primary_al, 2021]" in r.solve.message
