@@ -173,7 +173,7 @@ def read_table(case_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
             problems.append(Problem(spec.file, i, None, f"{len(raw)} cells",
                                     f"{len(header)} cells, as in the header"))
             continue
-        data = {h: (v.strip() if v.strip() != "" else None) for h, v in zip(header, raw)}
+        data = {h: (v.strip() if v.strip() != "" else None) for h, v in zip(header, raw, strict=True)}
         data = {k: v for k, v in data.items() if v is not None}
         try:
             row: BaseModel = spec.row.model_validate(data)

@@ -142,7 +142,7 @@ def check_project_inputs(case: Case) -> list[Problem]:
     out = _ref(pi, "project_inputs.csv", "project", set(case.projects.index), "project")
     out += _ref(pi, "project_inputs.csv", "input_sector", set(case.sectors.index), "sector")
     el = case.electricity_sector
-    for idx, r in pi[pi["input_sector"] == el].iterrows():
+    for idx in pi.index[pi["input_sector"] == el]:
         out.append(Problem("project_inputs.csv", _line(pi, idx), "input_sector", el,
                            "a non-electricity sector (give electricity use in projects.csv "
                            "column elec_mwh)"))
@@ -195,7 +195,7 @@ def check_quotas(case: Case) -> list[Problem]:
 
 def _overlaps(frame: pd.DataFrame, file: str, key: tuple[str, ...]) -> list[Problem]:
     """A blank-year row (every year) and a row for one year of the same key clash."""
-    out = []
+    out: list[Problem] = []
     if frame.empty:
         return out
     blank = frame["year"].isna()

@@ -54,7 +54,6 @@ def main() -> None:
     """ioopt: input-output optimisation of regional industrial portfolios.
 
     Example:
-
         ioopt validate data/tongliao
         ioopt solve --out out/ --json
     """
@@ -67,7 +66,6 @@ def validate(case_dir: Path | None) -> None:
     """Check a case folder: every problem with file, line, field, value and expectation.
 
     Example:
-
         ioopt validate data/tongliao
     """
     from ioopt.api import load_case
@@ -96,7 +94,6 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
     Exit code 3 when the scenario has no solution (infeasible or unbounded).
 
     Example:
-
         ioopt solve --case data/tongliao --scenario configs/energy_minus_10.yaml --out out/
     """
     from ioopt import api
@@ -126,11 +123,10 @@ def schema(fmt: str) -> None:
     """Describe the case format: every file, column, unit and meaning.
 
     Example:
-
         ioopt schema --format json > case-schema.json
     """
-    from ioopt.schemas import case_json_schema
     from ioopt.report import schema_text
+    from ioopt.schemas import case_json_schema
 
     if fmt == "json":
         click.echo(json.dumps(case_json_schema(), indent=2, ensure_ascii=False))

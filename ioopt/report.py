@@ -101,8 +101,8 @@ def schema_text() -> str:
         out += _fields(spec.row, "  ")
     out.append("")
     out.append("constraint families (switch in case.yaml 'families' or a scenario):")
-    for fam, spec in FAMILIES.items():
-        out.append(f"  {fam:<22} {spec.sense}  {spec.description}")
+    for fam, fspec in FAMILIES.items():
+        out.append(f"  {fam:<22} {fspec.sense}  {fspec.description}")
     return "\n".join(out)
 
 

@@ -171,7 +171,8 @@ def _build_reduced_cost(m: pyo.ConcreteModel, res: SolveResult,
                         online_year: dict[str, int | None]) -> list[float]:
     """Reduced cost of each candidate's build decision in the fixed-integer LP, in
     objective units: for a rejected candidate, the best over its possible years (the
-    first-order value of forcing it in); for a selected one, at its online year."""
+    first-order value of forcing it in); for a selected one, at its online year.
+    """
     d = registry(m).data
     out = []
     for j in d.projects.index:

@@ -194,7 +194,7 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
         sel &= frame[k].map(_key_text) == _key_text(change[k])
     if not sel.any():
         if table == "coefficients":  # a new coefficient is a legitimate change
-            row = {c: None for c in frame.columns}
+            row: dict[str, Any] = dict.fromkeys(frame.columns)
             row.update(change)
             row.setdefault("source", "scenario")
             tables[table] = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)

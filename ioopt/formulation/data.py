@@ -7,7 +7,9 @@ own slice (no rule scans all projects for each index).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,7 +169,7 @@ def prepare(case: Case) -> ModelData:
 
 
 def _objective_weights(p: pd.DataFrame, measure: Measure,
-                       weights: dict[str, float]) -> dict[str, float]:
+                       weights: Mapping[Any, float]) -> dict[str, float]:
     cols = {"gross_output": "price", "value_added": "va", "tax": "tax", "jobs": "jobs_per_unit"}
     if measure == Measure.weighted:
         w = np.zeros(len(p))

@@ -55,7 +55,8 @@ def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def online(m: pyo.ConcreteModel, d: ModelData, j: str, t: int) -> tuple[Terms, float]:
     """online[j,t] as (terms, constant): 1 for a fixed project online by t, else the
-    sum of its build variables up to t."""
+    sum of its build variables up to t.
+    """
     if j in d.fixed_online:
         return [], 1.0 if t >= d.fixed_online[j] else 0.0
     return [(1.0, m.build[j, tau]) for tau in d.build_years.get(j, []) if tau <= t], 0.0

@@ -11,7 +11,7 @@ import pyomo.environ as pyo
 
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
-from ioopt.formulation.rows import QuotaRow, Terms, add_quota_rows, add_rows
+from ioopt.formulation.rows import QuotaRow, Rows, Terms, add_quota_rows, add_rows
 from ioopt.schemas import FAMILIES, RULE_FAMILIES, mode_or
 
 
@@ -36,9 +36,10 @@ def add_sector_rules(m: pyo.ConcreteModel, d: ModelData) -> None:
         fam = d.family(family)
         if not fam.enabled:
             continue
-        sense = FAMILIES[family].sense
+        sense: str = FAMILIES[family].sense
         sel = r[r["rule"] == family]
-        records, rows = [], {}
+        records: list[QuotaRow] = []
+        rows: Rows = {}
         for scope, year, lim, mode in zip(sel["scope"], sel["year"], sel["limit_model"],
                                           sel["mode"], strict=True):
             js = scope_projects(d, scope)

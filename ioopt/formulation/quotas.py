@@ -15,7 +15,7 @@ import pyomo.environ as pyo
 from ioopt.formulation.accounting import Totals
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
-from ioopt.formulation.rows import QuotaRow, Terms, add_quota_rows, add_rows
+from ioopt.formulation.rows import QuotaRow, Rows, Terms, add_quota_rows, add_rows
 from ioopt.schemas import Mode, mode_or
 
 
@@ -60,19 +60,22 @@ def _total_and_intensity(m: pyo.ConcreteModel, d: ModelData, totals: dict[int, T
 
 def add_energy(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
     """``energy_total[t]``: ``E_t <= Equota_t``; ``energy_intensity[t]``:
-    ``E_t - theta_t VA_t <= 0`` (theta in tce per 万元)."""
+    ``E_t - theta_t VA_t <= 0`` (theta in tce per 万元).
+    """
     _total_and_intensity(m, d, tot.energy, tot.va, "energy_total", "energy_intensity")
 
 
 def add_carbon(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
     """``carbon_total[t]``: ``C_t <= Cquota_t``; ``carbon_intensity[t]``:
-    ``C_t - gamma_t VA_t <= 0`` (gamma in t CO2 per 万元)."""
+    ``C_t - gamma_t VA_t <= 0`` (gamma in t CO2 per 万元).
+    """
     _total_and_intensity(m, d, tot.co2, tot.va, "carbon_total", "carbon_intensity")
 
 
 def add_water(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
     """``water_total[t]``: ``W_t <= Wquota_t``; ``water_intensity[t]``:
-    ``W_t - omega_t VA_t <= 0`` (omega in m3 per 万元)."""
+    ``W_t - omega_t VA_t <= 0`` (omega in m3 per 万元).
+    """
     _total_and_intensity(m, d, tot.water, tot.va, "water_total", "water_intensity")
 
 
@@ -95,20 +98,23 @@ def add_green_share(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
             terms += [(-1.0, m.x[j, t]) for j in d.renewables if (j, t) in m.x]
             supply[(t,)] = (terms, 0.0, "<=", 0.0)
     add_rows(m, "green_supply", supply)
-    records, rows = [], {}
-    for t, p, share, mode in limits:
-        assert t is not None and p is not None
-        use = tot.elec_by_park.get((p, t), [])
-        key = (p, t)
-        records.append(QuotaRow("green_share", key, t, p, None, share, [(1.0, m.green[p, t])],
-                                per=use, mode=mode))
-        rows[key] = ([(1.0, m.green[p, t]), *((-share * c, v) for c, v in use)], 0.0, ">=", 0.0)
+    records: list[QuotaRow] = []
+    rows: Rows = {}
+    for yr, p, share, mode in limits:
+        assert yr is not None and p is not None
+        use = tot.elec_by_park.get((p, yr), [])
+        key = (p, yr)
+        records.append(QuotaRow("green_share", key, yr, p, None, share,
+                                [(1.0, m.green[p, yr])], per=use, mode=mode))
+        rows[key] = ([(1.0, m.green[p, yr]), *((-share * c, v) for c, v in use)], 0.0, ">=",
+                     0.0)
     add_quota_rows(m, "green_share", records, rows)
 
 
 def add_land(m: pyo.ConcreteModel, d: ModelData) -> None:
     """``land[p]``: ``sum_{j in p, new} land_j * online[j,T] <= Lquota_p`` (mu); land of
-    committed projects is a constant, existing plants' land is not counted."""
+    committed projects is a constant, existing plants' land is not counted.
+    """
     last = d.years[-1]
     land = d.projects["land"].to_dict()
     status = d.projects["status"].to_dict()
@@ -133,7 +139,8 @@ def add_land(m: pyo.ConcreteModel, d: ModelData) -> None:
 def capex_schedule(d: ModelData, j: str, online_year: int) -> dict[int, float]:
     """Share of project j's capex spent in each horizon year if it comes online in
     ``online_year``: spread evenly over its lead time (the online year itself when the
-    lead time is 0); spending before the horizon is charged to its first year."""
+    lead time is 0); spending before the horizon is charged to its first year.
+    """
     lead = int(d.projects.at[j, "lead_time_years"])
     spend = [online_year] if lead == 0 else list(range(online_year - lead, online_year))
     out: dict[int, float] = {}
@@ -145,7 +152,8 @@ def capex_schedule(d: ModelData, j: str, online_year: int) -> dict[int, float]:
 
 def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
     """``capital_total``: ``sum_j capex_j sum_t build[j,t] <= K`` (亿元, committed capex a
-    constant); ``capital_year[t]``: capex spent in year t (see capex_schedule) <= K_t."""
+    constant); ``capital_year[t]``: capex spent in year t (see capex_schedule) <= K_t.
+    """
     capex = d.projects["capex"].to_dict()
     status = d.projects["status"].to_dict()
     news = [j for j in d.projects.index if status[j] != "existing" and capex[j] > 0]
@@ -178,11 +186,11 @@ def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
         for tau in d.build_years[j]:
             for y, share in capex_schedule(d, j, tau).items():
                 by_year[y].append((share * capex[j], m.build[j, tau]))
-    records, rows = [], {}
-    for t, _, lim, mode in limits:
-        assert t is not None
-        key = (t,)
-        records.append(QuotaRow("capital_year", key, t, None, None, lim, by_year[t],
-                                used_const=const_year[t], mode=mode))
-        rows[key] = (by_year[t], const_year[t], "<=", lim)
-    add_quota_rows(m, "capital_year", records, rows)
+    year_records: list[QuotaRow] = []
+    year_rows: Rows = {}
+    for yr, _, lim, mode in limits:
+        assert yr is not None
+        year_records.append(QuotaRow("capital_year", (yr,), yr, None, None, lim, by_year[yr],
+                                     used_const=const_year[yr], mode=mode))
+        year_rows[(yr,)] = (by_year[yr], const_year[yr], "<=", lim)
+    add_quota_rows(m, "capital_year", year_records, year_rows)

@@ -20,6 +20,8 @@ from ioopt.formulation.data import ModelData
 from ioopt.schemas import Mode
 
 Terms = list[tuple[float, Any]]
+Rows = dict[Any, tuple[Terms, float, str, float]]
+"""Index tuple -> (terms, constant, sense, rhs)."""
 
 
 def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
@@ -70,8 +72,8 @@ class Registry:
 def add_rows(
     m: pyo.ConcreteModel,
     family: str,
-    rows: dict[tuple[Hashable, ...], tuple[Terms, float, str, float]],
-    modes: dict[tuple[Hashable, ...], Mode] | None = None,
+    rows: Rows,
+    modes: dict[Any, Mode] | None = None,
 ) -> pyo.Constraint | None:
     """Add the rows of one family as an indexed Constraint named after the family.
 
@@ -119,7 +121,7 @@ def add_quota_rows(
     m: pyo.ConcreteModel,
     family: str,
     records: list[QuotaRow],
-    rows: dict[tuple[Hashable, ...], tuple[Terms, float, str, float]],
+    rows: Rows,
 ) -> None:
     """Add a quota family: its rows (as add_rows) and their records for the results."""
     modes = {r.key: r.mode for r in records}
