@@ -79,7 +79,8 @@ def write_synthetic_case(path: str | Path, n_projects: int, seed: int = 0) -> Pa
     fuel = np.where(renewable, 0.0, norm[:, 1] * rng.uniform(0.8, 1.2, n_projects))
     capex = np.where(status == "existing", 0.0, cap * norm[:, 3] * rng.uniform(0.8, 1.3, n_projects))
     land = np.where(status == "existing", 0.0, np.round(cap * rng.uniform(20, 60, n_projects), 1))
-    online = np.where(status == "committed", rng.choice(years, size=n_projects), None)
+    drawn = rng.choice(years, size=n_projects)
+    online = [int(y) if st == "committed" else None for st, y in zip(status, drawn, strict=True)]
     projects = pd.DataFrame({
         "project": [f"p{i:06d}" for i in range(n_projects)],
         "name": [f"{s} project {i}" for i, s in enumerate(sec)],
