@@ -56,6 +56,11 @@ def _year_in(frame: pd.DataFrame, file: str, column: str, years: list[int],
 def check_sectors(case: Case) -> list[Problem]:
     """Exactly one electricity sector when projects use or make electricity."""
     s = case.sectors
+    clash = [Problem("sectors.csv", _line(s, i), "sector", i,
+                     "a sector id that is not also a chain name (rules.csv scopes would be ambiguous)")
+             for i in s.index if i in set(s["chain"]) and set(s.index[s["chain"] == i]) != {i}]
+    if clash:
+        return clash
     n_el = int((s["kind"] == "electricity").sum())
     if n_el > 1:
         extra = s.index[s["kind"] == "electricity"][1:]

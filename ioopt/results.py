@@ -213,7 +213,8 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
                 "exports_10k": m.exp[s, t].value or 0.0,
                 "intermediate_use_10k": inter,
                 "final_demand_10k": d.demand.get((s, t), 0.0),
-                "output_value_100m_cny": prod * float(sectors.at[s, "price"]),
+                "output_value_100m_cny": float((x.loc[makers, t] * d.projects.loc[makers, "price"]).sum())
+                if makers else 0.0,
                 "marginal_value_cny_per_unit": 0.0 - dual * _money_scale(m) / units.QTY,
             })
     return pd.DataFrame.from_records(recs)
