@@ -20,7 +20,7 @@ SECTORS = [
     ("primary_al", "aluminium", "t", "product", 19600, 0.18, 20000, None, None),
     ("al_foil", "aluminium", "t", "product", 26000, 0.22, None, 0, None),
     ("recycled_al", "aluminium", "t", "product", 18000, 0.15, None, 0, None),
-    ("corn", "corn", "t", "product", 2300, 0.4, 2500, 500, None),
+    ("corn_grain", "corn", "t", "product", 2300, 0.4, 2500, 500, None),
     ("corn_starch", "corn", "t", "product", 2900, 0.15, None, 0, None),
     ("amino_acids", "corn", "t", "product", 11330, 0.25, None, 0, None),
     ("nickel_ore", "nickel", "t", "product", 700, 0.1, 700, None, 0),
@@ -31,7 +31,7 @@ SECTORS = [
 COEFS = [
     ("alumina", "primary_al", 1.93), ("electricity", "primary_al", 13.0),
     ("primary_al", "al_foil", 1.05), ("electricity", "al_foil", 1.2),
-    ("electricity", "recycled_al", 0.35), ("corn", "corn_starch", 1.79),
+    ("electricity", "recycled_al", 0.35), ("corn_grain", "corn_starch", 1.79),
     ("electricity", "corn_starch", 0.2), ("corn_starch", "amino_acids", 2.0),
     ("electricity", "amino_acids", 1.5), ("nickel_ore", "npi", 8.0),
     ("electricity", "npi", 3.5), ("npi", "stainless", 0.9), ("electricity", "stainless", 0.6),
@@ -41,7 +41,7 @@ COEFS = [
 NORMS = {
     "electricity": (300, 0.30, 1.8, 0.15), "primary_al": (50, 0.0, 3.0, 2.0),
     "al_foil": (20, 0.08, 2.0, 1.2), "recycled_al": (15, 0.12, 1.0, 0.4),
-    "corn": (100, 0.02, 0.0, 0.05), "corn_starch": (40, 0.12, 4.0, 0.2),
+    "corn_grain": (100, 0.02, 0.0, 0.05), "corn_starch": (40, 0.12, 4.0, 0.2),
     "amino_acids": (15, 1.1, 25.0, 1.2), "npi": (20, 1.0, 2.0, 1.3),
     "stainless": (40, 0.15, 3.0, 1.4), "wind_parts": (10, 0.6, 1.0, 1.5),
 }
