@@ -22,24 +22,15 @@ def one_run(case_dir: Path, time_limit: float) -> dict[str, float | str]:
     t0 = time.perf_counter()
     case = api.load_case(case_dir)
     t1 = time.perf_counter()
-    model = api.build(case)
+    r = api.run(case, time_limit=time_limit)
     t2 = time.perf_counter()
-    res = api.solve(model, case, time_limit=time_limit)
-    t3 = time.perf_counter()
-    r = api.RunResult(case=case, solve=res, model=model)
-    if res.status.has_solution:
-        from ioopt.results import portfolio_table, quota_table, sector_table
-
-        portfolio_table(model, res)
-        quota_table(model, res)
-        sector_table(model, res)
-    t4 = time.perf_counter()
-    return {"load": t1 - t0, "build": t2 - t1, "compile": res.timings.get("compile", 0.0),
-            "highs": res.timings.get("solve", 0.0) + res.timings.get("resolve_lp", 0.0),
-            "solve_total": t3 - t2, "extract": t4 - t3, "e2e": t4 - t0,
-            "status": r.status.value, "gap": res.mip_gap or 0.0,
-            "rows": len(res.compiled.rows) if res.compiled else 0,
-            "cols": len(res.compiled.columns) if res.compiled else 0}
+    tm = r.timings
+    comp = r.solve.compiled
+    return {"load": t1 - t0, "build": tm["build"], "compile": tm.get("compile", 0.0),
+            "highs": tm.get("solve", 0.0) + tm.get("resolve_lp", 0.0),
+            "extract": tm["extract"], "e2e": t2 - t0,
+            "status": r.status.value, "gap": r.solve.mip_gap or 0.0,
+            "rows": len(comp.rows) if comp else 0, "cols": len(comp.columns) if comp else 0}
 
 
 def main() -> None:

@@ -54,6 +54,8 @@ def main() -> None:
     """ioopt: input-output optimisation of regional industrial portfolios.
 
     Example:
+
+    \b
         ioopt validate data/tongliao
         ioopt solve --out out/ --json
     """
@@ -66,6 +68,8 @@ def validate(case_dir: Path | None) -> None:
     """Check a case folder: every problem with file, line, field, value and expectation.
 
     Example:
+
+    \b
         ioopt validate data/tongliao
     """
     from ioopt.api import load_case
@@ -94,6 +98,8 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
     Exit code 3 when the scenario has no solution (infeasible or unbounded).
 
     Example:
+
+    \b
         ioopt solve --case data/tongliao --scenario configs/energy_minus_10.yaml --out out/
     """
     from ioopt import api
@@ -123,6 +129,8 @@ def schema(fmt: str) -> None:
     """Describe the case format: every file, column, unit and meaning.
 
     Example:
+
+    \b
         ioopt schema --format json > case-schema.json
     """
     from ioopt.report import schema_text

@@ -201,6 +201,7 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     for s in sectors.index:
         makers = d.by_sector.get(s, [])
         sel = use.loc[s] if s in use.index.get_level_values(0) else None
+        price = d.projects.loc[makers, "price"]
         for t in d.years:
             prod = float(x.loc[makers, t].sum()) if makers else 0.0
             inter = float((sel["coef"] * sel[t]).sum()) if sel is not None else 0.0
@@ -213,8 +214,7 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
                 "exports_10k": m.exp[s, t].value or 0.0,
                 "intermediate_use_10k": inter,
                 "final_demand_10k": d.demand.get((s, t), 0.0),
-                "output_value_100m_cny": float((x.loc[makers, t] * d.projects.loc[makers, "price"]).sum())
-                if makers else 0.0,
+                "output_value_100m_cny": float((x.loc[makers, t] * price).sum()),
                 "marginal_value_cny_per_unit": 0.0 - dual * _money_scale(m) / units.QTY,
             })
     return pd.DataFrame.from_records(recs)

@@ -58,17 +58,33 @@ def test_commitment_off_makes_committed_projects_candidates(tmp_path):
     assert ("lianmeng_foil", 2023) not in m.build  # not before its committed year
 
 
-def test_dependency_is_respected():
-    r = api.run(api.load_case(EXAMPLE))
-    pf = r.portfolio.set_index("project")
-    if pf.at["stainless_2", "selected"]:
-        assert pf.at["jingan_stainless", "selected"]
+def test_dependency_keeps_a_project_out_when_its_prerequisite_cannot_be_built(tmp_path):
+    # Jing'an made a candidate that cannot fit Naiman's land; stainless prices made high
+    # enough that stainless_2 is worth building. It needs Jing'an (dependencies.csv).
+    base = (
+        "quotas:\n  - {family: land, park: naiman, set: 3000}\n"
+        "projects:\n  - {project: jingan_stainless, status: candidate, online_year: null, "
+        "earliest_year: 2022}\n"
+        "sectors:\n  - {sector: stainless, price_cny: 40000}\n"
+    )
+    case = api.load_case(EXAMPLE)
+    on = api.run(api.apply_scenario(case, _scenario(tmp_path, "name: dep-on\n" + base)))
+    off = api.run(api.apply_scenario(case, _scenario(
+        tmp_path, "name: dep-off\ncase: {families: {dependency: {enabled: false}}}\n" + base)))
+    sel_on = on.portfolio.set_index("project")["selected"]
+    sel_off = off.portfolio.set_index("project")["selected"]
+    assert not sel_on["jingan_stainless"] and not sel_off["jingan_stainless"]
+    assert sel_off["stainless_2"], "without the dependency the project is worth building"
+    assert not sel_on["stainless_2"], "with it, its prerequisite is missing"
 
 
-def test_exclusive_group_allows_one():
-    r = api.run(api.load_case(EXAMPLE))
-    pf = r.portfolio.set_index("project")
-    assert pf.loc[["recycled_1", "recycled_2"], "selected"].sum() <= 1
+def test_exclusive_group_allows_one(tmp_path):
+    case = api.load_case(EXAMPLE)
+    both = api.run(api.apply_scenario(case, _scenario(
+        tmp_path, "name: no-groups\ncase: {families: {exclusive_group: {enabled: false}}}\n")))
+    assert both.portfolio.set_index("project").loc[["recycled_1", "recycled_2"], "selected"].all()
+    one = api.run(case).portfolio.set_index("project")
+    assert one.loc[["recycled_1", "recycled_2"], "selected"].sum() == 1
 
 
 def test_infeasible_land_quota(tmp_path):
