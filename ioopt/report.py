@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,65 +21,144 @@ def _fmt(v: float, digits: int = 4) -> str:
     return f"{v:.{digits}g}"
 
 
-def text_summary(result: RunResult, max_projects: int = 40) -> str:
-    """A readable summary: objective, selected projects by chain, every quota."""
+def fmt_quantity(value_10k: float, unit: str) -> str:
+    """A quantity held in 万 units, as a planner writes it: '80 万t', '25 亿元', '1 亿vial'."""
+    if unit == "10k CNY":  # 万 x 万元 = 亿元
+        return f"{value_10k:,.4g} 亿元"
+    if abs(value_10k) >= 1e4:
+        return f"{value_10k / 1e4:,.4g} 亿{unit}"
+    return f"{value_10k:,.4g} 万{unit}"
+
+
+def _where(r: Any) -> str:
+    parts = [str(x) for x in (r.year, r.park, r.scope) if x is not None and not pd.isna(x)]
+    return " ".join(parts)
+
+
+def text_summary(result: RunResult) -> str:
+    """The planning answer: headline by year, output against the plan's targets by chain
+    and sector, projects by chain, the binding quotas with their prices, missed targets.
+    """
     s = result.summary()
-    lines = [f"ioopt {s['ioopt_version']} - case '{s['case']}'"
+    cfg = result.case.config
+    title = f" ({cfg.title})" if cfg.title else ""
+    lines = [f"ioopt {s['ioopt_version']} - case '{s['case']}'{title}"
              + (f", scenario {s['scenario']}" if s["scenario"] else "")]
+    for change in s["scenario_changes"]:
+        lines.append(f"  scenario change: {change}")
     lines.append(f"status: {s['status']} ({s['message']})")
     if not result.ok:
         return "\n".join(lines)
     lines.append(f"objective: {_fmt(s['objective'], 6)} {s['objective_unit']} "
-                 f"({s['objective_name']})")
-    if s["mip_gap"]:
-        lines.append(f"MIP gap: {s['mip_gap']:.2e}")
-    t = result.totals
-    lines.append("")
-    lines.append("region by year      gross output  value added   energy      CO2        water")
-    lines.append("                    (100m CNY)    (100m CNY)   (10k tce)  (10k t)   (10k m3)")
-    for r in t.itertuples():
+                 f"({s['objective_name']})"
+                 + (f", MIP gap {s['mip_gap']:.1e}" if s["mip_gap"] else ""))
+    lines += ["", *_totals_lines(result), "", *_chain_lines(result), "",
+              *_project_lines(result), "", *_quota_lines(result)]
+    return "\n".join(lines)
+
+
+def _totals_lines(result: RunResult) -> list[str]:
+    lines = ["region by year      gross output  value added   energy      CO2        water",
+             "                    (亿元)        (亿元)        (万tce)     (万t)      (万m3)"]
+    for r in result.totals.itertuples():
         lines.append(f"  {r.year}            {r.gross_output_100m_cny:>11,.1f}  "
                      f"{r.value_added_100m_cny:>11,.1f}  {r.energy_10k_tce:>9,.1f}  "
                      f"{r.co2_10k_t:>8,.1f}  {r.water_10k_m3:>9,.1f}")
+    return lines
+
+
+_TARGET_WORDS = {
+    "sector_value_floor": ("output value", ">="),
+    "sector_capacity_floor": ("capacity", ">="),
+    "sector_capacity_cap": ("capacity", "<="),
+    "sector_output_floor": ("output", ">="),
+    "sector_output_cap": ("output", "<="),
+}
+
+
+def _target_text(r: Any) -> str:
+    what, sense = _TARGET_WORDS[r.name]
+    unit = "亿元" if r.unit == "100m CNY" else r.unit.removeprefix("10k ")
+    if r.unit == "100m CNY":
+        lim, used = f"{r.limit:,.4g} 亿元", f"{r.used:,.4g}"
+    else:
+        lim, used = fmt_quantity(r.limit, unit), f"{r.used:,.4g}"
+    short = r.limit - r.used if sense == ">=" else r.used - r.limit
+    verdict = "met" if short <= 1e-6 * max(1.0, abs(r.limit)) else f"short by {short:,.4g}"
+    if sense == "<=":
+        verdict = "within" if short <= 1e-6 * max(1.0, abs(r.limit)) else f"over by {short:,.4g}"
+    return f"{what} {sense} {lim}: {used} {verdict}"
+
+
+def _chain_lines(result: RunResult) -> list[str]:
+    """Last-year output by chain and sector next to the targets of rules.csv."""
+    last = result.case.years[-1]
+    sec = result.sectors[result.sectors["year"] == last]
+    names = result.case.sectors["name"]
+    q = result.quotas
+    targets = q[q["name"].isin(list(_TARGET_WORDS)) & (q["year"] == last)]
+    by_scope = {sc: list(g.itertuples()) for sc, g in targets.groupby("scope")}
+    lines = [f"{last} output by chain and sector, at base-year prices, against the plan's targets"]
+    chains = sec.groupby("chain")["output_value_100m_cny"].sum().sort_values(ascending=False)
+    for chain, value in chains.items():
+        tgt = "; ".join(_target_text(r) for r in by_scope.get(chain, []))
+        lines.append(f"  {chain:<34} {value:>9,.1f} 亿元   {tgt}")
+        for r in sec[sec["chain"] == chain].itertuples():
+            tgt = "; ".join(_target_text(t) for t in by_scope.get(r.sector, []))
+            if r.production_10k <= 1e-9 and not tgt:
+                continue
+            name = str(names.get(r.sector, ""))
+            name = name if len(name) <= 30 else name[:28] + ".."
+            lines.append(f"    {r.sector:<13} {name:<30} {fmt_quantity(r.production_10k, r.unit):>14}  "
+                         f"{r.output_value_100m_cny:>8,.1f} 亿元  {tgt}")
+    total = float(sec["output_value_100m_cny"].sum())
+    lines.append(f"  {'all chains':<34} {total:>9,.1f} 亿元")
+    return lines
+
+
+def _project_lines(result: RunResult) -> list[str]:
     pf = result.portfolio
     new = pf[pf["status"] != "existing"]
-    lines.append("")
-    lines.append(f"new projects: {s['n_selected']} selected of {len(new)} "
-                 f"({s['n_candidates']} candidates, {int((new['status'] == 'committed').sum())} "
-                 "committed)")
-    shown = 0
+    n_committed = int((new["status"] == "committed").sum())
+    cand = new[new["status"] == "candidate"]
+    lines = [f"new projects by chain: {n_committed} committed; {int(cand['selected'].sum())} of "
+             f"{len(cand)} candidates selected (+ committed, + selected, - rejected)"]
     for chain, grp in new.groupby("chain", sort=True):
         sel = grp[grp["selected"]]
         rej = grp[~grp["selected"]]
-        lines.append(f"  {chain}: {len(sel)} in, {len(rej)} out")
+        capex = float(sel["capex_100m_cny"].sum())
+        lines.append(f"  {chain}: {len(sel)} in ({capex:,.1f} 亿元 investment), {len(rej)} out")
         for r in sel.itertuples():
-            if shown >= max_projects:
-                break
-            shown += 1
-            tag = "committed" if r.status == "committed" else "selected"
-            lines.append(f"    + {r.project:<28} {tag:<9} online {r.online_year}  "
-                         f"{r.capacity_10k:g} 万{r.unit}/yr  {r.name}")
+            mark = "+ committed" if r.status == "committed" else "+ selected "
+            lines.append(f"    {mark} {r.project:<22} {r.park:<5} online {r.online_year}  "
+                         f"{fmt_quantity(r.capacity_10k, r.unit):>12}/yr  {r.name}")
         for r in rej.itertuples():
-            if shown >= max_projects:
-                break
-            shown += 1
-            lines.append(f"    - {r.project:<28} rejected            {r.name}")
-    if shown >= max_projects:
-        lines.append(f"    ... (all {len(new)} in portfolio.csv)")
-    lines.append("")
-    lines.append("quotas (limit, used, shadow price = objective gain per unit of relaxation)")
+            lines.append(f"    - rejected  {r.project:<22} {r.park:<5}"
+                         f"{'':<31}{r.name}")
+    return lines
+
+
+def _quota_lines(result: RunResult) -> list[str]:
     q = result.quotas
-    for r in q.itertuples():
-        where = " ".join(str(int(x)) if isinstance(x, float) else str(x)
-                         for x in (r.year, r.park, r.scope) if x is not None and not pd.isna(x))
-        flag = "BINDING" if r.binding else "       "
-        viol = f"  violated by {_fmt(r.violation)} (soft)" if r.violation > 1e-9 else ""
-        lines.append(f"  {flag} {r.name:<22} {where:<22} limit {_fmt(r.limit):>10} "
-                     f"used {_fmt(r.used):>10} {r.unit:<14} "
-                     f"price {_fmt(r.shadow_price):>10} {r.shadow_price_unit}{viol}")
-    lines.append("")
-    lines.append(f"shadow prices: {s['shadow_price_method']}")
-    return "\n".join(lines)
+    binding = q[q["binding"]]
+    lines = ["binding quotas and rules (shadow price = objective gain per unit of relaxation)"]
+    for r in binding.itertuples():
+        word = "short by" if r.sense == ">=" else "over by"
+        viol = f"  {word} {_fmt(r.violation)} (soft)" if r.violation > 1e-9 else ""
+        price = f"{_fmt(r.shadow_price):>9} {r.shadow_price_unit}"
+        if r.price_note:
+            price = f"{'n/a':>9} {r.shadow_price_unit}"
+        lines.append(f"  {r.name:<22} {_where(r):<19} limit {_fmt(r.limit):>9} "
+                     f"used {_fmt(r.used):>9} {r.unit:<16} {price}{viol}")
+    for note in binding["price_note"].unique():
+        if note:
+            lines.append(f"  n/a: {note}")
+    slack = q[~q["binding"]]
+    if len(slack):
+        counts = slack.groupby("name", sort=False).size()
+        lines.append("not binding: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
+    lines.append(f"shadow prices: {result.summary()['shadow_price_method']}")
+    return lines
 
 
 def schema_text() -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.core.expr.visitor import identify_variables
 
 from ioopt import units
 from ioopt.formulation import registry
@@ -55,8 +56,11 @@ def quota_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     for q in registry(m).quota_rows:
         recs.append(_quota_record(q, res, d, scale, sp_unit_num))
     cols = ["name", "year", "park", "scope", "sense", "limit", "used", "slack", "binding",
-            "shadow_price", "unit", "shadow_price_unit", "mode", "violation", "description"]
-    return pd.DataFrame.from_records(recs, columns=cols)
+            "shadow_price", "unit", "shadow_price_unit", "price_note", "mode", "violation",
+            "description"]
+    out = pd.DataFrame.from_records(recs, columns=cols)
+    out["year"] = pd.array(out["year"], dtype="Int64")
+    return out
 
 
 def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
@@ -82,6 +86,12 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         unit, base = f"10k {su}", su
     has_price = res.row_dual is not None
     dual = _dual(res, q.constraint)
+    note = ""
+    if tight and violation <= 1e-9 and abs(dual) <= 1e-12 and has_price:
+        if q.constraint is None:
+            note = FIXED_NOTE
+        elif _integer_only(q.constraint):
+            note = INTEGER_ONLY_NOTE
     return {
         "name": q.family,
         "year": q.year,
@@ -95,10 +105,23 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         "shadow_price": dual * scale / dim.base_per_model if has_price else float("nan"),
         "unit": unit,
         "shadow_price_unit": f"{sp_num}/{base}",
+        "price_note": note,
         "mode": q.mode.value,
         "violation": violation,
         "description": spec.description,
     }
+
+
+FIXED_NOTE = "no decision enters this row (existing and committed plants only): it has no price"
+INTEGER_ONLY_NOTE = ("binds on build decisions only: with the portfolio fixed its price is 0 by "
+                     "construction; re-solve with a changed limit to value it")
+
+
+def _integer_only(con: Any) -> bool:
+    """True when a row's variables are all integer (its fixed-integer LP dual is 0)."""
+    if con is None:
+        return False
+    return all(v.is_integer() for v in identify_variables(con.body, include_fixed=True))
 
 
 def _scope_unit(d: Any, scope: str | None) -> str:

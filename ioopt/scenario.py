@@ -10,6 +10,7 @@ Example::
     quotas:
       - {family: energy_total, scale: 0.9}           # every energy_total row
       - {family: land, park: naiman, set: 8000}      # in the row's own unit
+      - {family: carbon_total, mode: soft, penalty: 200}   # CNY per t CO2 over
     projects:
       - {project: jingan_stainless, status: candidate}
     sectors:
@@ -46,6 +47,7 @@ class QuotaChange(BaseModel):
     scale: float | None = Field(None, ge=0)
     set: float | None = Field(None, ge=0)
     mode: str | None = None
+    penalty: float | None = Field(None, ge=0)
 
 
 class Scenario(BaseModel):
@@ -126,8 +128,13 @@ def _apply_one(case: Case, file: Path, sc: Scenario) -> Case:
                                     "a selector matching at least one row of quotas.csv "
                                     "(family, year, park)"))
             continue
-        if (qc.scale is None) == (qc.set is None) and qc.mode is None:
-            problems.append(Problem(name, None, where, None, "exactly one of scale or set"))
+        if qc.scale is not None and qc.set is not None:
+            problems.append(Problem(name, None, where, qc.model_dump(exclude_none=True),
+                                    "scale or set, not both"))
+            continue
+        if qc.scale is None and qc.set is None and qc.mode is None and qc.penalty is None:
+            problems.append(Problem(name, None, where, qc.model_dump(exclude_none=True),
+                                    "a change: scale, set, mode or penalty"))
             continue
         if qc.scale is not None:
             q.loc[sel, "limit"] = q.loc[sel, "limit"].astype(float) * qc.scale
@@ -138,6 +145,8 @@ def _apply_one(case: Case, file: Path, sc: Scenario) -> Case:
                 problems.append(Problem(name, None, f"{where}.mode", qc.mode, "hard or soft"))
                 continue
             q.loc[sel, "mode"] = qc.mode
+        if qc.penalty is not None:
+            q.loc[sel, "penalty"] = qc.penalty
         applied.append(f"quotas: {qc.model_dump(exclude_none=True)} ({int(sel.sum())} rows)")
     for table in ("projects", "sectors", "coefficients", "rules"):
         for i, change in enumerate(getattr(sc, table)):

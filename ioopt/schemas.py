@@ -377,6 +377,7 @@ class QuotaRow(_Strict):
     limit: float = Field(ge=0, description="The limit, in `unit`.")
     unit: str = Field(min_length=1, description="Unit of the limit, e.g. '10k tce', 'tce/10k CNY', 'mu', '100m CNY', 'share'.")
     mode: Mode | None = Field(None, description="hard or soft; blank: the family's setting.")
+    penalty: NonNeg | None = Field(None, description="Soft mode: CNY per base unit of excess or shortfall (per tce, m3, mu, t CO2, CNY); blank: the family's penalty.")
     source: str = Field(min_length=1, description="Provenance.")
 
 
@@ -389,6 +390,7 @@ class RuleRow(_Strict):
     limit: float = Field(ge=0, description="Limit: 万 units (capacity/output) or 亿元 (value).")
     unit: str = Field(min_length=1, description="'10k units' for capacity/output rules, '100m CNY' for value floors.")
     mode: Mode | None = Field(None, description="hard or soft; blank: the family's setting.")
+    penalty: NonNeg | None = Field(None, description="Soft mode: CNY per unit short or over (per t, per CNY of value); blank: the family's penalty.")
     source: str = Field(min_length=1, description="Provenance.")
 
 

@@ -16,3 +16,12 @@ def example_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "case"
     shutil.copytree(EXAMPLE, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def tongliao_run():
+    """The default case solved once per test session."""
+    from ioopt import api
+    from ioopt.case import DEFAULT_CASE
+
+    return api.run(api.load_case(DEFAULT_CASE))

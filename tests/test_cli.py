@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 
 import pandas as pd
@@ -55,8 +57,30 @@ def test_text_summary_is_readable(tmp_path):
     r = CliRunner().invoke(main, ["solve", "--case", str(EXAMPLE), "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     assert "status: optimal" in r.output
-    assert "BINDING energy_total" in r.output
-    assert "CNY/tce" in r.output
+    binding = r.output.split("binding quotas and rules")[1]
+    assert re.search(r"^  energy_total .* CNY/tce", binding, re.M)
+
+
+def test_tongliao_summary_reads_like_a_planning_answer(tongliao_run):
+    from ioopt.report import text_summary
+
+    text = text_summary(tongliao_run)
+    by_chain = text.split("output by chain and sector")[1].split("new projects by chain")[0]
+    # chain totals next to the plan's 2025 targets, sectors next to theirs
+    assert re.search(r"^  aluminium .*亿元 +output value >= 1,100 亿元: [\d,.]+ (met|short by)",
+                     by_chain, re.M)
+    assert re.search(r"^    al_deep .*capacity >= 350 万t", by_chain, re.M)
+    assert re.search(r"^    al_recycled .*output >= 100 万t", by_chain, re.M)
+    projects = text.split("new projects by chain")[1].split("binding quotas")[0]
+    for chain in ("aluminium", "corn", "nickel", "equipment", "energy"):
+        assert re.search(rf"^  {chain}: \d+ in", projects, re.M)
+    assert "+ committed A_LIANMENG_80" in projects
+    binding = text.split("binding quotas and rules")[1]
+    assert re.search(r"^  energy_total +2025 .*\d CNY/tce", binding, re.M)
+    assert re.search(r"^  water_\w+ .*\d CNY/m3", binding, re.M)
+    # a land row binding on build decisions gets n/a with the reason, not a fake 0
+    assert re.search(r"^  land +nm .* n/a CNY/mu", binding, re.M)
+    assert "binds on build decisions only" in binding
 
 
 def test_infeasible_scenario_exits_3_with_message(tmp_path):

@@ -102,3 +102,17 @@ def test_trivially_infeasible_row_is_named(tmp_path):
     r = api.run(case)
     assert r.status == SolveStatus.INFEASIBLE
     assert "sector_capacity_cap[primary_al, 2021]" in r.solve.message
+
+
+def test_row_penalty_overrides_the_family_penalty(tmp_path):
+    # the family says 20,000 CNY/tce (not worth exceeding); the row says 5,000 (worth it:
+    # p3 earns 7,500 CNY/tce), so the row's own penalty decides.
+    base = api.load_case(REF / "ref1_energy")
+    case = api.apply_scenario(base, _scenario(tmp_path, (
+        "name: s\nquotas:\n  - {family: energy_total, set: 0.5, mode: soft, penalty: 5000}\n"
+        "case:\n  families:\n    energy_total: {penalty: 20000}\n")))
+    r = api.run(case)
+    e = r.quotas.set_index("name").loc["energy_total"]
+    assert e["violation"] == pytest.approx(1.5)
+    assert e["shadow_price"] == pytest.approx(5000.0)
+    assert r.solve.objective == pytest.approx(1.5 - 1.5 * 0.5)

@@ -28,6 +28,14 @@ class Family:
     mode: Mode
     penalty_model: float
     """Objective units per model unit of slack."""
+    scale: float = 1.0
+    """Objective units per model unit of slack, per CNY per base unit of penalty."""
+
+    def row_penalty(self, cny_per_base: object) -> float | None:
+        """A row's own penalty (CNY per base unit, blank: None) in objective units."""
+        if cny_per_base is None or pd.isna(cny_per_base):  # type: ignore[call-overload]
+            return None
+        return float(cny_per_base) * self.scale  # type: ignore[arg-type]
 
 
 @dataclass
@@ -82,7 +90,7 @@ def resolve_families(case: Case, money_objective: bool) -> dict[str, Family]:
         penalty = spec.default_penalty if s.penalty is None else s.penalty
         dim = units.DIMENSIONS[spec.dimension]
         scale = dim.base_per_model / (units.MONEY if money_objective else 1.0)
-        out[name] = Family(name, s.enabled, s.mode, penalty * scale)
+        out[name] = Family(name, s.enabled, s.mode, penalty * scale, scale)
     return out
 
 

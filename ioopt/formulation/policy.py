@@ -40,8 +40,8 @@ def add_sector_rules(m: pyo.ConcreteModel, d: ModelData) -> None:
         sel = r[r["rule"] == family]
         records: list[QuotaRow] = []
         rows: Rows = {}
-        for scope, year, lim, mode in zip(sel["scope"], sel["year"], sel["limit_model"],
-                                          sel["mode"], strict=True):
+        for scope, year, lim, mode, pn in zip(sel["scope"], sel["year"], sel["limit_model"],
+                                              sel["mode"], sel["penalty"], strict=True):
             js = scope_projects(d, scope)
             years = d.years if year is None or pd.isna(year) else [int(year)]
             for t in years:
@@ -57,8 +57,8 @@ def add_sector_rules(m: pyo.ConcreteModel, d: ModelData) -> None:
                         terms.append((w, m.x[j, t]))
                 key = (scope, t)
                 records.append(QuotaRow(family, key, t, None, scope, float(lim), terms,
-                                        used_const=const,
-                                        mode=mode_or(mode, fam.mode)))
+                                        used_const=const, mode=mode_or(mode, fam.mode),
+                                        penalty=fam.row_penalty(pn)))
                 rows[key] = (terms, const, sense, float(lim))
         add_quota_rows(m, family, records, rows)
 

@@ -8,6 +8,7 @@ year means every year). Units are model units: 万 tce, 万 t CO2, 万 m3, 亿�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -19,16 +20,27 @@ from ioopt.formulation.rows import QuotaRow, Rows, Terms, add_quota_rows, add_ro
 from ioopt.schemas import Mode, mode_or
 
 
-def quota_limits(d: ModelData, family: str) -> Iterator[tuple[int | None, str | None, float, Mode]]:
-    """(year, park, limit in model units, mode) of a family's quota rows, years expanded."""
-    if not d.family(family).enabled:
+class Limit(NamedTuple):
+    """One quota row of quotas.csv for one year, in model units."""
+
+    year: int | None
+    park: str | None
+    limit: float
+    mode: Mode
+    penalty: float | None
+    """The row's own soft penalty in objective units (None: the family's)."""
+
+
+def quota_limits(d: ModelData, family: str) -> Iterator[Limit]:
+    """A family's quota rows, years expanded (a blank year means every year)."""
+    fam = d.family(family)
+    if not fam.enabled:
         return
     q = d.case.quotas
     sel = q[q["family"] == family]
-    default = d.family(family).mode
-    for year, park, lim, mode in zip(sel["year"], sel["park"], sel["limit_model"], sel["mode"],
-                                     strict=True):
-        m_ = mode_or(mode, default)
+    for year, park, lim, mode, pn in zip(sel["year"], sel["park"], sel["limit_model"],
+                                         sel["mode"], sel["penalty"], strict=True):
+        m_ = mode_or(mode, fam.mode)
         park_ = park or None
         if year is None or pd.isna(year):
             years: list[int | None] = list(d.years) if family not in (
@@ -36,24 +48,25 @@ def quota_limits(d: ModelData, family: str) -> Iterator[tuple[int | None, str | 
         else:
             years = [int(year)]
         for t in years:
-            yield t, park_, float(lim), m_
+            yield Limit(t, park_, float(lim), m_, fam.row_penalty(pn))
 
 
 def _total_and_intensity(m: pyo.ConcreteModel, d: ModelData, totals: dict[int, Terms],
                          va: dict[int, Terms], total: str, intensity: str) -> None:
     records, rows = [], {}
-    for t, _, lim, mode in quota_limits(d, total):
+    for t, _, lim, mode, pen in quota_limits(d, total):
         assert t is not None
         key = (t,)
-        records.append(QuotaRow(total, key, t, None, None, lim, totals[t], mode=mode))
+        records.append(QuotaRow(total, key, t, None, None, lim, totals[t], mode=mode,
+                                penalty=pen))
         rows[key] = (totals[t], 0.0, "<=", lim)
     add_quota_rows(m, total, records, rows)
     records, rows = [], {}
-    for t, _, lim, mode in quota_limits(d, intensity):
+    for t, _, lim, mode, pen in quota_limits(d, intensity):
         assert t is not None
         key = (t,)
         records.append(QuotaRow(intensity, key, t, None, None, lim, totals[t], per=va[t],
-                                mode=mode))
+                                mode=mode, penalty=pen))
         rows[key] = ([*totals[t], *((-lim * c, v) for c, v in va[t])], 0.0, "<=", 0.0)
     add_quota_rows(m, intensity, records, rows)
 
@@ -89,7 +102,7 @@ def add_green_share(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
     limits = list(quota_limits(d, "green_share"))
     if not limits:
         return
-    index = sorted({(p, t) for t, p, _, _ in limits}, key=str)
+    index = sorted({(lim.park, lim.year) for lim in limits}, key=str)
     m.green = pyo.Var(index, domain=pyo.NonNegativeReals)
     supply = {}
     for t in d.years:
@@ -100,12 +113,12 @@ def add_green_share(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
     add_rows(m, "green_supply", supply)
     records: list[QuotaRow] = []
     rows: Rows = {}
-    for yr, p, share, mode in limits:
+    for yr, p, share, mode, pen in limits:
         assert yr is not None and p is not None
         use = tot.elec_by_park.get((p, yr), [])
         key = (p, yr)
         records.append(QuotaRow("green_share", key, yr, p, None, share,
-                                [(1.0, m.green[p, yr])], per=use, mode=mode))
+                                [(1.0, m.green[p, yr])], per=use, mode=mode, penalty=pen))
         rows[key] = ([(1.0, m.green[p, yr]), *((-share * c, v) for c, v in use)], 0.0, ">=",
                      0.0)
     add_quota_rows(m, "green_share", records, rows)
@@ -119,7 +132,7 @@ def add_land(m: pyo.ConcreteModel, d: ModelData) -> None:
     land = d.projects["land"].to_dict()
     status = d.projects["status"].to_dict()
     records, rows = [], {}
-    for _, p, lim, mode in quota_limits(d, "land"):
+    for _, p, lim, mode, pen in quota_limits(d, "land"):
         assert p is not None
         terms: Terms = []
         const = 0.0
@@ -131,7 +144,7 @@ def add_land(m: pyo.ConcreteModel, d: ModelData) -> None:
             const += land[j] * c
         key = (p,)
         records.append(QuotaRow("land", key, None, p, None, lim, terms, used_const=const,
-                                mode=mode))
+                                mode=mode, penalty=pen))
         rows[key] = (terms, const, "<=", lim)
     add_quota_rows(m, "land", records, rows)
 
@@ -158,7 +171,7 @@ def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
     status = d.projects["status"].to_dict()
     news = [j for j in d.projects.index if status[j] != "existing" and capex[j] > 0]
     records, rows = [], {}
-    for _, _, lim, mode in quota_limits(d, "capital_total"):
+    for _, _, lim, mode, pen in quota_limits(d, "capital_total"):
         terms: Terms = []
         const = 0.0
         for j in news:
@@ -168,7 +181,7 @@ def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
                 terms += [(capex[j], m.build[j, t]) for t in d.build_years[j]]
         key = ("total",)
         records.append(QuotaRow("capital_total", key, None, None, None, lim, terms,
-                                used_const=const, mode=mode))
+                                used_const=const, mode=mode, penalty=pen))
         rows[key] = (terms, const, "<=", lim)
     add_quota_rows(m, "capital_total", records, rows)
 
@@ -188,9 +201,9 @@ def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
                 by_year[y].append((share * capex[j], m.build[j, tau]))
     year_records: list[QuotaRow] = []
     year_rows: Rows = {}
-    for yr, _, lim, mode in limits:
+    for yr, _, lim, mode, pen in limits:
         assert yr is not None
         year_records.append(QuotaRow("capital_year", (yr,), yr, None, None, lim, by_year[yr],
-                                     used_const=const_year[yr], mode=mode))
+                                     used_const=const_year[yr], mode=mode, penalty=pen))
         year_rows[(yr,)] = (by_year[yr], const_year[yr], "<=", lim)
     add_quota_rows(m, "capital_year", year_records, year_rows)

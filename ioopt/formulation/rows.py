@@ -53,6 +53,8 @@ class QuotaRow:
     """Denominator for intensity and share rows (value added, electricity use)."""
     per_const: float = 0.0
     mode: Mode = Mode.hard
+    penalty: float | None = None
+    """Soft mode: the row's own penalty in objective units per model unit (None: family's)."""
     constraint: Any = None
     slack: Any = None
 
@@ -74,12 +76,14 @@ def add_rows(
     family: str,
     rows: Rows,
     modes: dict[Any, Mode] | None = None,
+    penalties: dict[Any, float] | None = None,
 ) -> pyo.Constraint | None:
     """Add the rows of one family as an indexed Constraint named after the family.
 
     ``rows`` maps an index tuple to ``(terms, const, sense, rhs)`` meaning
     ``sum(terms) + const  sense  rhs`` with sense one of ``"<="``, ``">="``, ``"=="``.
-    Rows in soft mode get a slack variable ``slack_<family>[index]``.
+    Rows in soft mode get a slack variable ``slack_<family>[index]``, penalised at the
+    row's entry in ``penalties`` or else the family's penalty.
     """
     reg: Registry = m._ioopt
     fam = reg.data.family(family)
@@ -89,7 +93,8 @@ def add_rows(
     if soft:
         slack = pyo.Var(soft, domain=pyo.NonNegativeReals)
         m.add_component(f"slack_{family}", slack)
-        reg.penalties.extend((fam.penalty_model, slack[k]) for k in soft)
+        own = penalties or {}
+        reg.penalties.extend((own.get(k, fam.penalty_model), slack[k]) for k in soft)
     soft_set = set(soft)
     for k, (terms, const, sense, rhs) in rows.items():
         if k in soft_set:
@@ -125,7 +130,8 @@ def add_quota_rows(
 ) -> None:
     """Add a quota family: its rows (as add_rows) and their records for the results."""
     modes = {r.key: r.mode for r in records}
-    con = add_rows(m, family, rows, modes)
+    penalties = {r.key: r.penalty for r in records if r.penalty is not None}
+    con = add_rows(m, family, rows, modes, penalties)
     slack = m.component(f"slack_{family}")
     reg: Registry = m._ioopt
     for r in records:
