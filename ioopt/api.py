@@ -23,6 +23,7 @@ import pyomo.environ as pyo
 
 from ioopt import __version__
 from ioopt.case import Case, load_case
+from ioopt.explain import Infeasibility, explain_infeasibility
 from ioopt.formulation import build_model
 from ioopt.results import (
     objective_unit,
@@ -71,6 +72,8 @@ class RunResult:
     sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
+    infeasibility: Infeasibility | None = None
+    """For an infeasible scenario: the smallest relaxation and an IIS (ioopt.explain)."""
 
     @property
     def status(self) -> SolveStatus:
@@ -111,6 +114,8 @@ class RunResult:
             "shadow_price_method": self.solve.shadow_price_method,
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
         }
+        if self.infeasibility is not None:
+            out["infeasibility"] = self.infeasibility.to_dict()
         if not self.ok:
             return out
         pf = self.portfolio
@@ -124,7 +129,10 @@ class RunResult:
         return out
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write summary.json, portfolio.csv, quotas.csv, sectors.csv, totals.csv."""
+        """Write summary.json and the tables: portfolio, quotas, sectors, totals.
+
+        An infeasible scenario gets infeasibility.csv instead of the tables.
+        """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2,
@@ -135,6 +143,8 @@ class RunResult:
             self.quotas.to_csv(out / "quotas.csv", index=False)
             self.sectors.to_csv(out / "sectors.csv", index=False)
             self.totals.to_csv(out / "totals.csv", index=False)
+        if self.infeasibility is not None:
+            self.infeasibility.write(out)
         return out
 
 
@@ -144,8 +154,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def run(case: Case, scenario: str | None = None, time_limit: float | None = None,
-        mip_gap: float | None = None) -> RunResult:
-    """Build, solve and extract the result tables of a (scenario-applied) case."""
+        mip_gap: float | None = None, explain: bool = True) -> RunResult:
+    """Build, solve and extract the result tables of a (scenario-applied) case.
+
+    ``explain``: when the scenario is infeasible, find the smallest relaxation of its
+    quotas that makes it feasible and an IIS (``result.infeasibility``).
+    """
     t0 = time.perf_counter()
     model = build(case)
     t1 = time.perf_counter()
@@ -157,6 +171,8 @@ def run(case: Case, scenario: str | None = None, time_limit: float | None = None
         result.quotas = quota_table(model, res)
         result.sectors = sector_table(model, res)
         result.totals = yearly_totals(model, result.portfolio)
+    elif explain and res.status == SolveStatus.INFEASIBLE:
+        result.infeasibility = explain_infeasibility(case, time_limit)
     t3 = time.perf_counter()
     result.timings = {"build": t1 - t0, **res.timings, "solve_total": t2 - t1,
                       "extract": t3 - t2}

@@ -48,7 +48,7 @@ def text_summary(result: RunResult) -> str:
         lines.append(f"  scenario change: {change}")
     lines.append(f"status: {s['status']} ({s['message']})")
     if not result.ok:
-        return "\n".join(lines)
+        return "\n".join(lines + _infeasibility_lines(result))
     lines.append(f"objective: {_fmt(s['objective'], 6)} {s['objective_unit']} "
                  f"({s['objective_name']})"
                  + (f", MIP gap {s['mip_gap']:.1e}" if s["mip_gap"] else ""))
@@ -135,6 +135,26 @@ def _project_lines(result: RunResult) -> list[str]:
         for r in rej.itertuples():
             lines.append(f"    - rejected  {r.project:<22} {r.park:<5}"
                          f"{'':<31}{r.name}")
+    return lines
+
+
+def _infeasibility_lines(result: RunResult) -> list[str]:
+    inf = result.infeasibility
+    if inf is None:
+        return []
+    lines = [""]
+    if inf.sentences:
+        lines.append("smallest relaxation that makes it feasible (each in its own unit):")
+        lines += [f"  {s}" for s in inf.sentences]
+    else:
+        lines.append(f"no quota relaxation found: {inf.status}")
+    for s in inf.structural:
+        lines.append(f"  cannot be relaxed: {s}")
+    if inf.iis:
+        lines.append(f"conflicting constraints: {', '.join(inf.iis[:12])}"
+                     + (f" and {len(inf.iis) - 12} more" if len(inf.iis) > 12 else ""))
+    if inf.iis_note:
+        lines.append(f"  ({inf.iis_note})")
     return lines
 
 

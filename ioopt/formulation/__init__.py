@@ -24,11 +24,16 @@ from ioopt.formulation.rows import Registry
 __all__ = ["ModelData", "build_model", "registry"]
 
 
-def build_model(case: Case) -> pyo.ConcreteModel:
-    """Build the Pyomo model of a case. The order is fixed (row order affects HiGHS's path)."""
+def build_model(case: Case, elastic: bool = False) -> pyo.ConcreteModel:
+    """Build the Pyomo model of a case. The order is fixed (row order affects HiGHS's path).
+
+    ``elastic``: every quota and rule row gets a slack (as if soft), whatever its mode;
+    used to find the smallest relaxation that makes an infeasible scenario feasible
+    (see ioopt.explain). The records keep each row's own mode.
+    """
     d = prepare(case)
     m = pyo.ConcreteModel(name=case.config.name)
-    m._ioopt = Registry(d)
+    m._ioopt = Registry(d, elastic=elastic)
     add_variables(m, d)
     add_phasing(m, d)
     add_chain_balance(m, d)

@@ -17,7 +17,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from ioopt.formulation.data import ModelData
-from ioopt.schemas import Mode
+from ioopt.schemas import FAMILIES, Mode
 
 Terms = list[tuple[float, Any]]
 Rows = dict[Any, tuple[Terms, float, str, float]]
@@ -66,6 +66,8 @@ class Registry:
     data: ModelData
     quota_rows: list[QuotaRow] = field(default_factory=list)
     penalties: Terms = field(default_factory=list)
+    elastic: bool = False
+    """Every quota and rule row gets a slack, whatever its mode (see build_model)."""
     trivially_infeasible: list[str] = field(default_factory=list)
     totals: Any = None
     """The region's yearly totals as terms (accounting.Totals), set by build_model."""
@@ -88,7 +90,10 @@ def add_rows(
     reg: Registry = m._ioopt
     fam = reg.data.family(family)
     kept: dict[tuple[Hashable, ...], tuple[Any, Any, Any]] = {}
-    soft = [k for k in rows if (modes or {}).get(k, fam.mode) == Mode.soft and rows[k][2] != "=="]
+    spec = FAMILIES.get(family)
+    elastic = reg.elastic and spec is not None and spec.table != "none"
+    soft = [k for k in rows if rows[k][2] != "=="
+            and (elastic or (modes or {}).get(k, fam.mode) == Mode.soft)]
     slack = None
     if soft:
         slack = pyo.Var(soft, domain=pyo.NonNegativeReals)

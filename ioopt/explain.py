@@ -1,0 +1,220 @@
+"""Why a scenario is infeasible, in the planner's units.
+
+When no portfolio satisfies every hard row, :func:`explain_infeasibility` answers two
+questions:
+
+1. **What is the smallest relaxation that makes it feasible?** The model is rebuilt in
+   elastic mode (every quota and rule row gets a slack, see ``build_model(elastic=True)``)
+   and solved for the smallest total relaxation of the rows that were hard, each slack
+   weighted by the inverse of its row's size so that 1 % of the energy quota costs the
+   same as 1 % of a park's land. Rows already soft keep their slack free. The answer is
+   each relaxed row with how much it must move, in its own unit and year ("2024 energy
+   quota short by 41.3 万 tce").
+2. **Which constraints conflict?** HiGHS computes an irreducible infeasible subset (IIS)
+   of the LP relaxation: a smallest set of rows and bounds that cannot hold together.
+   When the LP relaxation is feasible the conflict lies in the yes/no build decisions,
+   and no IIS is given (HiGHS's IIS is for LPs).
+
+Structural rows that no slack can fix (a project that must be built twice, ...) are
+named as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import highspy
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from ioopt.case import Case
+from ioopt.formulation import build_model, registry
+from ioopt.formulation.rows import QuotaRow, linear
+from ioopt.results import RATIO_FAMILIES, quota_table
+from ioopt.schemas import FAMILIES, Mode
+from ioopt.solve import compile_model, solve_model
+
+LABELS = {
+    "energy_total": "energy quota",
+    "energy_intensity": "energy-intensity cap",
+    "carbon_total": "CO2 allowance",
+    "carbon_intensity": "CO2-intensity cap",
+    "green_share": "green-power share",
+    "water_total": "water quota",
+    "water_intensity": "water-intensity cap",
+    "land": "land quota",
+    "capital_total": "investment budget",
+    "capital_year": "yearly investment budget",
+    "sector_capacity_cap": "capacity cap",
+    "sector_capacity_floor": "capacity floor",
+    "sector_output_cap": "output cap",
+    "sector_output_floor": "output floor",
+    "sector_value_floor": "output-value target",
+}
+"""Plain words for each quota and rule family."""
+
+_UNIT_WORDS = {"10k ": "万 ", "100m CNY": "亿元"}
+
+
+def plain_unit(unit: str) -> str:
+    """A model unit as a planner writes it: '10k tce' -> '万 tce', '100m CNY' -> '亿元'."""
+    for a, b in _UNIT_WORDS.items():
+        unit = unit.replace(a, b)
+    return unit
+
+
+@dataclass
+class Infeasibility:
+    """The explanation of an infeasible scenario."""
+
+    relaxations: pd.DataFrame
+    """One row per quota or rule row that must move: family, year, park, scope, sense,
+    limit, needed, relax_by, unit, sentence."""
+    iis: list[str] = field(default_factory=list)
+    """Names of the constraints and bounds of an irreducible infeasible subset."""
+    iis_note: str = ""
+    structural: list[str] = field(default_factory=list)
+    """Rows that no quota relaxation can fix."""
+    status: str = ""
+    """'relaxed' (the relaxations make it feasible) or why no relaxation was found."""
+
+    @property
+    def sentences(self) -> list[str]:
+        """The relaxations in words, largest relative change first."""
+        return list(self.relaxations["sentence"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for summary.json."""
+        return {"status": self.status, "relaxations": self.sentences, "iis": self.iis,
+                "iis_note": self.iis_note, "structural": self.structural}
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write infeasibility.csv (the relaxations, then the IIS rows) into out_dir."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        frame = self.relaxations.assign(kind="relaxation")
+        extra = [{"kind": "iis", "sentence": name} for name in self.iis]
+        extra += [{"kind": "structural", "sentence": s} for s in self.structural]
+        if extra:
+            frame = pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+        path = out / "infeasibility.csv"
+        frame.to_csv(path, index=False)
+        return path
+
+
+def explain_infeasibility(case: Case, time_limit: float | None = None) -> Infeasibility:
+    """The smallest quota relaxation that makes the case feasible, and an IIS."""
+    limit = time_limit or case.config.solver.time_limit_s
+    m = build_model(case, elastic=True)
+    reg = registry(m)
+    structural = list(reg.trivially_infeasible)
+    terms = []
+    for q in reg.quota_rows:
+        if q.mode == Mode.hard and q.slack is not None:
+            terms.append((_weight(q, case), q.slack))
+    m.objective.deactivate()
+    m.elastic_objective = pyo.Objective(expr=linear(terms), sense=pyo.minimize)
+    res = solve_model(m, time_limit=limit, mip_gap=case.config.solver.mip_gap)
+    iis, note = _iis(case, limit)
+    if not res.status.has_solution:
+        return Infeasibility(_empty(), iis, note, structural,
+                             status=f"no relaxation of the quotas and rules makes it feasible "
+                                    f"({res.message})")
+    q = quota_table(m, res)  # one record per reg.quota_rows, in order
+    recs = [_relaxation(rec, case) for rec, qrow in zip(q.itertuples(), reg.quota_rows, strict=True)
+            if qrow.mode == Mode.hard and rec.violation > 1e-7]
+    frame = pd.DataFrame.from_records(recs, columns=_COLUMNS)
+    if len(frame):
+        frame = frame.sort_values("relative", ascending=False, kind="stable").reset_index(drop=True)
+    status = "relaxed" if len(frame) or not structural else "structural"
+    return Infeasibility(frame, iis, note, structural, status=status)
+
+
+_COLUMNS = ["family", "year", "park", "scope", "sense", "limit", "needed", "relax_by", "unit",
+            "relative", "sentence"]
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=_COLUMNS)
+
+
+def _weight(q: QuotaRow, case: Case) -> float:
+    """1 / the row's size, so that relaxations are compared in relative terms."""
+    size = abs(q.limit)
+    if q.family in RATIO_FAMILIES:
+        size *= _denominator(case, q)
+    return 1.0 / max(size, 1e-6)
+
+
+def _denominator(case: Case, q: QuotaRow) -> float:
+    """Base-year size of a ratio row's denominator (value added, or a park's electricity)."""
+    p = case.projects[case.projects["status"] == "existing"]
+    out = p["base_output_10k"].fillna(p["capacity_10k"]).astype(float)
+    if q.family == "green_share":
+        el = case.electricity_sector
+        coef = case.coefficients
+        a = (coef[coef["input_sector"] == el].set_index("output_sector")["coef"]
+             if el else pd.Series(dtype=float))
+        elec = pd.to_numeric(p["elec_mwh"]).astype(float).fillna(p["sector"].map(a)).fillna(0.0)
+        return float((out * elec)[p["park"] == q.park].sum()) or 1.0
+    return float((out * p["va"]).sum()) or 1.0
+
+
+def _relaxation(r: Any, case: Case) -> dict[str, Any]:
+    sense = FAMILIES[r.name].sense
+    relax = (r.used - r.limit) if sense == "<=" else (r.limit - r.used)
+    if r.name not in RATIO_FAMILIES:
+        relax = r.violation
+    needed = r.limit + relax if sense == "<=" else r.limit - relax
+    where = []
+    if r.park is not None and not pd.isna(r.park):
+        parks = dict(zip(case.parks["park"], case.parks["name"], strict=True))
+        where.append(str(parks.get(r.park) or r.park))
+    if r.scope is not None and not pd.isna(r.scope):
+        where.append(str(r.scope))
+    year = "" if r.year is None or pd.isna(r.year) else f"{int(r.year)} "
+    label = LABELS.get(r.name, r.name)
+    unit = plain_unit(r.unit)
+    what = f"{year}{label}" + (f" ({', '.join(where)})" if where else "")
+    verb = "short by" if sense == "<=" else "must come down by"
+    sentence = f"{what} {verb} {relax:,.4g} {unit} (limit {r.limit:,.4g}, needs {needed:,.4g})"
+    return {"family": r.name, "year": r.year, "park": r.park, "scope": r.scope, "sense": sense,
+            "limit": r.limit, "needed": needed, "relax_by": relax, "unit": r.unit,
+            "relative": relax / max(abs(r.limit), 1e-12), "sentence": sentence}
+
+
+def _iis(case: Case, time_limit: float | None) -> tuple[list[str], str]:
+    """An IIS of the LP relaxation of the (non-elastic) model, as constraint names."""
+    m = build_model(case)
+    if registry(m).trivially_infeasible:
+        return [], "rows with no decision in them are infeasible (listed as structural)"
+    comp = compile_model(m)
+    lp = comp.lp
+    lp.integrality_ = []
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("iis_strategy", 2)
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
+        return [], ("the LP relaxation is feasible: the conflict lies in the yes/no build "
+                    "decisions (HiGHS gives IIS for LPs only)")
+    status, iis = h.getIis()
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return [], "HiGHS could not compute an irreducible infeasible subset"
+    names = [str(comp.rows[int(i)].name) for i in np.asarray(iis.row_index_, dtype=int)]
+    cols = [comp.columns[int(j)] for j in np.asarray(iis.col_index_, dtype=int)]
+    by_var: dict[str, int] = {}
+    for v in cols:
+        by_var[v.parent_component().name] = by_var.get(v.parent_component().name, 0) + 1
+    note = "one irreducible infeasible subset of the LP relaxation, from HiGHS"
+    if by_var:
+        note += "; with the bounds of " + ", ".join(f"{n} {k} variables" for k, n in by_var.items())
+    return names, note
+
+
