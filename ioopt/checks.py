@@ -7,13 +7,13 @@ models when the tables are read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ioopt import iomath, units
 from ioopt.errors import Problem
-from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES
+from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES, TABLES
 
 if TYPE_CHECKING:
     from ioopt.case import Case
@@ -298,8 +298,47 @@ def check_exclusive_groups(case: Case) -> list[Problem]:
     return out
 
 
+def check_uncertainty(case: Case) -> list[Problem]:
+    """Problems with the declared perturbations (unknown field, selector matching nothing)."""
+    problems = []
+    for i, pt in enumerate(case.config.uncertainty):
+        where = f"uncertainty[{i}]"
+        frame: pd.DataFrame = getattr(case, pt.table)
+        fields = TABLES[pt.table].row.model_fields
+        if pt.field not in fields or pt.field not in frame:
+            problems.append(Problem("case.yaml", None, f"{where}.field", pt.field,
+                                    f"a column of {TABLES[pt.table].file}"))
+            continue
+        if not _is_numeric(frame[pt.field]):
+            problems.append(Problem("case.yaml", None, f"{where}.field", pt.field,
+                                    "a numeric column"))
+        for k in pt.where:
+            if k not in frame:
+                problems.append(Problem("case.yaml", None, f"{where}.where.{k}", k,
+                                        f"a column of {TABLES[pt.table].file}"))
+        if not problems and not select_rows(frame, pt.where).any():
+            problems.append(Problem("case.yaml", None, f"{where}.where", pt.where,
+                                    f"a selector matching at least one row of {TABLES[pt.table].file}"))
+    return problems
+
+
+def select_rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.Series:
+    """Rows whose columns equal every value of ``where`` (compared as text)."""
+    sel = pd.Series(True, index=frame.index)
+    for k, v in where.items():
+        if k in frame:
+            sel &= frame[k].astype(str) == str(v)
+    return sel
+
+
+def _is_numeric(col: pd.Series) -> bool:
+    converted: Any = pd.to_numeric(col, errors="coerce")
+    return bool(converted.notna().sum() == col.notna().sum())
+
+
 CHECKS = (check_sectors, check_coefficients, check_projects, check_project_inputs,
-          check_demand, check_quotas, check_rules, check_dependencies, check_exclusive_groups)
+          check_demand, check_quotas, check_rules, check_dependencies, check_exclusive_groups,
+          check_uncertainty)
 
 
 def check_case(case: Case) -> list[Problem]:

@@ -123,6 +123,61 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
 
 
 @main.command()
+@case_option
+@scenario_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for ranking.csv and the rest.")
+@click.option("--exact", is_flag=True,
+              help="Re-solve the MILP for every project (leave-one-out, force-in); default: "
+                   "fast LP estimates.")
+@click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Sampled scenarios from the case's uncertainty ranges, for robustness.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the samples.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: the cores available).")
+@click.option("--top", type=click.IntRange(min=1), default=25, show_default=True,
+              help="Rows printed.")
+@click.option("--time-limit", type=float, default=None, help="HiGHS time limit per solve, seconds.")
+@handle_errors
+def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, exact: bool, samples: int,
+         seed: int, workers: int | None, top: int, time_limit: float | None) -> None:
+    """Rank committed and candidate projects: why each is in or out, and what it costs.
+
+    Writes ranking.csv (one row per project: selected, online year, leave-one-out or
+    force-in value, decisive constraint, reason, robustness), ranking_quota_use.csv (each
+    project's use of each quota and input at the shadow prices) and ranking_rule.txt.
+    An infeasible scenario is explained as by `ioopt solve` and exits 3.
+
+    Example:
+
+    \b
+        ioopt rank --exact --out out/rank
+        ioopt rank --samples 50 --seed 1 --workers 2
+    """
+    from ioopt import api
+    from ioopt.rank import rank as rank_projects
+    from ioopt.report import text_summary
+
+    case = api.load_case(case_dir)
+    if scenario is not None:
+        case = api.apply_scenario(case, scenario)
+    if samples:
+        from ioopt.sampling import require_uncertainty
+
+        require_uncertainty(case)
+    result = rank_projects(case, exact=exact, samples=samples, seed=seed, workers=workers,
+                           time_limit=time_limit)
+    if result.base is not None and not result.base.ok:
+        result.base.write(out_dir)
+        click.echo(text_summary(result.base))
+        click.echo(f"error: {result.base.solve.message}", err=True)
+        sys.exit(EXIT_NO_SOLUTION)
+    result.write(out_dir)
+    click.echo(result.text(top))
+    click.echo(f"\nranking written to {out_dir}/ranking.csv")
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: the files and columns; json: JSON Schema.")
 def schema(fmt: str) -> None:

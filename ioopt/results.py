@@ -57,7 +57,7 @@ def quota_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
         recs.append(_quota_record(q, res, d, scale, sp_unit_num))
     cols = ["name", "year", "park", "scope", "sense", "limit", "used", "slack", "binding",
             "shadow_price", "unit", "shadow_price_unit", "price_note", "mode", "violation",
-            "description"]
+            "fixed_use", "description"]
     out = pd.DataFrame.from_records(recs, columns=cols)
     out["year"] = pd.array(out["year"], dtype="Int64")
     return out
@@ -108,6 +108,7 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         "price_note": note,
         "mode": q.mode.value,
         "violation": violation,
+        "fixed_use": q.used_const if q.family not in RATIO_FAMILIES else float("nan"),
         "description": spec.description,
     }
 

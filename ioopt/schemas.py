@@ -237,6 +237,20 @@ class SolverSettings(_Strict):
     threads: int | None = Field(None, ge=1, description="HiGHS threads (blank: HiGHS default).")
 
 
+class Perturbation(_Strict):
+    """An uncertain number: a multiplier drawn per sample for the matching rows' field."""
+
+    table: Literal["sectors", "coefficients", "projects", "quotas", "rules"] = Field(
+        description="Table whose field is perturbed.")
+    field: str = Field(description="Numeric column, e.g. price_cny, coef, limit, fuel_tce.")
+    where: dict[str, str | int | float] = Field(
+        default_factory=dict, description="Row selector: column -> value (all must match); empty: every row.")
+    rel: float = Field(gt=0, lt=1, description="Relative half-width: the multiplier lies in [1 - rel, 1 + rel].")
+    dist: Literal["uniform", "triangular", "normal"] = Field(
+        "uniform", description="uniform or triangular on [1 - rel, 1 + rel]; normal with sd rel/2, clipped to the range.")
+    joint: bool = Field(False, description="True: one draw for all matching rows; false: one per row.")
+
+
 class CaseConfig(_Strict):
     """``case.yaml``: the case's horizon, accounting, objective and family switches."""
 
@@ -254,6 +268,10 @@ class CaseConfig(_Strict):
         description="Per constraint family: enabled, mode (hard/soft), penalty. "
         "Families not listed are enabled and hard.",
     )
+    uncertainty: list[Perturbation] = Field(
+        default_factory=list,
+        description="Ranges of uncertain prices, quotas and coefficients, for sampled scenarios "
+        "(ioopt rank --samples).")
 
     @field_validator("years")
     @classmethod
