@@ -177,6 +177,35 @@ def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, exact: boo
     click.echo(f"\nranking written to {out_dir}/ranking.csv")
 
 
+@main.command(name="io")
+@case_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for the io_*.csv tables.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Sectors printed per list.")
+@handle_errors
+def io_command(case_dir: Path | None, out_dir: Path, top: int) -> None:
+    """The input-output view: Leontief inverse, multipliers, linkages, embodied resources.
+
+    Writes io_A.csv and io_L.csv (physical), io_A_money.csv and io_L_money.csv (CNY per
+    CNY), io_sectors.csv (output, value-added, energy, CO2, water and jobs multipliers,
+    direct and total; Rasmussen linkages) and io_projects.csv (each project's embodied
+    energy, CO2 and water per unit and per year).
+
+    Example:
+
+    \b
+        ioopt io --out out/io
+    """
+    from ioopt import api
+    from ioopt.leontief import io_view
+
+    view = io_view(api.load_case(case_dir))
+    view.write(out_dir)
+    click.echo(view.text(top))
+    click.echo(f"\ntables written to {out_dir}/")
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: the files and columns; json: JSON Schema.")
