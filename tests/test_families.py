@@ -28,25 +28,26 @@ def test_switching_a_family_off_removes_its_rows(tmp_path):
     assert r.solve.objective >= api.run(case).solve.objective - 1e-6
 
 
-def test_soft_quota_is_violated_at_its_penalty(tmp_path):
-    # ref1 with a 0.5 万 tce quota made soft at 20,000 CNY/tce: p3 earns 7,500 CNY/tce,
-    # so the quota is not exceeded; at 5,000 CNY/tce it is exceeded up to p3's capacity.
-    base = api.load_case(REF / "ref1_energy")
-    strict = api.apply_scenario(base, _scenario(tmp_path, (
-        "name: s\nquotas:\n  - {family: energy_total, set: 0.5, mode: soft}\n"
-        "case:\n  families:\n    energy_total: {penalty: 20000}\n")))
-    r = api.run(strict)
+# ref1 with a 0.5 万 tce energy quota made soft: p3 earns 7,500 CNY/tce, so at 20,000 CNY/tce
+# the quota is not exceeded; at 5,000 it is exceeded up to p3's capacity (1 万 t = 2 万 tce,
+# 1.5 over). A row's own penalty overrides the family's.
+@pytest.mark.parametrize(("family_penalty", "row_penalty", "violation", "price"), [
+    (20000, None, 0.0, 7500.0),
+    (5000, None, 1.5, 5000.0),
+    (20000, 5000, 1.5, 5000.0),
+])
+def test_soft_quota_is_violated_at_its_penalty(tmp_path, family_penalty, row_penalty, violation,
+                                               price):
+    row = f", penalty: {row_penalty}" if row_penalty is not None else ""
+    case = api.apply_scenario(api.load_case(REF / "ref1_energy"), _scenario(tmp_path, (
+        f"name: s\nquotas:\n  - {{family: energy_total, set: 0.5, mode: soft{row}}}\n"
+        f"case:\n  families:\n    energy_total: {{penalty: {family_penalty}}}\n")))
+    r = api.run(case)
     e = r.quotas.set_index("name").loc["energy_total"]
-    assert e["violation"] == pytest.approx(0.0, abs=1e-9)
-    assert e["shadow_price"] == pytest.approx(7500.0)
-    cheap = api.apply_scenario(base, _scenario(tmp_path, (
-        "name: s\nquotas:\n  - {family: energy_total, set: 0.5, mode: soft}\n"
-        "case:\n  families:\n    energy_total: {penalty: 5000}\n")))
-    r = api.run(cheap)
-    e = r.quotas.set_index("name").loc["energy_total"]
-    assert e["violation"] == pytest.approx(1.5)  # p3 at full 1 万 t uses 2 万 tce
-    assert e["shadow_price"] == pytest.approx(5000.0)
-    assert r.solve.objective == pytest.approx(1.5 - 1.5 * 0.5)
+    assert e["violation"] == pytest.approx(violation, abs=1e-9)
+    assert e["shadow_price"] == pytest.approx(price)
+    if violation:
+        assert r.solve.objective == pytest.approx(1.5 - 1.5 * price / 1e4)
 
 
 def test_commitment_off_makes_committed_projects_candidates(tmp_path):
@@ -102,17 +103,3 @@ def test_trivially_infeasible_row_is_named(tmp_path):
     r = api.run(case)
     assert r.status == SolveStatus.INFEASIBLE
     assert "sector_capacity_cap[primary_al, 2021]" in r.solve.message
-
-
-def test_row_penalty_overrides_the_family_penalty(tmp_path):
-    # the family says 20,000 CNY/tce (not worth exceeding); the row says 5,000 (worth it:
-    # p3 earns 7,500 CNY/tce), so the row's own penalty decides.
-    base = api.load_case(REF / "ref1_energy")
-    case = api.apply_scenario(base, _scenario(tmp_path, (
-        "name: s\nquotas:\n  - {family: energy_total, set: 0.5, mode: soft, penalty: 5000}\n"
-        "case:\n  families:\n    energy_total: {penalty: 20000}\n")))
-    r = api.run(case)
-    e = r.quotas.set_index("name").loc["energy_total"]
-    assert e["violation"] == pytest.approx(1.5)
-    assert e["shadow_price"] == pytest.approx(5000.0)
-    assert r.solve.objective == pytest.approx(1.5 - 1.5 * 0.5)
