@@ -70,3 +70,13 @@ def test_cli_exits_3_and_writes_infeasibility_csv(tmp_path):
     assert (out / "infeasibility.csv").exists()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["infeasibility"]["relaxations"]
+
+
+def test_rank_on_an_infeasible_scenario_explains_and_exits_3(tmp_path):
+    sc = _scenario(tmp_path, "name: s\nprojects:\n  - {project: p2, status: committed, "
+                             "online_year: 2021, min_util: 1}\n")
+    r = CliRunner().invoke(main, ["rank", "--case", str(REF / "ref1_energy"), "--scenario", str(sc),
+                                  "--out", str(tmp_path / "o"), "--workers", "1"])
+    assert r.exit_code == 3, r.output
+    assert "2021 energy quota short by 2.5 万 tce" in r.output
+    assert (tmp_path / "o" / "infeasibility.csv").exists()
