@@ -172,7 +172,7 @@ def run(case: Case, scenario: str | None = None, time_limit: float | None = None
         result.sectors = sector_table(model, res)
         result.totals = yearly_totals(model, result.portfolio)
     elif explain and res.status == SolveStatus.INFEASIBLE:
-        result.infeasibility = explain_infeasibility(case, time_limit)
+        result.infeasibility = explain_infeasibility(case, time_limit, res.compiled)
     t3 = time.perf_counter()
     result.timings = {"build": t1 - t0, **res.timings, "solve_total": t2 - t1,
                       "extract": t3 - t2}

@@ -32,10 +32,11 @@ import pyomo.environ as pyo
 
 from ioopt.case import Case
 from ioopt.formulation import build_model, registry
+from ioopt.formulation.data import ModelData
 from ioopt.formulation.rows import QuotaRow, linear
 from ioopt.results import RATIO_FAMILIES, quota_table
 from ioopt.schemas import FAMILIES, Mode
-from ioopt.solve import compile_model, solve_model
+from ioopt.solve import Compiled, compile_model, solve_model
 
 LABELS = {
     "energy_total": "energy quota",
@@ -105,8 +106,13 @@ class Infeasibility:
         return path
 
 
-def explain_infeasibility(case: Case, time_limit: float | None = None) -> Infeasibility:
-    """The smallest quota relaxation that makes the case feasible, and an IIS."""
+def explain_infeasibility(case: Case, time_limit: float | None = None,
+                          compiled: Compiled | None = None) -> Infeasibility:
+    """The smallest quota relaxation that makes the case feasible, and an IIS.
+
+    ``compiled``: the (infeasible) model as already compiled by the solve, for the IIS;
+    built again when not given.
+    """
     limit = time_limit or case.config.solver.time_limit_s
     m = build_model(case, elastic=True)
     reg = registry(m)
@@ -114,11 +120,11 @@ def explain_infeasibility(case: Case, time_limit: float | None = None) -> Infeas
     terms = []
     for q in reg.quota_rows:
         if q.mode == Mode.hard and q.slack is not None:
-            terms.append((_weight(q, case), q.slack))
+            terms.append((_weight(q, reg.data), q.slack))
     m.objective.deactivate()
     m.elastic_objective = pyo.Objective(expr=linear(terms), sense=pyo.minimize)
     res = solve_model(m, time_limit=limit, mip_gap=case.config.solver.mip_gap)
-    iis, note = _iis(case, limit)
+    iis, note = _iis(case, limit, compiled)
     if not res.status.has_solution:
         return Infeasibility(_empty(), iis, note, structural,
                              status=f"no relaxation of the quotas and rules makes it feasible "
@@ -141,25 +147,20 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=_COLUMNS)
 
 
-def _weight(q: QuotaRow, case: Case) -> float:
+def _weight(q: QuotaRow, d: ModelData) -> float:
     """1 / the row's size, so that relaxations are compared in relative terms."""
     size = abs(q.limit)
     if q.family in RATIO_FAMILIES:
-        size *= _denominator(case, q)
+        size *= _denominator(d, q)
     return 1.0 / max(size, 1e-6)
 
 
-def _denominator(case: Case, q: QuotaRow) -> float:
+def _denominator(d: ModelData, q: QuotaRow) -> float:
     """Base-year size of a ratio row's denominator (value added, or a park's electricity)."""
-    p = case.projects[case.projects["status"] == "existing"]
+    p = d.projects[d.projects["status"] == "existing"]
     out = p["base_output_10k"].fillna(p["capacity_10k"]).astype(float)
     if q.family == "green_share":
-        el = case.electricity_sector
-        coef = case.coefficients
-        a = (coef[coef["input_sector"] == el].set_index("output_sector")["coef"]
-             if el else pd.Series(dtype=float))
-        elec = pd.to_numeric(p["elec_mwh"]).astype(float).fillna(p["sector"].map(a)).fillna(0.0)
-        return float((out * elec)[p["park"] == q.park].sum()) or 1.0
+        return float((out * p["elec"])[p["park"] == q.park].sum()) or 1.0
     return float((out * p["va"]).sum()) or 1.0
 
 
@@ -186,20 +187,24 @@ def _relaxation(r: Any, case: Case) -> dict[str, Any]:
             "relative": relax / max(abs(r.limit), 1e-12), "sentence": sentence}
 
 
-def _iis(case: Case, time_limit: float | None) -> tuple[list[str], str]:
+def _iis(case: Case, time_limit: float | None,
+         comp: Compiled | None) -> tuple[list[str], str]:
     """An IIS of the LP relaxation of the (non-elastic) model, as constraint names."""
-    m = build_model(case)
-    if registry(m).trivially_infeasible:
-        return [], "rows with no decision in them are infeasible (listed as structural)"
-    comp = compile_model(m)
-    lp = comp.lp
-    lp.integrality_ = []
+    if comp is None:
+        m = build_model(case)
+        if registry(m).trivially_infeasible:
+            return [], "rows with no decision in them are infeasible (listed as structural)"
+        comp = compile_model(m)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     if time_limit:
         h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("iis_strategy", 2)
-    h.passModel(lp)
+    h.passModel(comp.lp)
+    n = len(comp.integer_cols)
+    if n:  # the LP relaxation
+        h.changeColsIntegrality(n, comp.integer_cols.astype(np.int32),
+                                np.array([highspy.HighsVarType.kContinuous] * n))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
         return [], ("the LP relaxation is feasible: the conflict lies in the yes/no build "

@@ -171,11 +171,12 @@ def _estimates(result: api.RunResult, infos: list[_RowInfo]) -> dict[str, _Estim
     p = d.projects
     out: dict[str, _Estimate] = {}
     status = p["status"].to_dict()
+    own_rows = _own_rows(infos)
     for j in p.index:
         if status[j] == "existing":
             continue
         sector = p.at[j, "sector"]
-        own = _own_rows(infos, j)
+        own = own_rows.get(j, set())
         x_cols = {t: comp.col_of.get(id(m.x[j, t])) for t in d.x_years(j) if (j, t) in m.x}
         if j in sel_year:
             oy = sel_year[j]
@@ -214,8 +215,13 @@ def _csc(lp: Any) -> Any:
                        np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
 
 
-def _own_rows(infos: list[_RowInfo], j: str) -> set[int]:
-    return {r for r, i in enumerate(infos) if i.kind == "own" and i.key[0] == j}
+def _own_rows(infos: list[_RowInfo]) -> dict[str, set[int]]:
+    """Project -> the rows that belong to it alone (production_max/min, build_once)."""
+    out: dict[str, set[int]] = defaultdict(set)
+    for r, i in enumerate(infos):
+        if i.kind == "own":
+            out[i.key[0]].add(r)
+    return out
 
 
 def _net_unit_value(A: Any, c: np.ndarray, y: np.ndarray, own: set[int], col: int) -> float:
@@ -397,11 +403,12 @@ def _init_worker(case: Case, time_limit: float | None, mip_gap: float) -> None:
     _SESSION = ExactSession(case, time_limit, mip_gap)
 
 
-def _exact_task(task: tuple[str, str]) -> tuple[str, str, str, float]:
+def _exact_task(task: tuple[str, str]) -> tuple[str, str, str, float, float]:
+    """(project, what-if, status, objective, the worker's base objective)."""
     assert _SESSION is not None
     j, what = task
     st, obj = _SESSION.without(j) if what == "without" else _SESSION.forced(j)
-    return j, what, st.value, obj
+    return j, what, st.value, obj, _SESSION.base_objective
 
 
 def _sample_task(args: tuple[Case, int, int, float | None]) -> tuple[int, str, list[str]]:
@@ -452,9 +459,8 @@ def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
     base_obj = base.solve.objective
     if exact:
         results = _map(_exact_task, tasks, workers, _init_worker, (case, time_limit, mip_gap))
-        session_base = _SESSION.base_objective if (_SESSION is not None and workers <= 1) else \
-            ExactSession(case, time_limit, mip_gap).base_objective
-        for j, what, st, obj in results:
+        session_base = results[0][4] if results else base_obj
+        for j, what, st, obj, _ in results:
             exact_vals[(j, what)] = _delta(session_base, SolveStatus(st), obj)
         if abs(session_base - base_obj) > 1e-6 * max(1.0, abs(base_obj)):
             notes.append(f"note: the re-solve model's base optimum {session_base:,.4f} differs "
@@ -558,10 +564,6 @@ def _use_records(j: str, e: _Estimate, infos: list[_RowInfo], q: pd.DataFrame,
                         "opportunity_cost": cost, "binding": True, "slack": np.nan,
                         "limit": np.nan, "fixed_use": np.nan})
     return out
-
-
-def _base_objective(case: Case, time_limit: float | None, mip_gap: float) -> float:
-    return ExactSession(case, time_limit, mip_gap).base_objective
 
 
 def _order(table: pd.DataFrame, exact: bool, robust: bool) -> tuple[pd.DataFrame, str]:

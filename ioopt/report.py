@@ -78,16 +78,14 @@ _TARGET_WORDS = {
 
 def _target_text(r: Any) -> str:
     what, sense = _TARGET_WORDS[r.name]
-    unit = "亿元" if r.unit == "100m CNY" else r.unit.removeprefix("10k ")
-    if r.unit == "100m CNY":
-        lim, used = f"{r.limit:,.4g} 亿元", f"{r.used:,.4g}"
+    lim = (f"{r.limit:,.4g} 亿元" if r.unit == "100m CNY"
+           else fmt_quantity(r.limit, r.unit.removeprefix("10k ")))
+    gap = r.limit - r.used if sense == ">=" else r.used - r.limit
+    if gap <= 1e-6 * max(1.0, abs(r.limit)):
+        verdict = "met" if sense == ">=" else "within"
     else:
-        lim, used = fmt_quantity(r.limit, unit), f"{r.used:,.4g}"
-    short = r.limit - r.used if sense == ">=" else r.used - r.limit
-    verdict = "met" if short <= 1e-6 * max(1.0, abs(r.limit)) else f"short by {short:,.4g}"
-    if sense == "<=":
-        verdict = "within" if short <= 1e-6 * max(1.0, abs(r.limit)) else f"over by {short:,.4g}"
-    return f"{what} {sense} {lim}: {used} {verdict}"
+        verdict = f"{'short' if sense == '>=' else 'over'} by {gap:,.4g}"
+    return f"{what} {sense} {lim}: {r.used:,.4g} {verdict}"
 
 
 def _chain_lines(result: RunResult) -> list[str]:
