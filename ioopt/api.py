@@ -52,11 +52,12 @@ def build(case: Case) -> pyo.ConcreteModel:
 
 
 def solve(model: pyo.ConcreteModel, case: Case, time_limit: float | None = None,
-          mip_gap: float | None = None) -> SolveResult:
+          mip_gap: float | None = None, ranging: bool = False) -> SolveResult:
     """Solve a built model with the case's solver settings, overridden by the arguments."""
     s = case.config.solver
     return solve_model(model, time_limit=time_limit or s.time_limit_s,
-                       mip_gap=s.mip_gap if mip_gap is None else mip_gap, threads=s.threads)
+                       mip_gap=s.mip_gap if mip_gap is None else mip_gap, threads=s.threads,
+                       ranging=ranging)
 
 
 @dataclass
@@ -154,16 +155,18 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def run(case: Case, scenario: str | None = None, time_limit: float | None = None,
-        mip_gap: float | None = None, explain: bool = True) -> RunResult:
+        mip_gap: float | None = None, explain: bool = True, ranging: bool = True) -> RunResult:
     """Build, solve and extract the result tables of a (scenario-applied) case.
 
     ``explain``: when the scenario is infeasible, find the smallest relaxation of its
     quotas that makes it feasible and an IIS (``result.infeasibility``).
+    ``ranging``: sensitivity ranges of the fixed-portfolio LP in the quota and portfolio
+    tables (see ioopt.results).
     """
     t0 = time.perf_counter()
     model = build(case)
     t1 = time.perf_counter()
-    res = solve(model, case, time_limit=time_limit, mip_gap=mip_gap)
+    res = solve(model, case, time_limit=time_limit, mip_gap=mip_gap, ranging=ranging)
     t2 = time.perf_counter()
     result = RunResult(case=case, solve=res, model=model, scenario=scenario)
     if res.status.has_solution:

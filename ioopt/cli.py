@@ -206,6 +206,156 @@ def io_command(case_dir: Path | None, out_dir: Path, top: int) -> None:
     click.echo(f"\ntables written to {out_dir}/")
 
 
+@main.group()
+def scenario() -> None:
+    """Scenario files: inspect what they change."""
+
+
+@scenario.command(name="show")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@case_option
+@handle_errors
+def scenario_show(file: Path, case_dir: Path | None) -> None:
+    """Print a scenario's effective changes to the case (inheritance resolved).
+
+    Every override is checked against the case; the changed values are listed as
+    table, row, field, base value and scenario value.
+
+    Example:
+
+    \b
+        ioopt scenario show configs/infeasible_energy_cut.yaml
+    """
+    from ioopt import api
+    from ioopt.scenario import load_scenario, scenario_diff
+
+    case = api.load_case(case_dir)
+    chain = load_scenario(file)
+    new = api.apply_scenario(case, file)
+    click.echo(f"scenario '{chain[-1][1].name}' on case '{case.config.name}' ({case.path})")
+    if chain[-1][1].description:
+        click.echo(f"  {chain[-1][1].description}")
+    if len(chain) > 1:
+        click.echo("inherits, base first: " + " -> ".join(p.name for p, _ in chain))
+    click.echo("overrides:")
+    for line in new.applied[len(case.applied):]:
+        click.echo(f"  {line}")
+    diff = scenario_diff(case, new)
+    if diff.empty:
+        click.echo("effective changes: none (every override sets the value the case has)")
+    else:
+        click.echo(f"effective changes ({len(diff)}):")
+        click.echo(diff.to_string(index=False))
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@case_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Folder of the results store.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: the cores available).")
+@click.option("--scheduler", default=None,
+              help="Address of a Dask distributed scheduler (tcp://host:8786) to run on.")
+@click.option("--resume", is_flag=True,
+              help="Continue a batch in --out: skip the scenarios already finished.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@handle_errors
+def batch(spec: Path, case_dir: Path | None, out_dir: Path, workers: int | None,
+          scheduler: str | None, resume: bool, quiet: bool) -> None:
+    """Run a batch of scenarios (files, grid sweeps, samples) into a results store.
+
+    Results go scenario by scenario to --out/runs/<id>/*.parquet, with manifest.json
+    recording the ioopt version, the case's hash and each scenario's hash. A killed batch
+    continues with --resume; a failing scenario is recorded and the batch goes on.
+    Scenarios that change quota limits only are re-solved on the built model.
+
+    Example:
+
+    \b
+        ioopt batch configs/batch_energy_green.yaml --out out/sweep
+        ioopt query out/sweep "SELECT label, objective FROM scenarios ORDER BY objective"
+        ioopt compare out/sweep
+    """
+    from ioopt import api
+    from ioopt.batch import load_spec, run_batch
+
+    bspec, base = load_spec(spec)
+    case = api.load_case(case_dir) if case_dir is not None else None
+    try:
+        result = run_batch(bspec, base, out_dir, case=case, workers=workers,
+                           scheduler=scheduler, resume=resume, progress=not quiet)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: finished scenarios are kept in {out_dir}; run again with "
+                   "--resume to continue", err=True)
+        sys.exit(130)
+    click.echo(result.text())
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("store", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("sql")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@handle_errors
+def query(store: Path, sql: str, as_csv: bool) -> None:
+    """Query a batch results store with DuckDB SQL.
+
+    Views: scenarios (one row per scenario: its changed inputs, status, objective,
+    last-year indicators), portfolio, quotas, sectors, totals, infeasibility (one row per
+    scenario x project / quota row / sector x year / year), joined on scenario_id.
+
+    Example:
+
+    \b
+        ioopt query out/sweep "SELECT project, avg(selected::int) AS share
+                               FROM portfolio GROUP BY 1 ORDER BY 2"
+    """
+    import pandas as pd
+
+    from ioopt.batch import query as run_query
+
+    frame = run_query(store, sql)
+    if as_csv:
+        click.echo(frame.to_csv(index=False), nl=False)
+    else:
+        with pd.option_context("display.max_rows", 500, "display.max_columns", 50,
+                               "display.width", 200):
+            click.echo(frame.to_string(index=False))
+
+
+@main.command()
+@click.argument("runs", nargs=-1, required=True,
+                type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for compare_*.csv (default: the store itself).")
+@click.option("--top", type=click.IntRange(min=1), default=15, show_default=True,
+              help="Rows printed per list.")
+@handle_errors
+def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
+    """How portfolio, shadow prices and outputs move across scenarios.
+
+    RUNS: a batch results store, or two or more `ioopt solve` output folders. Prints and
+    writes compare_selection.csv (projects selected in all, some, none), compare_indicators
+    .csv (objective and last-year totals: ranges), compare_quotas.csv (where each quota
+    first binds, shadow price ranges) and compare_sectors.csv.
+
+    Example:
+
+    \b
+        ioopt compare out/sweep
+        ioopt compare out/base out/energy_minus_10 --out out/cmp
+    """
+    from ioopt.compare import compare as run_compare
+
+    cmp = run_compare(list(runs))
+    target = out_dir or (runs[0] if len(runs) == 1 else Path("out/compare"))
+    cmp.write(target)
+    click.echo(cmp.text(top))
+    click.echo(f"\ntables written to {target}/")
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: the files and columns; json: JSON Schema.")

@@ -7,6 +7,12 @@ Conventions (also in the README):
   for caps, <= 0 for floors (raising a floor costs). For intensity rows it is per tce
   (m3, t CO2) of extra room under the cap; for green-share rows per MWh of extra
   renewable requirement. It comes from the LP with integer decisions fixed.
+- sensitivity ranges (when the solve asked HiGHS for ranging) hold for the fixed
+  portfolio: ``limit_lo_same_price``..``limit_hi_same_price`` is the interval of a total
+  quota's limit over which its shadow price stays what it is; ``value_change_lo_pct``..
+  ``value_change_hi_pct`` is how far a project's unit value (price, value-added or tax
+  rate) can move, all its years together, before the LP's plan changes (HiGHS's cost
+  ranging per year, combined by the 100 % rule: a safe, possibly narrow, interval).
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ def quota_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
         recs.append(_quota_record(q, res, d, scale, sp_unit_num))
     cols = ["name", "year", "park", "scope", "sense", "limit", "used", "slack", "binding",
             "shadow_price", "unit", "shadow_price_unit", "price_note", "mode", "violation",
-            "fixed_use", "description"]
+            "fixed_use", "limit_lo_same_price", "limit_hi_same_price", "description"]
     out = pd.DataFrame.from_records(recs, columns=cols)
     out["year"] = pd.array(out["year"], dtype="Int64")
     return out
@@ -86,6 +92,13 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         unit, base = f"10k {su}", su
     has_price = res.row_dual is not None
     dual = _dual(res, q.constraint)
+    lo = hi = float("nan")
+    rg = res.ranging
+    if rg is not None and q.family not in RATIO_FAMILIES and res.compiled is not None and \
+            q.constraint is not None and id(q.constraint) in res.compiled.row_of:
+        r = res.compiled.row_of[id(q.constraint)]
+        # the row's bound is limit - fixed use: shift the range back to the limit
+        lo, hi = float(rg.row_lo[r]) + q.used_const, float(rg.row_hi[r]) + q.used_const
     note = ""
     if tight and violation <= 1e-9 and abs(dual) <= 1e-12 and has_price:
         if q.constraint is None:
@@ -109,6 +122,8 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         "mode": q.mode.value,
         "violation": violation,
         "fixed_use": q.used_const if q.family not in RATIO_FAMILIES else float("nan"),
+        "limit_lo_same_price": lo,
+        "limit_hi_same_price": hi,
         "description": spec.description,
     }
 
@@ -188,7 +203,45 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     w = pd.Series(d.objective_weight)
     out["contribution"] = (x.to_numpy() * disc).sum(axis=1) * w.reindex(p.index).to_numpy()
     out["reduced_cost"] = _build_reduced_cost(m, res, online_year)
+    lo, hi = _value_ranges(m, res)
+    out["value_change_lo_pct"] = lo
+    out["value_change_hi_pct"] = hi
     return out.reset_index(drop=True)
+
+
+def _value_ranges(m: pyo.ConcreteModel, res: SolveResult) -> tuple[list[float], list[float]]:
+    """Per project, the % change of its unit value (every year's x cost together) that
+    keeps the fixed-portfolio LP's basis optimal: HiGHS's per-column cost ranges combined
+    by the 100 % rule (sum of each column's change over its allowance <= 1).
+    """
+    d = registry(m).data
+    n = len(d.projects)
+    rg, comp = res.ranging, res.compiled
+    if rg is None or comp is None:
+        return [float("nan")] * n, [float("nan")] * n
+    cost = np.asarray(comp.lp.col_cost_, dtype=float)
+    cols: dict[str, list[int]] = {}
+    for (j, t) in m.x:
+        col = comp.col_of.get(id(m.x[j, t]))
+        if col is not None and cost[col] != 0:
+            cols.setdefault(j, []).append(col)
+    lo_out, hi_out = [], []
+    for j in d.projects.index:
+        cs = np.array(cols.get(j, []), dtype=np.int64)
+        if not len(cs):
+            lo_out.append(float("nan"))
+            hi_out.append(float("nan"))
+            continue
+        c: np.ndarray = cost[cs]
+        room_up = rg.cost_hi[cs] - c   # >= 0: how far each cost can rise
+        room_dn = c - rg.cost_lo[cs]   # >= 0: how far each can fall
+        # a rise of the value by e changes cost c by e*c: up for c > 0, down for c < 0
+        with np.errstate(divide="ignore"):
+            use_up: np.ndarray = np.where(c > 0, np.abs(c) / room_up, np.abs(c) / room_dn)
+            use_dn: np.ndarray = np.where(c > 0, np.abs(c) / room_dn, np.abs(c) / room_up)
+        hi_out.append(100.0 / float(use_up.sum()) if use_up.sum() > 0 else float("inf"))
+        lo_out.append(-100.0 / float(use_dn.sum()) if use_dn.sum() > 0 else float("-inf"))
+    return lo_out, hi_out
 
 
 def _build_reduced_cost(m: pyo.ConcreteModel, res: SolveResult,
@@ -216,32 +269,37 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     """Production, imports, exports, intermediate use and final demand by sector and year."""
     d = registry(m).data
     x = production(m)
-    inputs = d.inputs
-    use = (inputs.merge(x.reset_index(names="project"), on="project")
-           .set_index(["input_sector", "project"]))
-    recs = []
     sectors = d.case.sectors
+    years = list(d.years)
+    p = d.projects
+    # projects -> sectors by matrix products (years as columns)
+    prod = x.groupby(p["sector"]).sum().reindex(index=sectors.index, fill_value=0.0)
+    value = x.mul(p["price"], axis=0).groupby(p["sector"]).sum().reindex(
+        index=sectors.index, fill_value=0.0)
+    inp = d.inputs
+    use = x.reindex(inp["project"]).to_numpy() * inp["coef"].to_numpy()[:, None]
+    inter = pd.DataFrame(use, columns=years).groupby(inp["input_sector"].to_numpy()).sum()
+    inter = inter.reindex(index=sectors.index, fill_value=0.0)
+    idx = pd.MultiIndex.from_product([sectors.index, years], names=["sector", "year"])
+    keys = list(idx)
+    imp = m.imp
+    exp = m.exp
     cb = m.component("chain_balance")
-    for s in sectors.index:
-        makers = d.by_sector.get(s, [])
-        sel = use.loc[s] if s in use.index.get_level_values(0) else None
-        price = d.projects.loc[makers, "price"]
-        for t in d.years:
-            prod = float(x.loc[makers, t].sum()) if makers else 0.0
-            inter = float((sel["coef"] * sel[t]).sum()) if sel is not None else 0.0
-            dual = _dual(res, cb[s, t]) if cb is not None and (s, t) in cb else float("nan")
-            recs.append({
-                "sector": s, "chain": sectors.at[s, "chain"], "year": t,
-                "unit": sectors.at[s, "unit"],
-                "production_10k": prod,
-                "imports_10k": m.imp[s, t].value or 0.0,
-                "exports_10k": m.exp[s, t].value or 0.0,
-                "intermediate_use_10k": inter,
-                "final_demand_10k": d.demand.get((s, t), 0.0),
-                "output_value_100m_cny": float((x.loc[makers, t] * price).sum()),
-                "marginal_value_cny_per_unit": 0.0 - dual * _money_scale(m) / units.QTY,
-            })
-    return pd.DataFrame.from_records(recs)
+    duals = [(_dual(res, cb[k]) if cb is not None and k in cb else float("nan")) for k in keys]
+    out = pd.DataFrame({
+        "sector": idx.get_level_values(0),
+        "chain": sectors["chain"].reindex(idx.get_level_values(0)).to_numpy(),
+        "year": idx.get_level_values(1),
+        "unit": sectors["unit"].reindex(idx.get_level_values(0)).to_numpy(),
+        "production_10k": prod.to_numpy().ravel(),
+        "imports_10k": [imp[k].value or 0.0 for k in keys],
+        "exports_10k": [exp[k].value or 0.0 for k in keys],
+        "intermediate_use_10k": inter.to_numpy().ravel(),
+        "final_demand_10k": [d.demand.get(k, 0.0) for k in keys],
+        "output_value_100m_cny": value.to_numpy().ravel(),
+        "marginal_value_cny_per_unit": -np.asarray(duals) * _money_scale(m) / units.QTY,
+    })
+    return out
 
 
 def yearly_totals(m: pyo.ConcreteModel, portfolio: pd.DataFrame) -> pd.DataFrame:

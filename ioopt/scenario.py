@@ -24,6 +24,7 @@ Errors name the scenario file and the key path (``quotas[1].park``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +100,26 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def apply_scenario(case: Case, path: str | Path) -> Case:
     """Apply a scenario file (and those it inherits) to a case; validate the result."""
     for file, sc in load_scenario(path):
-        case = _apply_one(case, file, sc)
+        case = apply_overrides(case, sc, str(file))
     return case
 
 
-def _apply_one(case: Case, file: Path, sc: Scenario) -> Case:
-    name = str(file)
+def apply_overrides(case: Case, sc: Scenario, source: str, where: str = "") -> Case:
+    """Apply one scenario's overrides to a case and validate the result.
+
+    ``source`` names where the overrides came from (a file) in error messages, and
+    ``where`` prefixes their key paths (``grid[0].`` for a batch spec's axis).
+    """
+    try:
+        return _apply_one(case, source, sc)
+    except InputError as exc:
+        if not where:
+            raise
+        raise InputError([replace(p, field=f"{where}{p.field or ''}") if p.file == source else p
+                          for p in exc.problems]) from None
+
+
+def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
     problems: list[Problem] = []
     applied = [*case.applied]
     config = case.config
@@ -205,7 +220,8 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
         if table == "coefficients":  # a new coefficient is a legitimate change
             row: dict[str, Any] = dict.fromkeys(frame.columns)
             row.update(change)
-            row.setdefault("source", "scenario")
+            if not change.get("source"):
+                row["source"] = "scenario"
             tables[table] = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
             applied.append(f"{table}: added {change}")
             return []
@@ -215,3 +231,45 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
         frame.loc[sel, k] = v
     applied.append(f"{table}: {change}")
     return []
+
+
+def scenario_diff(base: Case, new: Case) -> pd.DataFrame:
+    """Every value a scenario changed: table, row key, field, base value, scenario value.
+
+    Case settings appear as table ``case.yaml`` with the dotted setting as the field.
+    """
+    rows: list[dict[str, Any]] = []
+    a, b = _flat(base.config.model_dump(mode="json")), _flat(new.config.model_dump(mode="json"))
+    for k in sorted(set(a) | set(b)):
+        if a.get(k) != b.get(k):
+            rows.append({"table": "case.yaml", "row": "", "field": k, "base": a.get(k),
+                         "scenario": b.get(k)})
+    for table, spec in TABLES.items():
+        fa, fb = getattr(base, table), getattr(new, table)
+        fields = [f for f in spec.row.model_fields if f in fa.columns and f not in spec.key]
+
+        def keyed(frame: pd.DataFrame, key: tuple[str, ...] = spec.key) -> dict[str, Any]:
+            recs = frame.reset_index(drop=frame.index.name in frame.columns or
+                                     frame.index.name is None).to_dict("records")
+            return {"/".join(_key_text(r.get(k)) for k in key): r for r in recs}
+
+        ka, kb = keyed(fa), keyed(fb)
+        for key in [*ka, *(k for k in kb if k not in ka)]:
+            ra, rb = ka.get(key), kb.get(key)
+            for f in fields:
+                va = None if ra is None else ra.get(f)
+                vb = None if rb is None else rb.get(f)
+                if _key_text(va) != _key_text(vb):
+                    rows.append({"table": spec.file, "row": key, "field": f, "base": va,
+                                 "scenario": vb})
+    return pd.DataFrame(rows, columns=["table", "row", "field", "base", "scenario"])
+
+
+def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out

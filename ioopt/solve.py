@@ -77,6 +77,39 @@ class SolveResult:
     timings: dict[str, float] = field(default_factory=dict)
     compiled: Compiled | None = None
     highs: Any = None
+    ranging: Ranging | None = None
+    """Sensitivity ranges of the LP the duals come from (None unless asked for)."""
+
+
+@dataclass
+class Ranging:
+    """HiGHS's sensitivity ranges of an LP at its optimal basis.
+
+    ``row_lo``/``row_hi``: the interval over which a row's active bound can move with the
+    basis (and so the row's dual) unchanged; ``cost_lo``/``cost_hi``: the interval of a
+    column's objective coefficient over which the basis stays optimal. Infinite where
+    unlimited.
+    """
+
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    cost_lo: np.ndarray
+    cost_hi: np.ndarray
+
+
+def get_ranging(h: Any, n_cols: int, n_rows: int) -> Ranging | None:
+    """Ranging of the LP HiGHS has just solved to optimality (None if HiGHS declines)."""
+    status, rg = h.getRanging()
+    if status != highspy.HighsStatus.kOk:
+        return None
+
+    def arr(a: Any, n: int) -> np.ndarray:
+        v = np.asarray(a.value_, dtype=float)[:n]
+        v[np.abs(v) >= INF] = np.inf * np.sign(v[np.abs(v) >= INF])
+        return v
+
+    return Ranging(row_lo=arr(rg.row_bound_dn, n_rows), row_hi=arr(rg.row_bound_up, n_rows),
+                   cost_lo=arr(rg.col_cost_dn, n_cols), cost_hi=arr(rg.col_cost_up, n_cols))
 
 
 def compile_model(m: pyo.ConcreteModel) -> Compiled:
@@ -161,18 +194,9 @@ def _status(h: Any) -> tuple[SolveStatus, str]:
     return SolveStatus.ERROR, text
 
 
-def solve_model(m: pyo.ConcreteModel, time_limit: float | None = None,
-                mip_gap: float | None = None, threads: int | None = None,
-                log_file: str | None = None) -> SolveResult:
-    """Solve a built model; on success load the values into the Pyomo variables."""
-    reg = registry(m)
-    if reg.trivially_infeasible:
-        return SolveResult(SolveStatus.INFEASIBLE, "Infeasible (before solving)",
-                           "constraints that no decision can satisfy: "
-                           + "; ".join(reg.trivially_infeasible))
-    t0 = time.perf_counter()
-    comp = compile_model(m)
-    t1 = time.perf_counter()
+def new_highs(time_limit: float | None = None, mip_gap: float | None = None,
+              threads: int | None = None, log_file: str | None = None) -> Any:
+    """A quiet Highs instance with the solver settings applied."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", log_file is not None)
     if log_file:
@@ -184,7 +208,48 @@ def solve_model(m: pyo.ConcreteModel, time_limit: float | None = None,
         h.setOptionValue("mip_rel_gap", float(mip_gap))
     if threads:
         h.setOptionValue("threads", int(threads))
+    return h
+
+
+def solve_model(m: pyo.ConcreteModel, time_limit: float | None = None,
+                mip_gap: float | None = None, threads: int | None = None,
+                log_file: str | None = None, ranging: bool = False) -> SolveResult:
+    """Solve a built model; on success load the values into the Pyomo variables.
+
+    ``ranging``: also ask HiGHS for the sensitivity ranges of the (fixed-integer) LP.
+    """
+    reg = registry(m)
+    if reg.trivially_infeasible:
+        return SolveResult(SolveStatus.INFEASIBLE, "Infeasible (before solving)",
+                           "constraints that no decision can satisfy: "
+                           + "; ".join(reg.trivially_infeasible))
+    t0 = time.perf_counter()
+    comp = compile_model(m)
+    t1 = time.perf_counter()
+    h = new_highs(time_limit, mip_gap, threads, log_file)
     h.passModel(comp.lp)
+    res = run_highs(h, comp, ranging=ranging)
+    res.timings = {"compile": t1 - t0, **res.timings}
+    if res.col_value is not None:
+        load_values(comp, res.col_value)
+    return res
+
+
+def run_highs(h: Any, comp: Compiled, ranging: bool = False, keep_mip: bool = False,
+              start: np.ndarray | None = None) -> SolveResult:
+    """Run HiGHS on the model it holds; for a MILP re-solve the LP with the integers fixed.
+
+    ``keep_mip``: afterwards give the integer columns back their integrality and bounds, so
+    the same instance can be changed and solved again (a persistent what-if session).
+    ``start``: a solution to warm-start the MILP from (ignored by HiGHS if infeasible).
+    """
+    t1 = time.perf_counter()
+    is_mip = len(comp.integer_cols) > 0
+    if start is not None and is_mip:
+        sol = highspy.HighsSolution()
+        sol.col_value = start.tolist()
+        sol.value_valid = True
+        h.setSolution(sol)
     h.run()
     status, term = _status(h)
     if status == SolveStatus.UNBOUNDED and term != "Unbounded":
@@ -192,10 +257,10 @@ def solve_model(m: pyo.ConcreteModel, time_limit: float | None = None,
         h.setOptionValue("presolve", "off")
         h.run()
         status, term = _status(h)
+        h.setOptionValue("presolve", "choose")
     t2 = time.perf_counter()
-    is_mip = len(comp.integer_cols) > 0
     res = SolveResult(status, term, _message(status, term), is_mip=is_mip, compiled=comp,
-                      highs=h, timings={"compile": t1 - t0, "solve": t2 - t1})
+                      highs=h, timings={"solve": t2 - t1})
     if not status.has_solution:
         return res
     info = h.getInfo()
@@ -203,35 +268,43 @@ def solve_model(m: pyo.ConcreteModel, time_limit: float | None = None,
     res.mip_gap = float(info.mip_gap) if is_mip else 0.0
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=float)
+    res.col_value = x
     if is_mip:
-        res.col_value = x
-        fixed = np.round(x[comp.integer_cols])
-        n = len(comp.integer_cols)
-        h.changeColsIntegrality(n, comp.integer_cols.astype(np.int32),
-                                np.array([highspy.HighsVarType.kContinuous] * n))
-        h.changeColsBounds(n, comp.integer_cols.astype(np.int32), fixed, fixed)
+        ints = comp.integer_cols.astype(np.int32)
+        n = len(ints)
+        fixed = np.round(x[ints])
+        h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kContinuous] * n))
+        h.changeColsBounds(n, ints, fixed, fixed)
         h.run()
         st2, term2 = _status(h)
         if st2 == SolveStatus.OPTIMAL:
-            sol = h.getSolution()
-            res.col_value = np.asarray(sol.col_value, dtype=float)
-            res.row_dual = np.asarray(sol.row_dual, dtype=float)
-            res.col_dual = np.asarray(sol.col_dual, dtype=float)
+            _take_lp(h, res, ranging)
             res.shadow_price_method = ("LP re-solved with the integer decisions fixed at the "
                                        "MILP optimum; duals hold for that portfolio")
         else:
             res.shadow_price_method = f"unavailable: fixed-integer LP ended {term2}"
+        if keep_mip:
+            h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kInteger] * n))
+            h.changeColsBounds(n, ints, np.asarray(comp.lp.col_lower_)[ints],
+                               np.asarray(comp.lp.col_upper_)[ints])
     else:
-        res.col_value = x
-        res.row_dual = np.asarray(sol.row_dual, dtype=float)
-        res.col_dual = np.asarray(sol.col_dual, dtype=float)
+        _take_lp(h, res, ranging)
         res.shadow_price_method = "LP duals (the model has no integer decisions)"
     res.timings["resolve_lp"] = time.perf_counter() - t2
-    _load_values(comp, res.col_value)
     return res
 
 
-def _load_values(comp: Compiled, x: np.ndarray) -> None:
+def _take_lp(h: Any, res: SolveResult, ranging: bool) -> None:
+    sol = h.getSolution()
+    res.col_value = np.asarray(sol.col_value, dtype=float)
+    res.row_dual = np.asarray(sol.row_dual, dtype=float)
+    res.col_dual = np.asarray(sol.col_dual, dtype=float)
+    if ranging:
+        res.ranging = get_ranging(h, len(res.col_value), len(res.row_dual))
+
+
+def load_values(comp: Compiled, x: np.ndarray) -> None:
+    """Set the Pyomo variables to a HiGHS solution."""
     for v, val in zip(comp.columns, x.tolist(), strict=True):
         v.set_value(val, skip_validation=True)
 

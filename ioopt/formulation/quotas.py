@@ -31,12 +31,17 @@ class Limit(NamedTuple):
     """The row's own soft penalty in objective units (None: the family's)."""
 
 
-def quota_limits(d: ModelData, family: str) -> Iterator[Limit]:
-    """A family's quota rows, years expanded (a blank year means every year)."""
+def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
+                 ) -> Iterator[Limit]:
+    """A family's quota rows, years expanded (a blank year means every year).
+
+    ``quotas``: read the limits from this quota table instead of the case's (a what-if
+    that changes limits only, see ioopt.session).
+    """
     fam = d.family(family)
     if not fam.enabled:
         return
-    q = d.case.quotas
+    q = d.case.quotas if quotas is None else quotas
     sel = q[q["family"] == family]
     for year, park, lim, mode, pn in zip(sel["year"], sel["park"], sel["limit_model"],
                                          sel["mode"], sel["penalty"], strict=True):

@@ -1,0 +1,219 @@
+"""How the answer moves across scenarios: a batch's results store, or several run folders.
+
+:func:`compare` reports
+
+- **selection**: each committed or candidate project selected in all, some or none of the
+  scenarios that have a solution (with the scenarios it is in when it is in some);
+- **indicators**: the objective and the last year's totals (output, value added, energy,
+  CO2, water): min, median, max and the scenarios at the extremes;
+- **quotas**: for every quota row, in how many scenarios it binds, the first scenario
+  (in the batch's order) where it binds, and the range of its shadow price;
+- **sectors**: last-year production of each sector, where it moves across scenarios.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ioopt.batch import read_manifest, read_table
+from ioopt.errors import InputError, Problem
+
+SOLVED = ("optimal", "feasible")
+
+
+@dataclass
+class Comparison:
+    """The tables of a comparison, each a DataFrame."""
+
+    scenarios: pd.DataFrame
+    selection: pd.DataFrame
+    indicators: pd.DataFrame
+    quotas: pd.DataFrame
+    sectors: pd.DataFrame
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """compare_selection.csv, compare_indicators.csv, compare_quotas.csv,
+        compare_sectors.csv.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name in ("selection", "indicators", "quotas", "sectors"):
+            p = out / f"compare_{name}.csv"
+            getattr(self, name).to_csv(p, index=False)
+            paths.append(p)
+        return paths
+
+    def text(self, top: int = 15) -> str:
+        """The comparison in a few screens."""
+        sc = self.scenarios
+        solved = sc[sc["status"].isin(SOLVED)]
+        lines = [f"{len(sc)} scenarios, {len(solved)} with a solution"
+                 + (f" ({', '.join(f'{v} {k}' for k, v in sc['status'].value_counts().items() if k not in SOLVED)})"
+                    if len(solved) < len(sc) else "")]
+        sel = self.selection
+        if len(sel):
+            for cat in ("all", "some", "none"):
+                part = sel[sel["selected_in"] == cat]
+                lines.append(f"selected in {cat}: {len(part)} projects")
+                if cat == "some":
+                    for r in part.head(top).itertuples():
+                        lines.append(f"  {r.project:<22} {r.n_selected}/{r.n_solved}  "
+                                     f"{r.scenarios_in}")
+                    if len(part) > top:
+                        lines.append(f"  ... ({len(part)} in compare_selection.csv)")
+        if len(self.indicators):
+            lines.append("indicators (min .. median .. max):")
+            for r in self.indicators.itertuples():
+                lines.append(f"  {r.indicator:<38} {r.min:>14,.2f} .. {r.median:>14,.2f} .. "
+                             f"{r.max:>14,.2f}   (min in {r.min_in}, max in {r.max_in})")
+        q = self.quotas
+        if len(q):
+            lines.append("quotas that bind somewhere (first scenario where it binds; "
+                         "shadow price range):")
+            for r in q[q["n_binding"] > 0].head(top * 2).itertuples():
+                lines.append(f"  {r.quota:<34} binds in {r.n_binding}/{r.n_solved}, first in "
+                             f"{r.first_binding}; price {r.price_min:,.2f} .. {r.price_max:,.2f} "
+                             f"{r.shadow_price_unit}")
+        s = self.sectors
+        if len(s):
+            moving = s[s["max"] - s["min"] > 1e-6 * np.maximum(1.0, s["max"].abs())]
+            lines.append(f"sectors whose last-year output moves: {len(moving)} of {len(s)}")
+            for r in moving.head(top).itertuples():
+                lines.append(f"  {r.sector:<24} {r.min:>12,.2f} .. {r.max:>12,.2f} 10k {r.unit}")
+        return "\n".join(lines)
+
+
+def load_runs(paths: list[Path]) -> dict[str, pd.DataFrame]:
+    """The tables of a results store (one path) or of several solve output folders."""
+    if len(paths) == 1 and (paths[0] / "manifest.json").is_file():
+        read_manifest(paths[0])
+        return {"scenarios": read_table(paths[0], "scenario"),
+                **{t: read_table(paths[0], t) for t in ("portfolio", "quotas", "sectors")}}
+    if len(paths) < 2:
+        raise InputError([Problem(str(paths[0]) if paths else "(none)", None, None, None,
+                                  "a batch results folder (with manifest.json), or two or more "
+                                  "solve output folders (with summary.json)")])
+    rows: list[dict[str, object]] = []
+    tables: dict[str, list[pd.DataFrame]] = {"portfolio": [], "quotas": [], "sectors": []}
+    for p in paths:
+        summary = p / "summary.json"
+        if not summary.is_file():
+            raise InputError([Problem(str(p), None, None, None,
+                                      "a solve output folder (with summary.json)")])
+        s = json.loads(summary.read_text(encoding="utf-8"))
+        sid = p.name
+        rows.append({"scenario_id": sid, "label": s.get("scenario") or sid,
+                     "status": s["status"], "objective": s.get("objective"),
+                     "objective_unit": s.get("objective_unit", "")})
+        for t in tables:
+            f = p / f"{t}.csv"
+            if f.is_file():
+                tables[t].append(pd.read_csv(f).assign(scenario_id=sid))
+        totals = p / "totals.csv"
+        if totals.is_file():
+            last = pd.read_csv(totals).iloc[-1]
+            rows[-1].update({f"last_year_{c}": float(last[c]) for c in last.index if c != "year"})
+    out = {"scenarios": pd.DataFrame(rows)}
+    for t, frames in tables.items():
+        out[t] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=["scenario_id"])
+    return out
+
+
+def compare(paths: list[Path]) -> Comparison:
+    """Compare the scenarios of a results store, or several solve output folders."""
+    t = load_runs(paths)
+    sc = t["scenarios"]
+    order = sc["scenario_id"].tolist()
+    solved_ids = sc.loc[sc["status"].isin(SOLVED), "scenario_id"].tolist()
+    return Comparison(scenarios=sc,
+                      selection=_selection(t["portfolio"], solved_ids),
+                      indicators=_indicators(sc[sc["scenario_id"].isin(solved_ids)]),
+                      quotas=_quotas(t["quotas"], order, len(solved_ids)),
+                      sectors=_sectors(t["sectors"]))
+
+
+def _selection(pf: pd.DataFrame, solved: list[str]) -> pd.DataFrame:
+    cols = ["project", "status", "n_selected", "n_solved", "share", "selected_in",
+            "scenarios_in"]
+    if pf.empty or not solved:
+        return pd.DataFrame(columns=cols)
+    pf = pf[(pf["status"] != "existing") & pf["scenario_id"].isin(solved)]
+    pf = pf.assign(selected=pf["selected"].astype(bool))
+    rows = []
+    for (project, status), g in pf.groupby(["project", "status"], sort=False):
+        k = int(g["selected"].sum())
+        n = len(g)
+        cat = "all" if k == n else "none" if k == 0 else "some"
+        ins = g.loc[g["selected"], "scenario_id"].tolist()
+        rows.append({"project": project, "status": status, "n_selected": k, "n_solved": n,
+                     "share": k / n, "selected_in": cat,
+                     "scenarios_in": " ".join(ins) if cat == "some" and len(ins) <= 12 else
+                     (f"{len(ins)} scenarios" if cat == "some" else "")})
+    out = pd.DataFrame(rows, columns=cols)
+    rank = out["selected_in"].map({"all": 0, "some": 1, "none": 2})
+    return out.assign(_r=rank).sort_values(["_r", "share", "project"],
+                                           ascending=[True, False, True]).drop(columns="_r")
+
+
+def _indicators(sc: pd.DataFrame) -> pd.DataFrame:
+    cols = ["indicator", "min", "median", "max", "min_in", "max_in"]
+    names = ["objective", *[c for c in sc.columns if c.startswith("last_year_")]]
+    rows = []
+    for c in names:
+        v = pd.to_numeric(sc[c], errors="coerce") if c in sc else pd.Series(dtype=float)
+        if v.notna().sum() == 0:
+            continue
+        rows.append({"indicator": c, "min": v.min(), "median": v.median(), "max": v.max(),
+                     "min_in": sc.loc[v.idxmin(), "scenario_id"],
+                     "max_in": sc.loc[v.idxmax(), "scenario_id"]})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _quota_label(r: pd.Series) -> str:
+    parts = [str(r["name"])]
+    for k in ("year", "park", "scope"):
+        v = r.get(k)
+        if v is not None and not (isinstance(v, float) and np.isnan(v)) and not pd.isna(v):
+            parts.append(str(int(v)) if k == "year" else str(v))
+    return " ".join(parts)
+
+
+def _quotas(q: pd.DataFrame, order: list[str], n_solved: int) -> pd.DataFrame:
+    cols = ["quota", "n_binding", "n_solved", "first_binding", "price_min", "price_max",
+            "shadow_price_unit"]
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    q = q.assign(quota=q.apply(_quota_label, axis=1),
+                 _o=q["scenario_id"].map({s: i for i, s in enumerate(order)}))
+    rows = []
+    for label, g in q.groupby("quota", sort=False):
+        g = g.sort_values("_o")
+        b = g[g["binding"].astype(bool)]
+        rows.append({"quota": label, "n_binding": len(b), "n_solved": n_solved,
+                     "first_binding": b["scenario_id"].iloc[0] if len(b) else "",
+                     "price_min": g["shadow_price"].min(), "price_max": g["shadow_price"].max(),
+                     "shadow_price_unit": g["shadow_price_unit"].iloc[0]})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _sectors(s: pd.DataFrame) -> pd.DataFrame:
+    cols = ["sector", "unit", "min", "max", "min_in", "max_in"]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    last = s[s["year"] == s["year"].max()]
+    rows = []
+    for sector, g in last.groupby("sector", sort=False):
+        v = g["production_10k"].astype(float)
+        rows.append({"sector": sector, "unit": g["unit"].iloc[0], "min": v.min(),
+                     "max": v.max(), "min_in": g.loc[v.idxmin(), "scenario_id"],
+                     "max_in": g.loc[v.idxmax(), "scenario_id"]})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.assign(_span=out["max"] - out["min"]).sort_values(
+        "_span", ascending=False).drop(columns="_span")
