@@ -356,6 +356,108 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
     click.echo(f"\ntables written to {target}/")
 
 
+def _tradeoff_case(case_dir: Path | None, scenario: Path | None) -> Any:
+    from ioopt import api
+
+    case = api.load_case(case_dir)
+    return api.apply_scenario(case, scenario) if scenario is not None else case
+
+
+@main.command()
+@click.argument("quota")
+@case_option
+@scenario_option
+@click.option("--year", type=int, default=None, help="Only the quota's row(s) of this year.")
+@click.option("--park", default=None, help="Only the quota's row(s) of this park.")
+@click.option("--from", "start", required=True,
+              help="Lowest level: a change in percent (-30%) or a limit in the quota's unit.")
+@click.option("--to", "stop", required=True, help="Highest level, as --from.")
+@click.option("--steps", type=click.IntRange(min=2), default=13, show_default=True,
+              help="Levels, evenly spaced.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for curve.csv and the batch store (default: "
+                                 "out/curve_<quota>).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: the cores available).")
+@click.option("--scheduler", default=None, help="Dask scheduler address to run on.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted curve in --out.")
+@click.option("--time-limit", type=float, default=None, help="HiGHS time limit per solve, s.")
+@handle_errors
+def curve(quota: str, case_dir: Path | None, scenario: Path | None, year: int | None,
+          park: str | None, start: str, stop: str, steps: int, out_dir: Path | None,
+          workers: int | None, scheduler: str | None, resume: bool,
+          time_limit: float | None) -> None:
+    """The value curve of a quota: re-solve the MILP at each level of QUOTA.
+
+    QUOTA is a quota family (energy_total, carbon_total, water_total, land,
+    capital_total, green_share, ...). At each level: objective, portfolio changes
+    (breakpoints), the value of the last step per unit of quota (re-solved, so it holds
+    for MILP decisions), the fixed-portfolio shadow price, and where the quota stops
+    binding. Runs as a batch (parallel, resumable); writes curve.csv beside the store.
+
+    Example:
+
+    \b
+        ioopt curve energy_total --from -30% --to +30% --steps 13
+        ioopt curve land --park nm --from 8000 --to 14000 --steps 7
+    """
+    from ioopt.tradeoffs import curve as run_curve
+
+    case = _tradeoff_case(case_dir, scenario)
+    out = out_dir or Path("out") / f"curve_{quota}"
+    result = run_curve(case, quota, start, stop, steps, out, year=year, park=park,
+                       workers=workers, scheduler=scheduler, resume=resume,
+                       time_limit=time_limit)
+    click.echo(result.text())
+    click.echo(f"\ncurve written to {out}/curve.csv")
+
+
+@main.command()
+@case_option
+@scenario_option
+@click.option("--x", "x", default="carbon_total", show_default=True,
+              help="Quota family tightened: carbon_total, energy_total or water_total.")
+@click.option("--y", "y", default="objective", show_default=True,
+              help="Maximised: objective, or a measure (gross_output, value_added, tax, jobs).")
+@click.option("--points", type=click.IntRange(min=2), default=11, show_default=True,
+              help="Levels of x tried.")
+@click.option("--down-to", type=float, default=0.5, show_default=True,
+              help="Tighten x down to this share of its unconstrained use.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for frontier.csv and the batch store (default: "
+                                 "out/frontier_<y>_<x>).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: the cores available).")
+@click.option("--scheduler", default=None, help="Dask scheduler address to run on.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted frontier in --out.")
+@click.option("--time-limit", type=float, default=None, help="HiGHS time limit per solve, s.")
+@handle_errors
+def frontier(case_dir: Path | None, scenario: Path | None, x: str, y: str, points: int,
+             down_to: float, out_dir: Path | None, workers: int | None, scheduler: str | None,
+             resume: bool, time_limit: float | None) -> None:
+    """The efficient frontier of Y against X by the epsilon-constraint method.
+
+    X's quota is made hard at its use in the optimum without it, then tightened step by
+    step down to --down-to of that, maximising Y at each step; dominated points are
+    dropped. Writes frontier.csv (every point: x over the horizon, y, efficient, the
+    portfolio and its changes, y given up per unit of x cut).
+
+    Example:
+
+    \b
+        ioopt frontier --x carbon_total --y objective --points 11
+        ioopt frontier --x energy_total --y gross_output
+    """
+    from ioopt.tradeoffs import frontier as run_frontier
+
+    case = _tradeoff_case(case_dir, scenario)
+    out = out_dir or Path("out") / f"frontier_{y}_{x}"
+    result = run_frontier(case, x, y, points, out, down_to=down_to, workers=workers,
+                          scheduler=scheduler, resume=resume, time_limit=time_limit)
+    click.echo(result.text())
+    click.echo(f"\nfrontier written to {out}/frontier.csv")
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: the files and columns; json: JSON Schema.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ioopt.schemas import FAMILIES, TABLES, CaseConfig
@@ -166,8 +167,16 @@ def _quota_lines(result: RunResult) -> list[str]:
         price = f"{_fmt(r.shadow_price):>9} {r.shadow_price_unit}"
         if r.price_note:
             price = f"{'n/a':>9} {r.shadow_price_unit}"
+        holds = ""
+        lo, hi = getattr(r, "limit_lo_same_price", np.nan), getattr(r, "limit_hi_same_price",
+                                                                     np.nan)
+        if not r.price_note and not (pd.isna(lo) and pd.isna(hi)):
+            holds = f"  holds for limit {_fmt_bound(lo)}..{_fmt_bound(hi)}"
         lines.append(f"  {r.name:<22} {_where(r):<19} limit {_fmt(r.limit):>9} "
-                     f"used {_fmt(r.used):>9} {r.unit:<16} {price}{viol}")
+                     f"used {_fmt(r.used):>9} {r.unit:<16} {price}{viol}{holds}")
+    if "limit_lo_same_price" in q and q["limit_lo_same_price"].notna().any():
+        lines.append("  holds for limit: the interval of the limit over which the shadow price "
+                     "stays the same, for the fixed portfolio (HiGHS ranging)")
     for note in binding["price_note"].unique():
         if note:
             lines.append(f"  n/a: {note}")
@@ -177,6 +186,14 @@ def _quota_lines(result: RunResult) -> list[str]:
         lines.append("not binding: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
     lines.append(f"shadow prices: {result.summary()['shadow_price_method']}")
     return lines
+
+
+def _fmt_bound(v: float) -> str:
+    if pd.isna(v):
+        return "?"
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return _fmt(v)
 
 
 def schema_text() -> str:

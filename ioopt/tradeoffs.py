@@ -1,0 +1,385 @@
+"""Trade-offs by re-solving the MILP: quota value curves and efficient frontiers.
+
+MILP duals cannot say what a quota is worth beyond the current portfolio; re-solving at
+many levels can. Both analyses generate a batch (:mod:`ioopt.batch`) and so run in
+parallel, resumably, into a results store, re-solving in place on the built model
+(only quota limits move); the analysis tables are written beside the store.
+
+**Quota value curve** (:func:`curve`): the quota rows matching ``family`` (and ``year``,
+``park``) set to each level (a scale of their limits, or a level in the quota's unit),
+and at each level the objective, the portfolio changes from the level below (the
+**breakpoints**), the fixed-portfolio shadow price, and the value of the last step per
+base unit (the MILP's own marginal value: Δobjective / Δlimit, CNY per tce, m3, mu ...).
+The curve marks the level from which the quota no longer binds.
+
+**Frontier** (:func:`frontier`): the epsilon-constraint method. The ``x`` quota family
+(energy, CO2, water) is made hard and set to its use at the unconstrained optimum, then
+tightened step by step to ``down_to`` of that while maximising ``y`` (the objective or
+another measure); dominated points are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ioopt import api, units
+from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, read_table, run_batch
+from ioopt.case import Case
+from ioopt.errors import InputError, Problem
+from ioopt.results import RATIO_FAMILIES
+from ioopt.scenario import Scenario, apply_overrides
+from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, Measure
+
+SOLVED = ("optimal", "feasible")
+
+
+def parse_level(text: str, option: str) -> tuple[str, float]:
+    """'-30%' -> ('scale', 0.7); '+10 %' -> ('scale', 1.1); '1200' -> ('set', 1200.0)."""
+    t = text.strip().replace(" ", "")
+    try:
+        if t.endswith("%"):
+            return "scale", 1.0 + float(t[:-1]) / 100.0
+        return "set", float(t)
+    except ValueError:
+        raise InputError([Problem(option, None, None, text,
+                                  "a change in percent (-30%, +10%) or a level in the quota's "
+                                  "unit (1200)")]) from None
+
+
+def _selected(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["status"] != "existing"]
+
+
+def _portfolio_sets(store: Path) -> dict[str, frozenset[str]]:
+    pf = read_table(store, "portfolio")
+    if pf.empty:
+        return {}
+    pf = _selected(pf)
+    return {sid: frozenset(g.loc[g["selected"].astype(bool), "project"])
+            for sid, g in pf.groupby("scenario_id")}
+
+
+def _quota_rows(q: pd.DataFrame, family: str, year: int | None, park: str | None
+                ) -> pd.DataFrame:
+    sel = q["name"] == family
+    if year is not None:
+        sel &= q["year"].astype("Float64") == year
+    if park is not None:
+        sel &= q["park"].fillna("") == park
+    return q[sel]
+
+
+# ------------------------------------------------------------------ the curve
+
+
+@dataclass
+class Curve:
+    """A quota value curve: one row per level, and the batch behind it."""
+
+    table: pd.DataFrame
+    quota: str
+    unit: str
+    value_unit: str
+    batch: BatchResult
+
+    @property
+    def breakpoints(self) -> pd.DataFrame:
+        """The levels where the portfolio changes."""
+        return self.table[self.table["breakpoint"]]
+
+    def write(self, out: str | Path) -> Path:
+        """curve.csv in ``out``."""
+        p = Path(out) / "curve.csv"
+        self.table.to_csv(p, index=False)
+        return p
+
+    def text(self) -> str:
+        """The curve as a table, then the breakpoints and where the quota stops binding."""
+        t = self.table
+        lines = [f"value curve of {self.quota} ({len(t)} levels; limit in {self.unit}, "
+                 f"objective in {t['objective_unit'].dropna().iloc[0] if t['objective'].notna().any() else '-'})",
+                 f"{'level':>8} {'limit':>12} {'status':<10} {'objective':>12} {'step value':>12} "
+                 f"{'price':>10} {'binds':<5} changes"]
+        for r in t.itertuples():
+            obj = "-" if pd.isna(r.objective) else f"{r.objective:,.2f}"
+            sv = "" if pd.isna(r.step_value) else f"{r.step_value:,.0f}"
+            sp = "" if pd.isna(r.shadow_price) else f"{r.shadow_price:,.0f}"
+            ch = " ".join([*(f"+{p}" for p in r.entered.split()), *(f"-{p}" for p in r.left.split())])
+            lines.append(f"{r.level_label:>8} {r.limit_total:>12,.2f} {r.status:<10} {obj:>12} "
+                         f"{sv:>12} {sp:>10} {'yes' if r.binding else 'no':<5} {ch}")
+        lines.append(f"step value: objective gained per {self.value_unit.split('/')[-1]} of limit "
+                     f"from the level below it ({self.value_unit}, re-solved MILP); price: "
+                     "shadow price with the portfolio fixed (mean over the rows)")
+        bp = self.breakpoints
+        if len(bp):
+            for r in bp.itertuples():
+                what = []
+                if r.entered:
+                    what.append(f"{r.entered} enter")
+                if r.left:
+                    what.append(f"{r.left} leave")
+                lines.append(f"breakpoint at {r.level_label}: " + "; ".join(what))
+        else:
+            lines.append("no breakpoint: the portfolio is the same at every level")
+        free = t[t["stops_binding"]]
+        if len(free):
+            lines.append(f"the quota stops binding at {free['level_label'].iloc[0]} "
+                         f"(limit {free['limit_total'].iloc[0]:,.2f} {self.unit}): more quota "
+                         "beyond it is worth nothing")
+        else:
+            lines.append("the quota binds at every level of the curve")
+        return "\n".join(lines)
+
+
+def curve(case: Case, family: str, start: str, stop: str, steps: int, out: str | Path,
+          year: int | None = None, park: str | None = None, workers: int | None = None,
+          scheduler: str | None = None, resume: bool = False, progress: bool = True,
+          time_limit: float | None = None) -> Curve:
+    """The value curve of a quota: re-solve at ``steps`` levels from ``start`` to ``stop``
+    (each ``-30%`` style or a level in the quota's unit).
+    """
+    if family not in QUOTA_FAMILIES:
+        raise InputError([Problem("QUOTA", None, None, family,
+                                  f"a quota family: one of {QUOTA_FAMILIES}")])
+    kind_a, a = parse_level(start, "--from")
+    kind_b, b = parse_level(stop, "--to")
+    if kind_a != kind_b:
+        raise InputError([Problem("--from/--to", None, None, f"{start} .. {stop}",
+                                  "both in percent or both levels in the quota's unit")])
+    if steps < 2:
+        raise InputError([Problem("--steps", None, None, steps, "2 or more")])
+    selector: dict[str, Any] = {"family": family}
+    if year is not None:
+        selector["year"] = year
+    if park is not None:
+        selector["park"] = park
+    lo, hi = min(a, b), max(a, b)
+    values = Steps.model_validate({"from": lo, "to": hi, "steps": steps})
+    axis = Axis.model_validate({"name": "level", "quotas": selector, kind_a: values})
+    label = " ".join([family, *([str(year)] if year else []), *([park] if park else [])])
+    spec = BatchSpec(name=f"curve {label}", grid=[axis], explain=False, time_limit_s=time_limit)
+    res = run_batch(spec, Path.cwd(), out, case=case, workers=workers, scheduler=scheduler,
+                    resume=resume, progress=progress)
+    store = Path(out)
+    table = _curve_table(store, res, family, year, park, kind_a)
+    dim = units.DIMENSIONS[FAMILIES[family].dimension]
+    money = table["objective_unit"].dropna()
+    num = "CNY" if money.empty or money.iloc[0] != "job-years" else "job-years"
+    out_curve = Curve(table=table, quota=label, unit=dim.model_unit,
+                      value_unit=f"{num}/{dim.base_unit}", batch=res)
+    out_curve.write(store)
+    return out_curve
+
+
+def _curve_table(store: Path, res: BatchResult, family: str, year: int | None,
+                 park: str | None, kind: str) -> pd.DataFrame:
+    sc = res.scenarios.copy()
+    sc["level"] = sc["level"].astype(float)
+    sc = sc.sort_values("level").reset_index(drop=True)
+    q = read_table(store, "quotas")
+    q = _quota_rows(q, family, year, park) if not q.empty else q
+    sets = _portfolio_sets(store)
+    dim = units.DIMENSIONS[FAMILIES[family].dimension]
+    ratio = family in RATIO_FAMILIES
+    rows: list[dict[str, Any]] = []
+    prev: frozenset[str] | None = None
+    prev_obj = prev_lim = None
+    for r in sc.itertuples():
+        mine = q[q["scenario_id"] == r.scenario_id] if not q.empty else q
+        solved = r.status in SOLVED
+        lim = float(mine["limit"].sum()) if len(mine) else float("nan")
+        binding = bool(mine["binding"].astype(bool).any()) if len(mine) else False
+        price = float(mine["shadow_price"].mean()) if len(mine) else float("nan")
+        cur = sets.get(r.scenario_id) if solved else None
+        entered = sorted(cur - prev) if cur is not None and prev is not None else []
+        left = sorted(prev - cur) if cur is not None and prev is not None else []
+        obj = float(r.objective) if solved and r.objective is not None else float("nan")
+        step = float("nan")
+        if not ratio and prev_obj is not None and prev_lim is not None and solved and \
+                lim != prev_lim:
+            scale = units.MONEY if r.objective_unit != "job-years" else 1.0
+            step = (obj - prev_obj) * scale / ((lim - prev_lim) * dim.base_per_model)
+        label = f"{(r.level - 1) * 100:+.0f}%" if kind == "scale" else f"{r.level:g}"
+        rows.append({"scenario_id": r.scenario_id, "level": r.level, "level_label": label,
+                     "limit_total": lim, "status": r.status, "objective": obj,
+                     "objective_unit": r.objective_unit if solved else None,
+                     "step_value": step, "shadow_price": price, "binding": binding,
+                     "n_selected": len(cur) if cur is not None else None,
+                     "breakpoint": bool(entered or left),
+                     "entered": " ".join(entered), "left": " ".join(left)})
+        if solved:
+            prev, prev_obj, prev_lim = cur, obj, lim
+    t = pd.DataFrame(rows)
+    # stops binding: the first level from which the quota binds at no higher level and
+    # the objective gains nothing more (a lumpy portfolio can leave slack and still be
+    # held back by the quota, so slack alone is not enough)
+    free = (~t["binding"] & t["status"].isin(SOLVED)).to_numpy()
+    obj = t["objective"].to_numpy()
+    stops = np.zeros(len(t), dtype=bool)
+    for i in range(len(t) - 1, -1, -1):
+        if not free[i:].all() or np.nanmax(obj[i:]) > obj[i] + 1e-9 * max(1.0, abs(obj[i])):
+            break
+        stops[:] = False
+        stops[i] = True
+    t["stops_binding"] = stops
+    return t
+
+
+# --------------------------------------------------------------- the frontier
+
+X_TOTALS = {"energy_total": "energy_10k_tce", "carbon_total": "co2_10k_t",
+            "water_total": "water_10k_m3"}
+"""Quota families a frontier can tighten, and the yearly total each one caps."""
+
+
+@dataclass
+class Frontier:
+    """An efficient frontier: the non-dominated points, and every point tried."""
+
+    points: pd.DataFrame
+    x: str
+    y: str
+    x_unit: str
+    y_unit: str
+    batch: BatchResult
+
+    @property
+    def efficient(self) -> pd.DataFrame:
+        """The non-dominated points, by x."""
+        return self.points[self.points["efficient"]].sort_values("x")
+
+    def write(self, out: str | Path) -> Path:
+        """frontier.csv in ``out`` (every point, with ``efficient``)."""
+        p = Path(out) / "frontier.csv"
+        self.points.to_csv(p, index=False)
+        return p
+
+    def text(self) -> str:
+        """The efficient points and what each step down in x costs."""
+        e = self.efficient
+        lines = [f"frontier: {self.y} ({self.y_unit}) against {self.x} ({self.x_unit}, over "
+                 f"the horizon); {len(e)} efficient of {len(self.points)} points",
+                 f"{'x':>12} {'y':>12} {'cost per unit':>14}  portfolio changes"]
+        for r in e.itertuples():
+            cost = "" if pd.isna(r.cost_per_unit) else f"{r.cost_per_unit:,.0f}"
+            ch = " ".join([*(f"+{p}" for p in r.entered.split()), *(f"-{p}" for p in r.left.split())])
+            lines.append(f"{r.x:>12,.2f} {r.y:>12,.2f} {cost:>14}  {ch}")
+        unit = self.points["cost_unit"].iloc[0] if len(self.points) else ""
+        lines.append(f"cost per unit: {self.y} given up per unit of {self.x} cut ({unit}), "
+                     "between neighbouring efficient points")
+        bad = self.points[~self.points["status"].isin(SOLVED)]
+        if len(bad):
+            top = bad["tighten"].max()
+            lines.append(f"no solution at {top:.0%} of the unconstrained use or "
+                         f"below ({len(bad)} point(s) {', '.join(sorted(set(bad['status'])))})")
+        return "\n".join(lines)
+
+
+def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
+             down_to: float = 0.5, workers: int | None = None, scheduler: str | None = None,
+             resume: bool = False, progress: bool = True,
+             time_limit: float | None = None) -> Frontier:
+    """The ``y``-``x`` efficient frontier by the epsilon-constraint method."""
+    if x not in X_TOTALS:
+        raise InputError([Problem("--x", None, None, x, f"one of {sorted(X_TOTALS)}")])
+    measures = [m.value for m in Measure]
+    if y != "objective" and y not in measures:
+        raise InputError([Problem("--y", None, None, y, f"objective or one of {measures}")])
+    if not 0 < down_to < 1:
+        raise InputError([Problem("--down-to", None, None, down_to, "a share in (0, 1)")])
+    if points < 2:
+        raise InputError([Problem("--points", None, None, points, "2 or more")])
+    if not (case.quotas["family"] == x).any():
+        raise InputError([Problem("quotas.csv", None, "family", x,
+                                  f"at least one {x} row to tighten (add one to quotas.csv)")])
+    base = case
+    if y != "objective":
+        base = apply_overrides(base, Scenario(name=f"maximise {y}", case={
+            "objective": {"measure": y}}), "--y")
+    # x's use at the optimum without it (the family switched off)
+    free = apply_overrides(base, Scenario(name=f"no {x}", case={"families": {x: {
+        "enabled": False}}}), "--x")
+    r0 = api.run(free, explain=False, ranging=False)
+    if not r0.ok:
+        raise InputError([Problem("--x", None, None, x, f"a case with a solution without the "
+                                  f"{x} quota, but it is {r0.status.value}: {r0.solve.message}")])
+    use = r0.totals.set_index("year")[X_TOTALS[x]]
+    changes = []
+    for i, (yr, park) in enumerate(zip(case.quotas["year"], case.quotas["park"], strict=True)):
+        if case.quotas["family"].iloc[i] != x:
+            continue
+        lim = float(use.max()) if pd.isna(yr) else float(use.get(int(yr), use.max()))
+        ch: dict[str, Any] = {"family": x, "set": lim, "mode": "hard"}
+        if not pd.isna(yr):
+            ch["year"] = int(yr)
+        if park:
+            ch["park"] = park
+        changes.append(ch)
+    start = apply_overrides(base, Scenario.model_validate({
+        "name": f"{x} at its unconstrained use", "quotas": changes}), "--x")
+    axis = Axis.model_validate({"name": "tighten", "quotas": {"family": x},
+                                "scale": {"from": 1.0, "to": down_to, "steps": points}})
+    spec = BatchSpec(name=f"frontier {y} vs {x}", grid=[axis], explain=False,
+                     time_limit_s=time_limit)
+    res = run_batch(spec, Path.cwd(), out, case=start, workers=workers, scheduler=scheduler,
+                    resume=resume, progress=progress)
+    table = _frontier_table(Path(out), res, x)
+    dim = units.DIMENSIONS[FAMILIES[x].dimension]
+    y_unit = table["y_unit"].dropna().iloc[0] if table["y_unit"].notna().any() else ""
+    # y given up per base unit of x cut: CNY per t CO2 (tce, m3), or jobs per ...
+    money = y_unit != "job-years"
+    table["cost_per_unit"] = table["y_per_x"] * (units.MONEY if money else 1.0) / \
+        dim.base_per_model
+    table["cost_unit"] = f"{'CNY' if money else 'job-years'}/{dim.base_unit}"
+    fr = Frontier(points=table, x=x, y=y if y != "objective" else "objective", x_unit=dim.model_unit,
+                  y_unit=y_unit, batch=res)
+    fr.write(out)
+    return fr
+
+
+def _frontier_table(store: Path, res: BatchResult, x: str) -> pd.DataFrame:
+    sc = res.scenarios
+    totals = read_table(store, "totals")
+    sets = _portfolio_sets(store)
+    col = X_TOTALS[x]
+    rows = []
+    for r in sc.itertuples():
+        if r.status not in SOLVED:
+            rows.append({"scenario_id": r.scenario_id, "tighten": float(r.tighten),
+                         "status": r.status, "x": np.nan, "y": np.nan, "y_unit": None})
+            continue
+        xv = float(totals.loc[totals["scenario_id"] == r.scenario_id, col].sum())
+        rows.append({"scenario_id": r.scenario_id, "tighten": float(r.tighten),
+                     "status": r.status, "x": xv, "y": float(r.objective),
+                     "y_unit": r.objective_unit})
+    t = pd.DataFrame(rows)
+    ok = t["status"].isin(SOLVED)
+    t["efficient"] = False
+    pts = t[ok].sort_values(["x", "y"], ascending=[True, False])
+    best = -np.inf
+    for i, r in pts.iterrows():  # ascending x: efficient iff y beats every smaller x
+        if r["y"] > best + 1e-9 * max(1.0, abs(r["y"])):
+            t.loc[i, "efficient"] = True
+            best = r["y"]
+    # portfolio changes and marginal cost between neighbouring efficient points
+    t["entered"] = ""
+    t["left"] = ""
+    t["y_per_x"] = np.nan
+    prev = None
+    for i, r in t[t["efficient"]].sort_values("x").iterrows():
+        cur = sets.get(r["scenario_id"], frozenset())
+        if prev is not None:
+            pi, pset = prev
+            t.loc[i, "entered"] = " ".join(sorted(cur - pset))
+            t.loc[i, "left"] = " ".join(sorted(pset - cur))
+            dx = r["x"] - t.loc[pi, "x"]
+            if dx > 0:
+                t.loc[i, "y_per_x"] = (r["y"] - t.loc[pi, "y"]) / dx
+        prev = (i, cur)
+    t["portfolio"] = [" ".join(sorted(sets.get(s, frozenset()))) for s in t["scenario_id"]]
+    return t
