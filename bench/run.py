@@ -51,7 +51,7 @@ def whatif(n: int, case_dir: Path = DEFAULT_CASE, label: str = "default case"
     fast, fw, fh = timed(lambda c: session.run(c, explain=False))
     slow, sw, sh = timed(lambda c: api.run(c, explain=False))
     worst = max(abs((a.solve.objective or 0) - (b.solve.objective or 0))
-                for a, b in zip(fast, slow, strict=True))
+                / max(1.0, abs(b.solve.objective or 0)) for a, b in zip(fast, slow, strict=True))
     med = statistics.median
     res = {"n": n, "in_place_wall": med(fw), "in_place_highs": med(fh),
            "in_place_overhead": med(a - b for a, b in zip(fw, fh, strict=True)),
@@ -65,7 +65,8 @@ def whatif(n: int, case_dir: Path = DEFAULT_CASE, label: str = "default case"
             f"ioopt {res['rebuilt_overhead']:.3f} s)"
             f"\n  speed-up {res['rebuilt_wall'] / res['in_place_wall']:.2f}x end to end, "
             f"{res['rebuilt_overhead'] / max(res['in_place_overhead'], 1e-9):.1f}x less ioopt "
-            f"overhead; largest objective difference {worst:.1e}")
+            f"overhead; largest relative objective difference {worst:.1e} (MIP gap "
+            f"{case.config.solver.mip_gap:g})")
     return text, res
 
 
