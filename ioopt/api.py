@@ -35,7 +35,7 @@ from ioopt.results import (
 from ioopt.scenario import apply_scenario
 from ioopt.solve import SolveResult, SolveStatus, solve_model
 
-__all__ = ["RunResult", "apply_scenario", "build", "load_case", "run", "solve"]
+__all__ = ["RunResult", "apply_scenario", "build", "extract_tables", "load_case", "run", "solve"]
 
 OBJECTIVE_NAMES = {
     "gross_output": "gross industrial output",
@@ -154,6 +154,18 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return list(recs)
 
 
+def extract_tables(result: RunResult) -> None:
+    """Fill a solved run's portfolio, quota, sector and totals tables from its model
+    (whose variables hold the solution).
+    """
+    m, res = result.model, result.solve
+    assert m is not None
+    result.portfolio = portfolio_table(m, res)
+    result.quotas = quota_table(m, res)
+    result.sectors = sector_table(m, res)
+    result.totals = yearly_totals(m, result.portfolio)
+
+
 def run(case: Case, scenario: str | None = None, time_limit: float | None = None,
         mip_gap: float | None = None, explain: bool = True, ranging: bool = True) -> RunResult:
     """Build, solve and extract the result tables of a (scenario-applied) case.
@@ -170,10 +182,7 @@ def run(case: Case, scenario: str | None = None, time_limit: float | None = None
     t2 = time.perf_counter()
     result = RunResult(case=case, solve=res, model=model, scenario=scenario)
     if res.status.has_solution:
-        result.portfolio = portfolio_table(model, res)
-        result.quotas = quota_table(model, res)
-        result.sectors = sector_table(model, res)
-        result.totals = yearly_totals(model, result.portfolio)
+        extract_tables(result)
     elif explain and res.status == SolveStatus.INFEASIBLE:
         result.infeasibility = explain_infeasibility(case, time_limit, res.compiled)
     t3 = time.perf_counter()

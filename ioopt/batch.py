@@ -59,14 +59,13 @@ from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ioopt import __version__
-from ioopt.case import Case, load_case, pydantic_problems
+from ioopt.case import Case, load_case, pydantic_problems, read_yaml_model
 from ioopt.errors import InputError, Problem
 from ioopt.sampling import require_uncertainty, sample_case
-from ioopt.scenario import Scenario, apply_overrides, apply_scenario, load_scenario
+from ioopt.scenario import Scenario, apply_overrides, apply_scenario, deep_merge, load_scenario
 from ioopt.schemas import Perturbation
 
 TABLE_NAMES = ("portfolio", "quotas", "sectors", "totals", "infeasibility")
@@ -191,20 +190,8 @@ class BatchSpec(BaseModel):
 def load_spec(path: str | Path) -> tuple[BatchSpec, Path]:
     """Read a batch spec; return it with the folder its relative paths start from."""
     path = Path(path).resolve()
-    name = str(path)
-    if not path.is_file():
-        raise InputError([Problem(name, None, None, None, "an existing batch spec file")])
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(name, None, None, None, f"valid YAML ({exc})")]) from None
-    if not isinstance(raw, dict):
-        raise InputError([Problem(name, None, None, type(raw).__name__, "a YAML mapping")])
-    try:
-        spec = BatchSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise InputError(pydantic_problems(exc, name)) from None
-    spec._path = name
+    spec = read_yaml_model(path, BatchSpec, "batch spec")
+    spec._path = str(path)
     return spec, path.parent
 
 
@@ -239,17 +226,9 @@ def _merge_overrides(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for p in parts:
         for k, v in p.items():
             if k == "case":
-                out["case"] = _deep_merge(out.get("case", {}), v)
+                out["case"] = deep_merge(out.get("case", {}), v)
             else:
                 out.setdefault(k, []).extend(v)
-    return out
-
-
-def _deep_merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) \
-            else v
     return out
 
 

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import yaml
@@ -73,18 +73,41 @@ class Case:
 # ------------------------------------------------------------------ reading
 
 
-def _read_yaml(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    if not path.exists():
-        return None, [Problem(path.name, None, None, None, "a case.yaml file in the case folder")]
+def _read_yaml(path: Path, name: str | None = None,
+               missing: str = "a case.yaml file in the case folder"
+               ) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A YAML file's top-level mapping, or the problems that stop reading it (named
+    ``name``, default the file's name).
+    """
+    name = name or path.name
+    if not path.is_file():
+        return None, [Problem(name, None, None, None, missing)]
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        return None, [Problem(path.name, None if line is None else line + 1, None, None,
+        return None, [Problem(name, None if line is None else line + 1, None, None,
                               f"valid YAML ({getattr(exc, 'problem', exc)})")]
     if not isinstance(data, dict):
-        return None, [Problem(path.name, None, None, type(data).__name__, "a YAML mapping")]
+        return None, [Problem(name, None, None, type(data).__name__, "a YAML mapping")]
     return data, []
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml_model(path: Path, model: type[M], what: str) -> M:
+    """Read a YAML file (a scenario, a batch spec) into a pydantic model; raise InputError
+    naming the file (its full path) and the key path on any problem.
+    """
+    name = str(path)
+    data, problems = _read_yaml(path, name, f"an existing {what} file")
+    if problems:
+        raise InputError(problems)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(pydantic_problems(exc, name)) from None
 
 
 def pydantic_problems(exc: ValidationError, file: str, line: int | None = None,

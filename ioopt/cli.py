@@ -43,6 +43,17 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 case_option = click.option(
     "--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Case folder (default: the embedded Tongliao case).")
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Parallel processes (default: the cores available).")
+scheduler_option = click.option(
+    "--scheduler", default=None,
+    help="Address of a Dask distributed scheduler (tcp://host:8786) to run on.")
+resume_option = click.option(
+    "--resume", is_flag=True, help="Continue an interrupted run in --out: skip the scenarios "
+                                   "already finished.")
+solve_time_option = click.option(
+    "--time-limit", type=float, default=None, help="HiGHS time limit per solve, seconds.")
 scenario_option = click.option(
     "--scenario", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="Scenario YAML file applied to the case.")
@@ -133,11 +144,10 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
 @click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
               help="Sampled scenarios from the case's uncertainty ranges, for robustness.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the samples.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Parallel processes (default: the cores available).")
+@workers_option
 @click.option("--top", type=click.IntRange(min=1), default=25, show_default=True,
               help="Rows printed.")
-@click.option("--time-limit", type=float, default=None, help="HiGHS time limit per solve, seconds.")
+@solve_time_option
 @handle_errors
 def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, exact: bool, samples: int,
          seed: int, workers: int | None, top: int, time_limit: float | None) -> None:
@@ -253,12 +263,9 @@ def scenario_show(file: Path, case_dir: Path | None) -> None:
 @case_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="Folder of the results store.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Parallel processes (default: the cores available).")
-@click.option("--scheduler", default=None,
-              help="Address of a Dask distributed scheduler (tcp://host:8786) to run on.")
-@click.option("--resume", is_flag=True,
-              help="Continue a batch in --out: skip the scenarios already finished.")
+@workers_option
+@scheduler_option
+@resume_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @handle_errors
 def batch(spec: Path, case_dir: Path | None, out_dir: Path, workers: int | None,
@@ -377,11 +384,10 @@ def _tradeoff_case(case_dir: Path | None, scenario: Path | None) -> Any:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder for curve.csv and the batch store (default: "
                                  "out/curve_<quota>).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Parallel processes (default: the cores available).")
-@click.option("--scheduler", default=None, help="Dask scheduler address to run on.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted curve in --out.")
-@click.option("--time-limit", type=float, default=None, help="HiGHS time limit per solve, s.")
+@workers_option
+@scheduler_option
+@resume_option
+@solve_time_option
 @handle_errors
 def curve(quota: str, case_dir: Path | None, scenario: Path | None, year: int | None,
           park: str | None, start: str, stop: str, steps: int, out_dir: Path | None,
@@ -426,11 +432,10 @@ def curve(quota: str, case_dir: Path | None, scenario: Path | None, year: int | 
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder for frontier.csv and the batch store (default: "
                                  "out/frontier_<y>_<x>).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Parallel processes (default: the cores available).")
-@click.option("--scheduler", default=None, help="Dask scheduler address to run on.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted frontier in --out.")
-@click.option("--time-limit", type=float, default=None, help="HiGHS time limit per solve, s.")
+@workers_option
+@scheduler_option
+@resume_option
+@solve_time_option
 @handle_errors
 def frontier(case_dir: Path | None, scenario: Path | None, x: str, y: str, points: int,
              down_to: float, out_dir: Path | None, workers: int | None, scheduler: str | None,

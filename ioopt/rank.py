@@ -39,7 +39,7 @@ from ioopt.explain import LABELS, plain_unit
 from ioopt.formulation import build_model, registry
 from ioopt.sampling import sample_case
 from ioopt.schemas import FamilySettings
-from ioopt.solve import Compiled, SolveStatus, compile_model
+from ioopt.solve import Compiled, SolveStatus, compile_model, lp_matrix
 
 RANK_MIP_GAP = 1e-6
 """Exact values are differences of two optima: solve each to a tight gap."""
@@ -163,7 +163,7 @@ def _estimates(result: api.RunResult, infos: list[_RowInfo]) -> dict[str, _Estim
     pf_year = result.portfolio.set_index("project")["online_year"]
     sel_year = {j: int(v) for j, v in pf_year.items() if not pd.isna(v)}
     lp = comp.lp
-    A = _csc(lp)
+    A = lp_matrix(lp)
     c = np.asarray(lp.col_cost_, dtype=float)
     y = res.row_dual
     kind = np.array([i.kind for i in infos])
@@ -206,13 +206,6 @@ def _estimates(result: api.RunResult, infos: list[_RowInfo]) -> dict[str, _Estim
         if best is not None:
             out[j] = best
     return out
-
-
-def _csc(lp: Any) -> Any:
-    from scipy.sparse import csc_matrix
-
-    return csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
-                       np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
 
 
 def _own_rows(infos: list[_RowInfo]) -> dict[str, set[int]]:

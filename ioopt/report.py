@@ -168,13 +168,12 @@ def _quota_lines(result: RunResult) -> list[str]:
         if r.price_note:
             price = f"{'n/a':>9} {r.shadow_price_unit}"
         holds = ""
-        lo, hi = getattr(r, "limit_lo_same_price", np.nan), getattr(r, "limit_hi_same_price",
-                                                                     np.nan)
+        lo, hi = r.limit_lo_same_price, r.limit_hi_same_price
         if not r.price_note and not (pd.isna(lo) and pd.isna(hi)):
             holds = f"  holds for limit {_fmt_bound(lo)}..{_fmt_bound(hi)}"
         lines.append(f"  {r.name:<22} {_where(r):<19} limit {_fmt(r.limit):>9} "
                      f"used {_fmt(r.used):>9} {r.unit:<16} {price}{viol}{holds}")
-    if "limit_lo_same_price" in q and q["limit_lo_same_price"].notna().any():
+    if q["limit_lo_same_price"].notna().any():
         lines.append("  holds for limit: the interval of the limit over which the shadow price "
                      "stays the same, for the fixed portfolio (HiGHS ranging)")
     for note in binding["price_note"].unique():

@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ioopt.case import Case, derive_tables, pydantic_problems
+from ioopt.case import Case, derive_tables, pydantic_problems, read_yaml_model
 from ioopt.checks import check_case
 from ioopt.errors import InputError, Problem
 from ioopt.schemas import TABLES, CaseConfig
@@ -72,28 +71,18 @@ def load_scenario(path: str | Path, _seen: tuple[Path, ...] = ()) -> list[tuple[
     name = str(path)
     if path in _seen:
         raise InputError([Problem(name, None, "inherits", path.name, "no inheritance cycle")])
-    if not path.exists():
-        raise InputError([Problem(name, None, None, None, "an existing scenario file")])
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(name, None, None, None, f"valid YAML ({exc})")]) from None
-    if not isinstance(raw, dict):
-        raise InputError([Problem(name, None, None, type(raw).__name__, "a YAML mapping")])
-    try:
-        sc = Scenario.model_validate(raw)
-    except ValidationError as exc:
-        raise InputError(pydantic_problems(exc, name)) from None
+    sc = read_yaml_model(path, Scenario, "scenario")
     chain: list[tuple[Path, Scenario]] = []
     if sc.inherits:
         chain = load_scenario(path.parent / sc.inherits, (*_seen, path))
     return [*chain, (path, sc)]
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` merged into ``base``, nested mappings key by key."""
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        out[k] = deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
 
@@ -125,7 +114,7 @@ def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
     config = case.config
     if sc.case:
         try:
-            config = CaseConfig.model_validate(_merge(case.config.model_dump(mode="json"), sc.case))
+            config = CaseConfig.model_validate(deep_merge(case.config.model_dump(mode="json"), sc.case))
             applied.append(f"case settings: {sc.case}")
         except ValidationError as exc:
             problems += pydantic_problems(exc, name, prefix="case.")

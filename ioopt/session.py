@@ -1,19 +1,17 @@
-"""What-if re-solves on one built model: change quota limits in place, re-solve warm.
+"""What-if re-solves on one built model: change quota limits in place, re-solve.
 
 Most what-if questions a planner asks move quota limits only ("energy quota -10 %",
 "a green share of 60 %", "2,000 mu more land in Naiman"). For those the model does not
 need rebuilding: a limit enters its compiled row either as the row bound (totals: energy,
 CO2, water, land, capital) or as the coefficient ``-limit * c`` of the row's denominator
 terms (intensity and share rows). :class:`WhatIf` builds and compiles the base case
-once, keeps it on a persistent HiGHS instance, and for each scenario
+once, keeps one HiGHS instance, and for each scenario
 
 1. checks that the scenario's case differs from the base in quota limits only
    (everything else equal: tables, settings); otherwise it rebuilds (``api.run``);
-2. moves the changed rows' bounds and coefficients on the HiGHS instance;
-3. re-solves the MILP on a clean HiGHS model (``warm_start``: from the last solution,
-   which helps when a loose MIP gap makes the old portfolio good enough, and slowed the
-   default case's tight-gap solves), fixes the integers and re-solves the LP for shadow
-   prices (as :func:`ioopt.solve.solve_model` does);
+2. moves the changed rows' bounds and coefficients in its copy of the compiled LP;
+3. passes the changed LP to HiGHS whole and solves it as :func:`ioopt.solve.solve_model`
+   does (MILP, then the LP with the integers fixed for shadow prices);
 4. extracts the same result tables as a fresh run.
 
 Both paths give the same answer; tests compare them scenario by scenario.
@@ -31,9 +29,16 @@ from ioopt.case import Case
 from ioopt.formulation import build_model, registry
 from ioopt.formulation.quotas import quota_limits
 from ioopt.formulation.rows import QuotaRow
-from ioopt.results import portfolio_table, quota_table, sector_table, yearly_totals
 from ioopt.schemas import QUOTA_FAMILIES, TABLES
-from ioopt.solve import Compiled, SolveStatus, compile_model, load_values, new_highs, run_highs
+from ioopt.solve import (
+    Compiled,
+    SolveStatus,
+    compile_model,
+    load_values,
+    lp_matrix,
+    new_highs,
+    run_highs,
+)
 
 _LIMIT_COLUMNS = ["limit", "limit_model"]
 
@@ -42,10 +47,8 @@ class WhatIf:
     """A base case built once; scenarios that move quota limits only re-solve in place."""
 
     def __init__(self, case: Case, time_limit: float | None = None,
-                 mip_gap: float | None = None, ranging: bool = False,
-                 warm_start: bool = False) -> None:
+                 mip_gap: float | None = None, ranging: bool = False) -> None:
         self.case = case
-        self.warm_start = warm_start
         s = case.config.solver
         self.time_limit = time_limit or s.time_limit_s
         self.mip_gap = s.mip_gap if mip_gap is None else mip_gap
@@ -79,22 +82,26 @@ class WhatIf:
         self.reg = registry(self.model)
         self.comp: Compiled = compile_model(self.model)
         self.h = new_highs(self.time_limit, self.mip_gap, self.case.config.solver.threads)
-        self.h.passModel(self.comp.lp)
-        self.lower = np.asarray(self.comp.lp.row_lower_, dtype=float).copy()
-        self.upper = np.asarray(self.comp.lp.row_upper_, dtype=float).copy()
-        self.start: np.ndarray | None = None
+        lp = self.comp.lp
+        self.lower = np.asarray(lp.row_lower_, dtype=float).copy()
+        self.upper = np.asarray(lp.row_upper_, dtype=float).copy()
+        self.values = np.asarray(lp.a_matrix_.value_, dtype=float).copy()
         self._rows: dict[str, list[QuotaRow]] = {
             f: [q for q in self.reg.quota_rows if q.family == f] for f in QUOTA_FAMILIES}
-        self._coef: dict[tuple[int, int], float] = {}
-        A = _csr(self.comp.lp)
+        # (row, column) -> position in the column-wise value array, for the ratio rows
+        # whose coefficients move with their limit
+        pos = lp_matrix(lp)
+        pos.data = np.arange(pos.nnz, dtype=float)  # same sparsity, data = CSC positions
+        pos = pos.tocsr()
+        self._pos: dict[tuple[int, int], int] = {}
         for rows in self._rows.values():
             for q in rows:
                 if q.per and q.constraint is not None and id(q.constraint) in self.comp.row_of:
                     r = self.comp.row_of[id(q.constraint)]
-                    lo, hi = A.indptr[r], A.indptr[r + 1]
-                    for c, v in zip(A.indices[lo:hi].tolist(), A.data[lo:hi].tolist(),
+                    lo, hi = pos.indptr[r], pos.indptr[r + 1]
+                    for c, k in zip(pos.indices[lo:hi].tolist(), pos.data[lo:hi].tolist(),
                                     strict=True):
-                        self._coef[(r, c)] = v
+                        self._pos[(r, c)] = int(k)
         self._built = True
 
     def _limit_changes(self, case: Case) -> list[tuple[QuotaRow, float]] | None:
@@ -120,19 +127,12 @@ class WhatIf:
         r = self.comp.row_of[id(q.constraint)]
         delta = new - q.limit
         if q.per:  # ratio row: coefficient -limit * c on each denominator term
-            merged: dict[int, float] = {}
             for c, v in q.per:
-                col = self.comp.col_of[id(v)]
-                merged[col] = merged.get(col, 0.0) - delta * c
-            for col, dc in merged.items():
-                val = self._coef[(r, col)] = self._coef.get((r, col), 0.0) + dc
-                self.h.changeCoeff(r, col, val)
+                self.values[self._pos[(r, self.comp.col_of[id(v)])]] -= delta * c
         elif np.isfinite(self.upper[r]) and not np.isfinite(self.lower[r]):
             self.upper[r] += delta
-            self.h.changeRowBounds(r, self.lower[r], self.upper[r])
         else:
             self.lower[r] += delta
-            self.h.changeRowBounds(r, self.lower[r], self.upper[r])
         q.limit = new
 
     # -------------------------------------------------------------------- run
@@ -155,25 +155,20 @@ class WhatIf:
         t0 = time.perf_counter()
         for q, lim in changes:
             self._move(q, lim)
-        # the changed LP on a clean instance: the solve is the one a rebuilt model gets
-        # (HiGHS's leftover MIP state and a warm start from the last scenario made the
-        # default case's MILP re-solves slower, not faster; see bench)
-        lp = self.h.getLp()
-        self.h.clearModel()
+        # the changed LP passed whole: the solve is the one a rebuilt model gets (a warm
+        # start on the same instance made the default case's MILP re-solves slower)
+        lp = self.comp.lp
+        lp.row_lower_, lp.row_upper_ = self.lower, self.upper
+        lp.a_matrix_.value_ = self.values
         self.h.passModel(lp)
         t1 = time.perf_counter()
-        res = run_highs(self.h, self.comp, ranging=self.ranging, keep_mip=True,
-                        start=self.start if self.warm_start else None)
+        res = run_highs(self.h, self.comp, ranging=self.ranging)
         t2 = time.perf_counter()
         self.fast_runs += 1
         result = api.RunResult(case=case, solve=res, model=self.model, scenario=scenario)
         if res.status.has_solution and res.col_value is not None:
-            self.start = res.col_value
             load_values(self.comp, res.col_value)
-            result.portfolio = portfolio_table(self.model, res)
-            result.quotas = quota_table(self.model, res)
-            result.sectors = sector_table(self.model, res)
-            result.totals = yearly_totals(self.model, result.portfolio)
+            api.extract_tables(result)
         elif explain and res.status == SolveStatus.INFEASIBLE:
             from ioopt.explain import explain_infeasibility
             result.infeasibility = explain_infeasibility(case, self.time_limit)
@@ -186,10 +181,3 @@ class WhatIf:
 def _model_settings(case: Case) -> dict[str, Any]:
     """The case settings that shape the model (the uncertainty ranges do not)."""
     return case.config.model_dump(mode="json", exclude={"uncertainty"})
-
-
-def _csr(lp: Any) -> Any:
-    from scipy.sparse import csc_matrix
-    a = lp.a_matrix_
-    return csc_matrix((np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
-                      shape=(lp.num_row_, lp.num_col_)).tocsr()

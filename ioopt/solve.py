@@ -176,6 +176,15 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
                     integer_cols=np.flatnonzero(is_int), offset=lp.offset_, lp=lp)
 
 
+def lp_matrix(lp: Any) -> Any:
+    """The constraint matrix of a (column-wise) HighsLp as a scipy CSC matrix."""
+    from scipy.sparse import csc_matrix
+
+    a = lp.a_matrix_
+    return csc_matrix((np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
+                      shape=(lp.num_row_, lp.num_col_))
+
+
 def _status(h: Any) -> tuple[SolveStatus, str]:
     ms = h.getModelStatus()
     text = h.modelStatusToString(ms)
@@ -235,21 +244,12 @@ def solve_model(m: pyo.ConcreteModel, time_limit: float | None = None,
     return res
 
 
-def run_highs(h: Any, comp: Compiled, ranging: bool = False, keep_mip: bool = False,
-              start: np.ndarray | None = None) -> SolveResult:
-    """Run HiGHS on the model it holds; for a MILP re-solve the LP with the integers fixed.
-
-    ``keep_mip``: afterwards give the integer columns back their integrality and bounds, so
-    the same instance can be changed and solved again (a persistent what-if session).
-    ``start``: a solution to warm-start the MILP from (ignored by HiGHS if infeasible).
+def run_highs(h: Any, comp: Compiled, ranging: bool = False) -> SolveResult:
+    """Run HiGHS on the model it holds; for a MILP re-solve the LP with the integers fixed
+    (the instance is left holding that LP).
     """
     t1 = time.perf_counter()
     is_mip = len(comp.integer_cols) > 0
-    if start is not None and is_mip:
-        sol = highspy.HighsSolution()
-        sol.col_value = start.tolist()
-        sol.value_valid = True
-        h.setSolution(sol)
     h.run()
     status, term = _status(h)
     if status == SolveStatus.UNBOUNDED and term != "Unbounded":
@@ -283,10 +283,6 @@ def run_highs(h: Any, comp: Compiled, ranging: bool = False, keep_mip: bool = Fa
                                        "MILP optimum; duals hold for that portfolio")
         else:
             res.shadow_price_method = f"unavailable: fixed-integer LP ended {term2}"
-        if keep_mip:
-            h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kInteger] * n))
-            h.changeColsBounds(n, ints, np.asarray(comp.lp.col_lower_)[ints],
-                               np.asarray(comp.lp.col_upper_)[ints])
     else:
         _take_lp(h, res, ranging)
         res.shadow_price_method = "LP duals (the model has no integer decisions)"

@@ -64,6 +64,11 @@ def _portfolio_sets(store: Path) -> dict[str, frozenset[str]]:
             for sid, g in pf.groupby("scenario_id")}
 
 
+def _changes_text(entered: str, left: str) -> str:
+    """'+p1 +p2 -p3' from space-separated project lists."""
+    return " ".join([*(f"+{p}" for p in entered.split()), *(f"-{p}" for p in left.split())])
+
+
 def _quota_rows(q: pd.DataFrame, family: str, year: int | None, park: str | None
                 ) -> pd.DataFrame:
     sel = q["name"] == family
@@ -109,7 +114,7 @@ class Curve:
             obj = "-" if pd.isna(r.objective) else f"{r.objective:,.2f}"
             sv = "" if pd.isna(r.step_value) else f"{r.step_value:,.0f}"
             sp = "" if pd.isna(r.shadow_price) else f"{r.shadow_price:,.0f}"
-            ch = " ".join([*(f"+{p}" for p in r.entered.split()), *(f"-{p}" for p in r.left.split())])
+            ch = _changes_text(r.entered, r.left)
             lines.append(f"{r.level_label:>8} {r.limit_total:>12,.2f} {r.status:<10} {obj:>12} "
                          f"{sv:>12} {sp:>10} {'yes' if r.binding else 'no':<5} {ch}")
         lines.append(f"step value: objective gained per {self.value_unit.split('/')[-1]} of limit "
@@ -267,7 +272,7 @@ class Frontier:
                  f"{'x':>12} {'y':>12} {'cost per unit':>14}  portfolio changes"]
         for r in e.itertuples():
             cost = "" if pd.isna(r.cost_per_unit) else f"{r.cost_per_unit:,.0f}"
-            ch = " ".join([*(f"+{p}" for p in r.entered.split()), *(f"-{p}" for p in r.left.split())])
+            ch = _changes_text(r.entered, r.left)
             lines.append(f"{r.x:>12,.2f} {r.y:>12,.2f} {cost:>14}  {ch}")
         unit = self.points["cost_unit"].iloc[0] if len(self.points) else ""
         lines.append(f"cost per unit: {self.y} given up per unit of {self.x} cut ({unit}), "
