@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/default
 
-.PHONY: run test lint bench env clean
+.PHONY: run test lint bench env browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -16,13 +16,28 @@ $(STAMP): pyproject.toml requirements.lock
 
 env: $(STAMP)
 
-## make run: solve the embedded default case and print the summary
+## make run: solve the embedded default case, print the summary, write the HTML report
 run: $(STAMP)
 	$(BIN)/ioopt validate
 	$(BIN)/ioopt solve --out $(OUT)
+	$(BIN)/ioopt report $(OUT) --format html --no-static
+
+## make browser: Debian's Chromium and a CJK font for the report's browser tests and static
+## charts (needs root and apt-get; without them those tests skip and say why)
+CHROMIUM_PKGS := chromium fonts-wqy-zenhei
+browser:
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(CHROMIUM_PKGS) for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends $(CHROMIUM_PKGS) >/dev/null 2>&1 \
+	  || { apt-get update -qq >/dev/null 2>&1 \
+	       && apt-get install -y -qq --no-install-recommends $(CHROMIUM_PKGS) >/dev/null 2>&1; } \
+	  || echo "note: could not install $(CHROMIUM_PKGS); the browser tests will skip"; \
+	else echo "note: $(CHROMIUM_PKGS) not installed (needs root and apt-get); the browser tests will skip"; fi
 
 ## make test: lint, type-check and the test suite
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check ioopt tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest

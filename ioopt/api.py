@@ -22,10 +22,11 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from ioopt import __version__
-from ioopt.case import Case, load_case
+from ioopt.case import Case, labels_table, load_case
 from ioopt.explain import Infeasibility, explain_infeasibility
 from ioopt.formulation import build_model
 from ioopt.results import (
+    flows_table,
     objective_unit,
     portfolio_table,
     quota_table,
@@ -72,6 +73,8 @@ class RunResult:
     quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
     sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Supply-chain flows by year (ioopt.results.flows_table)."""
     timings: dict[str, float] = field(default_factory=dict)
     infeasibility: Infeasibility | None = None
     """For an infeasible scenario: the smallest relaxation and an IIS (ioopt.explain)."""
@@ -130,7 +133,8 @@ class RunResult:
         return out
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write summary.json and the tables: portfolio, quotas, sectors, totals.
+        """Write summary.json, labels.csv (names in English and Chinese, for reports) and
+        the tables: portfolio, quotas, sectors, totals, flows.
 
         An infeasible scenario gets infeasibility.csv instead of the tables.
         """
@@ -139,11 +143,13 @@ class RunResult:
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2,
                                                      ensure_ascii=False, default=str),
                                           encoding="utf-8")
+        labels_table(self.case).to_csv(out / "labels.csv", index=False)
         if self.ok:
             self.portfolio.to_csv(out / "portfolio.csv", index=False)
             self.quotas.to_csv(out / "quotas.csv", index=False)
             self.sectors.to_csv(out / "sectors.csv", index=False)
             self.totals.to_csv(out / "totals.csv", index=False)
+            self.flows.to_csv(out / "flows.csv", index=False)
         if self.infeasibility is not None:
             self.infeasibility.write(out)
         return out
@@ -164,6 +170,7 @@ def extract_tables(result: RunResult) -> None:
     result.quotas = quota_table(m, res)
     result.sectors = sector_table(m, res)
     result.totals = yearly_totals(m, result.portfolio)
+    result.flows = flows_table(m)
 
 
 def run(case: Case, scenario: str | None = None, time_limit: float | None = None,

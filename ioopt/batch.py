@@ -62,7 +62,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ioopt import __version__
-from ioopt.case import Case, load_case, pydantic_problems, read_yaml_model
+from ioopt.case import Case, labels_table, load_case, pydantic_problems, read_yaml_model
 from ioopt.errors import InputError, Problem
 from ioopt.sampling import require_uncertainty, sample_case
 from ioopt.scenario import Scenario, apply_overrides, apply_scenario, deep_merge, load_scenario
@@ -566,6 +566,7 @@ def run_batch(spec: BatchSpec, base: Path, out: str | Path, case: Case | None = 
                   "params": j.params} for j in jobs],
     }
     _atomic_json(manifest_path, manifest)
+    labels_table(case).to_csv(out / "labels.csv", index=False)
     todo = [j for j in jobs if not (resume and _done(runs, j))]
     bar = Progress(len(jobs), len(jobs) - len(todo), enabled=progress)
     workers = workers or available_cores()

@@ -330,3 +330,21 @@ def _limit_model(frame: pd.DataFrame) -> pd.DataFrame:
     frame["limit_model"] = frame["limit"].astype(float) * pd.Series(factor, index=frame.index,
                                                                     dtype=float)
     return frame
+
+
+def labels_table(case: Case) -> pd.DataFrame:
+    """Names in English and Chinese for reports: the case title, sectors and parks.
+
+    Columns kind (case, sector, park), id, en, zh; a blank name falls back to the id.
+    """
+    cfg = case.config
+    recs = [{"kind": "case", "id": cfg.name, "en": cfg.title or cfg.name,
+             "zh": cfg.title_zh or cfg.title or cfg.name}]
+    for kind, frame, key in (("sector", case.sectors, "sector"), ("park", case.parks, "park")):
+        for r in frame.to_dict("records"):
+            ident = str(r[key])
+            en = str(r.get("name") or "") or ident
+            zh = r.get("name_zh")
+            recs.append({"kind": kind, "id": ident, "en": en,
+                         "zh": str(zh) if isinstance(zh, str) and zh else en})
+    return pd.DataFrame.from_records(recs, columns=["kind", "id", "en", "zh"])

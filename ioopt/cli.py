@@ -363,6 +363,39 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
     click.echo(f"\ntables written to {target}/")
 
 
+@main.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "all"]), default="all",
+              show_default=True, help="What to write.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the report (names come from the case).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for the report (default: RUN_DIR).")
+@click.option("--static/--no-static", default=True, show_default=True,
+              help="Also write each chart as PNG and SVG in charts/ (needs Chrome/Chromium).")
+@handle_errors
+def report(run_dir: Path, fmt: str, lang: str, out_dir: Path | None, static: bool) -> None:
+    """Turn a solve, rank, batch, curve or frontier folder into a report.
+
+    Writes report.html (one self-contained file: headline against the plan's targets,
+    supply-chain Sankey, quota use and shadow prices, portfolio timeline by park, the
+    ranking with reasons; for batches the sweep, selection frequencies and heat map, the
+    curve or frontier), report.xlsx (summary first, one sheet per table, units in the
+    headers) and charts/*.png|svg. With --lang zh: report_zh.* with Chinese labels.
+
+    Example:
+
+    \b
+        ioopt solve --out out/base && ioopt report out/base
+        ioopt rank --out out/rank && ioopt report out/rank --lang zh
+        ioopt report out/sweep --format xlsx
+    """
+    from ioopt.render import write_report
+
+    files = write_report(run_dir, fmt=fmt, lang=lang, out=out_dir, static=static)
+    click.echo(files.text())
+
+
 def _tradeoff_case(case_dir: Path | None, scenario: Path | None) -> Any:
     from ioopt import api
 

@@ -66,8 +66,12 @@ class Ranking:
     """The base solve (with its infeasibility explanation when it has no solution)."""
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ranking.csv, ranking_quota_use.csv and ranking_rule.txt."""
+        """Write ranking.csv, ranking_quota_use.csv and ranking_rule.txt, beside the base
+        solve's files (summary.json and the tables, as ``ioopt solve`` writes them).
+        """
         out = Path(out_dir)
+        if self.base is not None:
+            self.base.write(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = [out / "ranking.csv", out / "ranking_quota_use.csv", out / "ranking_rule.txt"]
         self.table.to_csv(paths[0], index=False)

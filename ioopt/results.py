@@ -319,3 +319,45 @@ def yearly_totals(m: pyo.ConcreteModel, portfolio: pd.DataFrame) -> pd.DataFrame
             "n_online": int(portfolio[f"production_10k_{t}"].gt(0).sum()),
         })
     return pd.DataFrame.from_records(recs)
+
+
+def flows_table(m: pyo.ConcreteModel) -> pd.DataFrame:
+    """The supply chains as flows by year, for Sankey diagrams and audits: each sector's
+    deliveries to the sectors whose projects use it (intermediate use), and imports into,
+    exports from and final demand of each sector. ``quantity_10k`` is in the source
+    sector's unit (``unit``; the target's for imports); ``value_100m_cny`` values it at that
+    sector's price (imports at the import price).
+    """
+    d = registry(m).data
+    x = production(m)
+    years = list(d.years)
+    sectors = d.case.sectors
+    inp = d.inputs
+    use = x.reindex(inp["project"]).to_numpy() * inp["coef"].to_numpy()[:, None]
+    target = d.projects["sector"].reindex(inp["project"]).to_numpy()
+    inter = (pd.DataFrame(use, columns=years)
+             .assign(source=inp["input_sector"].to_numpy(), target=target)
+             .groupby(["source", "target"]).sum()
+             .melt(ignore_index=False, var_name="year", value_name="quantity_10k")
+             .reset_index())
+    inter["kind"] = "intermediate"
+    sec_keys = list(m.imp.keys())
+    trade = pd.DataFrame(sec_keys, columns=["sector", "year"])
+    imports = trade.assign(source="imports", target=trade["sector"], kind="import",
+                           quantity_10k=[m.imp[k].value or 0.0 for k in sec_keys])
+    exports = trade.assign(source=trade["sector"], target="exports", kind="export",
+                           quantity_10k=[m.exp[k].value or 0.0 for k in sec_keys])
+    fd = pd.DataFrame([(s, t, v) for (s, t), v in d.demand.items()],
+                      columns=["source", "year", "quantity_10k"])
+    fd = fd.assign(target="final_demand", kind="final_demand", sector=fd["source"])
+    inter["sector"] = inter["source"]
+    out = pd.concat([inter, imports, exports, fd], ignore_index=True)
+    out["quantity_10k"] = out["quantity_10k"].astype(float)
+    out = out[out["quantity_10k"] > 1e-9].copy()
+    price = out["sector"].map(sectors["price"])
+    price = price.where(out["kind"] != "import", out["sector"].map(sectors["import_price"]))
+    out["unit"] = out["sector"].map(sectors["unit"])
+    out["value_100m_cny"] = out["quantity_10k"] * price.astype(float)
+    out["year"] = out["year"].astype(int)
+    cols = ["year", "source", "target", "kind", "quantity_10k", "unit", "value_100m_cny"]
+    return out[cols].sort_values(["year", "kind", "source", "target"]).reset_index(drop=True)

@@ -1,0 +1,186 @@
+"""The HTML report: one self-contained file (plotly.js and the styles inlined, nothing
+fetched when it is opened), sections chosen by the kind of folder.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from plotly.offline import get_plotlyjs
+
+from ioopt.render.charts import Chart
+from ioopt.render.folder import RunFolder
+from ioopt.render.labels import Labels
+from ioopt.render.tables import (
+    KIND_TITLES,
+    headline,
+    quota_view,
+    ranking_view,
+    scenario_view,
+    summary_rows,
+    targets_table,
+)
+
+CSS = """
+body { font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC",
+       -apple-system, "Segoe UI", Arial, sans-serif; margin: 0; color: #222; background: #fafafa; }
+header { background: #12355b; color: #fff; padding: 18px 32px; }
+header h1 { margin: 0 0 4px 0; font-size: 24px; }
+header .sub { opacity: .85; }
+nav { padding: 8px 32px; background: #e8eef5; font-size: 14px; position: sticky; top: 0; z-index: 5; }
+nav a { margin-right: 16px; color: #12355b; text-decoration: none; }
+main { padding: 8px 32px 40px 32px; max-width: 1400px; }
+section { background: #fff; border: 1px solid #e3e3e3; border-radius: 6px; padding: 12px 20px;
+          margin: 16px 0; }
+h2 { font-size: 19px; color: #12355b; margin: 6px 0 10px 0; }
+h3 { font-size: 15px; margin: 14px 0 6px 0; }
+p.note { color: #555; font-size: 13px; margin: 4px 0 8px 0; }
+table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
+th, td { border-bottom: 1px solid #e6e6e6; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f2f5f9; position: sticky; top: 0; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.good td.verdict { color: #1a7f37; } tr.bad td.verdict { color: #b42318; font-weight: 600; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; }
+.card { border: 1px solid #dde3ea; border-radius: 6px; padding: 8px 14px; min-width: 180px; background: #f8fafc; }
+.card .k { font-size: 12px; color: #555; } .card .v { font-size: 18px; font-weight: 600; }
+.meta td:first-child { color: #555; white-space: nowrap; }
+.scroll { max-height: 520px; overflow: auto; }
+.warn { color: #b42318; font-weight: 600; }
+footer { color: #777; font-size: 12px; padding: 0 32px 24px 32px; }
+"""
+
+
+def fmt_cell(v: Any) -> tuple[str, bool]:
+    """A cell as text, and whether it is a number (right-aligned)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "", False
+    if isinstance(v, bool):
+        return ("✓" if v else "–"), False
+    if isinstance(v, int):
+        return (str(v) if 1900 <= v <= 2200 else f"{v:,}"), True
+    if isinstance(v, float):
+        if math.isinf(v):
+            return ("∞" if v > 0 else "-∞"), True
+        a = abs(v)
+        if a == 0:
+            return "0", True
+        if a >= 1000:
+            return f"{v:,.0f}", True
+        if a >= 1:
+            return f"{v:,.2f}", True
+        return f"{v:.3g}", True
+    return str(v), False
+
+
+def table_html(frame: pd.DataFrame, css_class: str = "", max_rows: int = 2000,
+               row_class: Sequence[str] | None = None, verdict: str | None = None) -> str:
+    """A DataFrame as an HTML table with formatted numbers (escaped text); ``row_class``
+    styles rows, the ``verdict`` column is coloured by it.
+    """
+    if frame.empty:
+        return ""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for i, rec in enumerate(frame.head(max_rows).itertuples(index=False)):
+        cells = []
+        for col, v in zip(frame.columns, rec, strict=True):
+            if hasattr(v, "item"):
+                v = v.item()
+            text, num = fmt_cell(v)
+            cls = "num" if num else ("verdict" if col == verdict else "")
+            cells.append(f'<td class="{cls}">{html.escape(text)}</td>' if cls
+                         else f"<td>{html.escape(text)}</td>")
+        rc = f' class="{row_class[i]}"' if row_class is not None else ""
+        rows.append(f"<tr{rc}>{''.join(cells)}</tr>")
+    more = (f'<p class="note">{len(frame) - max_rows} more rows in the workbook.</p>'
+            if len(frame) > max_rows else "")
+    return (f'<div class="scroll"><table class="{css_class}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>{more}")
+
+
+def _chart_html(chart: Chart) -> str:
+    div = chart.fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{chart.name}",
+                            config={"displaylogo": False, "responsive": True})
+    note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
+    return f'<h3>{html.escape(chart.title)}</h3>{note}<div class="chart">{div}</div>'
+
+
+def _section(anchor: str, title: str, body: str) -> tuple[str, str, str]:
+    return anchor, title, f'<section id="{anchor}"><h2>{html.escape(title)}</h2>{body}</section>'
+
+
+def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
+    """The report page for a folder and its charts (by name)."""
+    sections: list[tuple[str, str, str]] = []
+    meta = pd.DataFrame(summary_rows(run, L), columns=["k", "v"])
+    meta_html = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
+                        for k, v in meta.itertuples(index=False))
+    changes = run.summary.get("scenario_changes") or []
+    if changes:
+        meta_html += "".join(f"<tr><td>{html.escape(L.t('changes'))}</td>"
+                             f"<td>{html.escape(str(c))}</td></tr>" for c in changes)
+    sections.append(_section("summary", L.t("summary"),
+                             f'<table class="meta">{meta_html}</table>'))
+
+    def add(anchor: str, title: str, *parts: str) -> None:
+        body = "".join(p for p in parts if p)
+        if body:
+            sections.append(_section(anchor, title, body))
+
+    def chart(name: str) -> str:
+        return _chart_html(charts[name]) if name in charts else ""
+
+    if run.kind in ("solve", "rank"):
+        if not run.ok:
+            inf = run.table("infeasibility")
+            add("infeasible", L.t("status"), f'<p class="warn">{html.escape(L.t("no_solution"))}</p>',
+                table_html(inf))
+        cards = "".join(f'<div class="card"><div class="k">{html.escape(k)}</div>'
+                        f'<div class="v">{html.escape(v)}</div></div>'
+                        for k, v in headline(run, L))
+        tgt = targets_table(run, L)
+        verdict = L.t("verdict")
+        classes = (["good" if v in (L.t("met"), L.t("within")) else "bad" for v in tgt[verdict]]
+                   if len(tgt) else None)
+        totals = run.table("totals").rename(columns=L.column)
+        add("headline", L.t("headline"), f'<div class="cards">{cards}</div>' if cards else "",
+            f"<h3>{html.escape(L.t('targets'))}</h3>" + table_html(tgt, row_class=classes, verdict=verdict)
+            if len(tgt) else "", chart("targets"),
+            f"<h3>{html.escape(L.t('totals_by_year'))}</h3>" + table_html(totals)
+            if len(totals) else "")
+        add("sankey", L.t("sankey"), chart("sankey"))
+        add("quotas", L.t("quotas"), chart("quotas"), table_html(quota_view(run, L)))
+        add("timeline", L.t("timeline"), chart("timeline"))
+        if run.kind == "rank":
+            note = f'<p class="note">{html.escape(run.rule.strip())}</p>' if run.rule else ""
+            add("ranking", L.t("ranking"), note, chart("ranking"),
+                table_html(ranking_view(run, L)))
+    else:
+        sc = run.table("scenario")
+        n_ok = int(sc["objective"].notna().sum()) if len(sc) else 0
+        note = f'<p class="note">{html.escape(L.t("sweep_note", n=len(sc), ok=n_ok))}</p>'
+        if run.kind == "curve":
+            add("curve", L.t("curve"), chart("curve"), table_html(run.table("curve")))
+        if run.kind == "frontier":
+            add("frontier", L.t("frontier"), chart("frontier"),
+                table_html(run.table("frontier").drop(columns=["portfolio"], errors="ignore")))
+        add("sweep", L.t("sweep"), note, chart("objective_sweep"), chart("indicators_sweep"))
+        add("selection", L.t("selection_freq"), chart("selection_frequency"),
+            chart("selection_heatmap"))
+        add("scenarios", L.t("scenarios"), table_html(scenario_view(run, L)))
+    nav = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t, _ in sections)
+    case = L.name("case", run.summary.get("case", ""))
+    title = f"{L.t(KIND_TITLES[run.kind])} · {case}"
+    lang = "zh-CN" if L.zh else "en"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{CSS}</style>"
+            f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'
+            f'<header><h1>{html.escape(title)}</h1><div class="sub">'
+            f"{html.escape(str(run.path))}</div></header><nav>{nav}</nav><main>"
+            + "".join(s for _, _, s in sections)
+            + f"</main><footer>{html.escape(L.t('generated_by'))}</footer></body></html>")

@@ -1,0 +1,162 @@
+"""Tables derived for the reports, shared by the HTML page and the workbook: the summary
+record, the headline figures and the plan's targets met or missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from ioopt import __version__
+from ioopt.render.charts import TARGET_FAMILIES, last_year
+from ioopt.render.folder import RunFolder
+from ioopt.render.labels import Labels
+
+KIND_TITLES = {"solve": "report", "rank": "rank_report", "batch": "batch_report",
+               "curve": "curve_report", "frontier": "frontier_report"}
+
+
+def _written(run: RunFolder) -> str:
+    for name in ("summary.json", "manifest.json", "ranking.csv"):
+        p = run.path / name
+        if p.is_file():
+            return dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return ""
+
+
+def summary_rows(run: RunFolder, L: Labels) -> list[tuple[str, str]]:
+    """What the report states first: case, scenario, versions, solver status and gap, date."""
+    s = run.summary
+    case = L.name("case", s.get("case", ""))
+    rows = [(L.t("case"), f"{case} ({s.get('case', '')})" if case != s.get("case") else case)]
+    if run.kind in ("solve", "rank"):
+        rows.append((L.t("scenario"), str(s.get("scenario") or L.t("base_case"))))
+        status = str(s.get("status", "?"))
+        if s.get("message"):
+            status += f" ({s['message']})"
+        rows.append((L.t("status"), status))
+        gap = s.get("mip_gap")
+        rows.append((L.t("gap"), "-" if gap is None else f"{float(gap):.2e}"))
+        if s.get("objective") is not None:
+            unit = str(s.get("objective_unit", "")).replace("100m CNY", "亿元")
+            rows.append((L.t("objective"), f"{float(s['objective']):,.2f} {unit} "
+                         f"({s.get('objective_name', '')})"))
+    else:
+        sc = run.table("scenario")
+        counts = sc["status"].value_counts().to_dict() if len(sc) else {}
+        rows.append((L.t("scenarios"), f"{len(sc)} " + "(" + ", ".join(
+            f"{k} {v}" for k, v in counts.items()) + ")"))
+        rows.append(("batch", f"{s.get('batch', '')} {s.get('description', '') or ''}".strip()))
+        if len(sc) and sc["mip_gap"].notna().any():
+            rows.append((L.t("gap"), f"≤ {float(sc['mip_gap'].max()):.2e}"))
+        for ch in s.get("base_changes") or []:
+            rows.append((L.t("changes"), str(ch)))
+    rows.append((L.t("version"), f"{s.get('ioopt_version', '?')} (report: {__version__})"))
+    written = _written(run)
+    rows.append((L.t("date"), dt.date.today().isoformat()
+                 + (f" (results written {written})" if written else "")))
+    return rows
+
+
+def headline(run: RunFolder, L: Labels) -> list[tuple[str, str]]:
+    """The last year's headline figures: output, value added, energy, CO2, water, choices."""
+    tot, year = run.table("totals"), last_year(run)
+    if tot.empty or year is None:
+        return []
+    r = tot[tot["year"] == year].iloc[0]
+    first = tot.iloc[0]
+    out = []
+    for key, col, unit in (("gross_output", "gross_output_100m_cny", "亿元"),
+                           ("value_added", "value_added_100m_cny", "亿元"),
+                           ("energy", "energy_10k_tce", "万 tce"),
+                           ("co2", "co2_10k_t", "万 t"),
+                           ("water", "water_10k_m3", "万 m3")):
+        growth = ""
+        if first[col] and len(tot) > 1:
+            growth = f" ({int(first['year'])}: {first[col]:,.1f})"
+        out.append((f"{L.t(key)} {year}", f"{r[col]:,.1f} {unit}{growth}"))
+    s = run.summary
+    if s.get("n_candidates") is not None:
+        out.append((L.t("n_selected"), f"{s.get('n_selected', 0)} / {s['n_candidates']}"))
+    return out
+
+
+def targets_table(run: RunFolder, L: Labels) -> pd.DataFrame:
+    """The plan's targets and caps (rules rows) in the years they are set: target, achieved,
+    verdict.
+    """
+    q = run.table("quotas")
+    if q.empty:
+        return pd.DataFrame()
+    t = q[q["name"].isin(TARGET_FAMILIES)]
+    recs: list[dict[str, Any]] = []
+    for r in t.to_dict("records"):
+        floor = str(r["sense"]) == ">="
+        gap = (r["limit"] - r["used"]) if floor else (r["used"] - r["limit"])
+        if gap <= 1e-6 * max(1.0, abs(r["limit"])):
+            verdict = L.t("met" if floor else "within")
+        else:
+            verdict = f"{L.t('short_by' if floor else 'over_by')} {gap:,.4g}"
+        scope = str(r["scope"])
+        name = L.chain(scope) if r["name"] == "sector_value_floor" else L.name("sector", scope)
+        unit = str(r["unit"]).replace("100m CNY", "亿元").replace("10k ", "万 ")
+        recs.append({L.t("target"): f"{L.family(r['name'])}: {name}",
+                     L.t("year"): int(r["year"]) if pd.notna(r["year"]) else "",
+                     L.t("limit"): r["limit"], L.t("achieved"): r["used"],
+                     L.t("unit"): unit, L.t("verdict"): verdict})
+    return pd.DataFrame.from_records(recs)
+
+
+def quota_view(run: RunFolder, L: Labels) -> pd.DataFrame:
+    """The quota rows (targets excluded), binding ones first, with readable names."""
+    q = run.table("quotas")
+    if q.empty:
+        return pd.DataFrame()
+    q = q[~q["name"].isin(TARGET_FAMILIES)].copy()
+    q = q.sort_values(["binding", "name", "year"], ascending=[False, True, True],
+                      kind="stable")
+    park = [L.name("park", p) if isinstance(p, str) and p else L.t("city") for p in q["park"]]
+    return pd.DataFrame({
+        L.t("quota"): [L.family(n) for n in q["name"]],
+        L.t("year"): [int(y) if pd.notna(y) else L.t("all_years") for y in q["year"]],
+        L.t("park"): park,
+        L.t("limit"): q["limit"], L.t("used"): q["used"], L.t("unit"): q["unit"],
+        L.t("binding"): q["binding"].astype(bool),
+        L.t("shadow_price"): q["shadow_price"], L.t("price_unit"): q["shadow_price_unit"],
+        L.t("note"): q["price_note"].fillna("") if "price_note" in q else "",
+    })
+
+
+def ranking_view(run: RunFolder, L: Labels) -> pd.DataFrame:
+    """The ranking with the decisive-constraint sentence, value signed as in the chart."""
+    rk = run.table("ranking")
+    if rk.empty:
+        return pd.DataFrame()
+    exact = "leave_one_out" in rk
+    loo = rk["leave_one_out" if exact else "leave_one_out_estimate"]
+    cost = rk["force_in_cost" if exact else "force_in_cost_estimate"]
+    sel = rk["selected"].astype(bool)
+    out = pd.DataFrame({
+        L.t("rank"): rk["rank"], L.t("project"): rk["project"],
+        L.t("name"): [L.name("project", j) for j in rk["project"]],
+        L.t("state"): [L.t(s) if s in ("committed", "candidate", "existing") else s
+                       for s in rk["status"]],
+        L.t("selected"): sel,
+        L.t("value") + " (亿元)": loo.where(sel, -cost),
+        L.t("decisive"): rk.get("decisive_constraint", ""),
+        L.t("reason"): rk["reason"],
+    })
+    if "robustness" in rk and rk["robustness"].notna().any():
+        out[L.t("robustness")] = rk["robustness"]
+    return out
+
+
+def scenario_view(run: RunFolder, L: Labels) -> pd.DataFrame:
+    """One row per scenario of a batch: parameters, status, objective, indicators."""
+    sc = run.table("scenario")
+    if sc.empty:
+        return sc
+    drop = [c for c in ("hash", "kind", "error", "selected", "changes", "message") if c in sc]
+    return sc.drop(columns=drop)
