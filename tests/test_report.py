@@ -25,8 +25,8 @@ from ioopt.rank import rank
 from ioopt.render import write_report
 from ioopt.render.folder import read_folder
 from ioopt.render.static import find_browser
-from ioopt.tradeoffs import curve
-from tests.conftest import EXAMPLE, ROOT
+from ioopt.tradeoffs import curve, frontier
+from tests.conftest import EXAMPLE, REF, ROOT
 
 ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
 CHROME_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -70,6 +70,14 @@ def curve_dir(work: Path) -> Path:
     out = work / "curve"
     curve(api.load_case(EXAMPLE), "energy_total", "-40%", "+20%", 4, out, workers=1,
           progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def frontier_dir(work: Path) -> Path:
+    out = work / "frontier"
+    frontier(api.load_case(EXAMPLE), "carbon_total", "objective", 4, out, workers=1,
+             progress=False)
     return out
 
 
@@ -179,8 +187,8 @@ def test_rank_report_in_browser(browser: Any, rank_dir: Path) -> None:
         assert reason.split(";")[0][:60] in seen["text"]
 
 
-def test_batch_and_curve_reports_in_browser(browser: Any, batch_dir: Path,
-                                            curve_dir: Path) -> None:
+def test_batch_curve_frontier_reports_in_browser(browser: Any, batch_dir: Path,
+                                                 curve_dir: Path, frontier_dir: Path) -> None:
     files = write_report(batch_dir, fmt="html", static=False)
     assert files.html is not None
     seen = open_report(browser, files.html, "report-batch")
@@ -190,6 +198,29 @@ def test_batch_and_curve_reports_in_browser(browser: Any, batch_dir: Path,
     assert files.html is not None
     seen = open_report(browser, files.html, "report-curve")
     assert_drawn(seen, {"chart-curve", "chart-objective_sweep"})
+    files = write_report(frontier_dir, fmt="html", static=False)
+    assert files.html is not None
+    seen = open_report(browser, files.html, "report-frontier")
+    assert_drawn(seen, {"chart-frontier"})
+    assert "CO2 total" in seen["svg_text"]  # the x axis names the capped quantity
+
+
+def test_infeasible_report_explains(browser: Any, tmp_path: Path) -> None:
+    """An infeasible scenario's report is the explanation: the relaxation sentences."""
+    scen = tmp_path / "s.yaml"
+    scen.write_text("name: s\nprojects:\n  - {project: p2, status: committed, online_year: 2021, "
+                    "min_util: 1}\n", encoding="utf-8")
+    case = api.apply_scenario(api.load_case(REF / "ref1_energy"), scen)
+    folder = api.run(case, scenario=str(scen)).write(tmp_path / "run")
+    files = write_report(folder, static=False)
+    assert files.html is not None and files.xlsx is not None
+    assert any("no solution" in n for n in files.notes)
+    seen = open_report(browser, files.html, "report-infeasible")
+    assert seen["errors"] == [] and seen["charts"] == []
+    assert "2021 energy quota short by 2.5 万 tce (limit 1.5, needs 4)" in seen["text"]
+    assert "infeasible" in seen["text"]
+    wb = load_workbook(files.xlsx)
+    assert wb.sheetnames == ["Summary", "Infeasibility"]
 
 
 # ------------------------------------------------------------------ without a browser
@@ -290,11 +321,13 @@ def test_flows_close_the_chain_balance(tongliao_run: Any) -> None:
 
 
 def test_folder_kinds_and_bad_folders(solve_dir: Path, rank_dir: Path, batch_dir: Path,
-                                      curve_dir: Path, tmp_path: Path) -> None:
+                                      curve_dir: Path, frontier_dir: Path,
+                                      tmp_path: Path) -> None:
     assert read_folder(solve_dir).kind == "solve"
     assert read_folder(rank_dir).kind == "rank"
     assert read_folder(batch_dir).kind == "batch"
     assert read_folder(curve_dir).kind == "curve"
+    assert read_folder(frontier_dir).kind == "frontier"
     with pytest.raises(InputError, match="none found"):
         read_folder(tmp_path)
     (tmp_path / "summary.json").write_text("{not json", encoding="utf-8")

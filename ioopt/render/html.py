@@ -54,10 +54,14 @@ footer { color: #777; font-size: 12px; padding: 0 32px 24px 32px; }
 """
 
 
-def fmt_cell(v: Any) -> tuple[str, bool]:
-    """A cell as text, and whether it is a number (right-aligned)."""
+def fmt_cell(v: Any, year: bool = False) -> tuple[str, bool]:
+    """A cell as text, and whether it is a number (right-aligned); ``year``: a year column
+    (no thousands separator).
+    """
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "", False
+    if year and isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
+        return str(int(v)), True
     if isinstance(v, bool):
         return ("✓" if v else "–"), False
     if isinstance(v, int):
@@ -84,13 +88,14 @@ def table_html(frame: pd.DataFrame, css_class: str = "", max_rows: int = 2000,
     if frame.empty:
         return ""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    years = [str(c).lower().endswith("year") or str(c) == "年份" for c in frame.columns]
     rows = []
     for i, rec in enumerate(frame.head(max_rows).itertuples(index=False)):
         cells = []
-        for col, v in zip(frame.columns, rec, strict=True):
+        for col, v, is_year in zip(frame.columns, rec, years, strict=True):
             if hasattr(v, "item"):
                 v = v.item()
-            text, num = fmt_cell(v)
+            text, num = fmt_cell(v, is_year)
             cls = "num" if num else ("verdict" if col == verdict else "")
             cells.append(f'<td class="{cls}">{html.escape(text)}</td>' if cls
                          else f"<td>{html.escape(text)}</td>")
@@ -137,7 +142,7 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
     if run.kind in ("solve", "rank"):
         if not run.ok:
             inf = run.table("infeasibility")
-            add("infeasible", L.t("status"), f'<p class="warn">{html.escape(L.t("no_solution"))}</p>',
+            add("infeasible", L.t("no_solution_title"), f'<p class="warn">{html.escape(L.t("no_solution"))}</p>',
                 table_html(inf))
         cards = "".join(f'<div class="card"><div class="k">{html.escape(k)}</div>'
                         f'<div class="v">{html.escape(v)}</div></div>'

@@ -5,6 +5,7 @@ headers, frozen header rows, filters, number formats and column widths set.
 from __future__ import annotations
 
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ def _cell(v: Any) -> Any:
     return str(v)
 
 
+def display_len(text: str) -> int:
+    """Width of text in Excel's character units: CJK characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def write_sheet(ws: Worksheet, frame: pd.DataFrame, L: Labels, raw_names: bool = False) -> None:
     """One table on a sheet: header row (with units), formats, widths, freeze, filter."""
     headers = [str(c) if raw_names else L.column(str(c)) for c in frame.columns]
@@ -81,10 +87,11 @@ def write_sheet(ws: Worksheet, frame: pd.DataFrame, L: Labels, raw_names: bool =
         if fmt:
             for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                 cell.number_format = fmt
-        sample = frame[col].head(500).map(lambda v: "" if v is None else str(v))
-        longest = max([len(headers[j - 1]) * 0.9, *(sample.str.len().tolist() or [0])])
+        sample = [display_len("" if v is None else str(v)) for v in frame[col].head(500)]
+        head_len = display_len(headers[j - 1]) * 0.9
+        longest = max([head_len, *sample])
         if fmt and len(frame):
-            longest = max(min(longest, 14), len(headers[j - 1]) * 0.9)
+            longest = max(min(longest, 14), head_len)
         ws.column_dimensions[letter].width = max(8.0, min(MAX_WIDTH, longest + 2))
     ws.freeze_panes = "A2"
     if len(frame):
