@@ -36,7 +36,8 @@ from ioopt.results import (
 from ioopt.scenario import apply_scenario
 from ioopt.solve import SolveResult, SolveStatus, solve_model
 
-__all__ = ["RunResult", "apply_scenario", "build", "extract_tables", "load_case", "run", "solve"]
+__all__ = ["RunResult", "apply_scenario", "build", "extract_tables", "load_case", "relaxed", "run",
+           "solve"]
 
 OBJECTIVE_NAMES = {
     "gross_output": "gross industrial output",
@@ -45,6 +46,13 @@ OBJECTIVE_NAMES = {
     "jobs": "jobs (job-years)",
     "weighted": "weighted benefit",
 }
+
+
+def relaxed(case: Case) -> Case:
+    """The case with ``solver.relax_integers`` on: its LP relaxation."""
+    solver = case.config.solver.model_copy(update={"relax_integers": True})
+    config = case.config.model_copy(update={"solver": solver})
+    return case.replace(config=config, applied=[*case.applied, "solver.relax_integers: true"])
 
 
 def build(case: Case) -> pyo.ConcreteModel:
@@ -100,6 +108,8 @@ class RunResult:
         name += f", {cfg.years[0]}-{cfg.years[-1]}"
         if cfg.objective.discount_rate:
             name += f", discounted at {cfg.objective.discount_rate:.1%}"
+        if cfg.solver.relax_integers:
+            name += " (LP relaxation: fractional builds allowed)"
         out: dict[str, Any] = {
             "ioopt_version": __version__,
             "case": cfg.name,

@@ -100,9 +100,12 @@ def validate(case_dir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--time-limit", type=float, default=None, help="HiGHS time limit, seconds.")
 @click.option("--mip-gap", type=float, default=None, help="Relative MIP gap accepted.")
+@click.option("--relax", is_flag=True,
+              help="Solve the LP relaxation (build decisions may be fractional): screening "
+                   "of very large cases; its objective bounds the MILP's.")
 @handle_errors
 def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: bool,
-          time_limit: float | None, mip_gap: float | None) -> None:
+          time_limit: float | None, mip_gap: float | None, relax: bool) -> None:
     """Build the model, solve it with HiGHS, write the result tables.
 
     Writes summary.json, portfolio.csv, quotas.csv, sectors.csv and totals.csv to --out.
@@ -119,6 +122,8 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
     case = api.load_case(case_dir)
     if scenario is not None:
         case = api.apply_scenario(case, scenario)
+    if relax:
+        case = api.relaxed(case)
     result = api.run(case, scenario=str(scenario) if scenario else None,
                      time_limit=time_limit, mip_gap=mip_gap)
     result.write(out_dir)

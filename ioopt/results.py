@@ -164,13 +164,21 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     p = d.projects
     acc = d.case.config.accounting
     x = production(m)
-    online_year: dict[str, int | None] = {}
-    for j in p.index:
+    # online year: the first year the cumulative build reaches one half (a MILP builds
+    # 0 or 1 once; the LP relaxation may build fractions, reported in build_fraction)
+    online_year: dict[str, int | None] = dict.fromkeys(p.index)
+    online_year.update(d.fixed_online)
+    fraction = dict.fromkeys(p.index, 0.0)
+    fraction.update(dict.fromkeys(d.fixed_online, 1.0))
+    for j, years in d.build_years.items():
         if j in d.fixed_online:
-            online_year[j] = d.fixed_online[j]
-        else:
-            built = [t for t in d.build_years.get(j, []) if (m.build[j, t].value or 0) > 0.5]
-            online_year[j] = built[0] if built else None
+            continue
+        cum = 0.0
+        for t in years:
+            cum += m.build[j, t].value or 0.0
+            if online_year[j] is None and cum > 0.5:
+                online_year[j] = t
+        fraction[j] = min(1.0, cum)
     total_x = x.sum(axis=1)
     disc = np.array([d.discount[t] for t in d.years])
     out = pd.DataFrame({
@@ -184,6 +192,7 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
         "illustrative": p["illustrative"].astype(bool),
         "selected": [online_year[j] is not None for j in p.index],
         "online_year": pd.array([online_year[j] for j in p.index], dtype="Int64"),
+        "build_fraction": [fraction[j] for j in p.index],
         "capacity_10k": p["cap"],
         "unit": p["sector"].map(d.case.sectors["unit"]),
         "capex_100m_cny": p["capex"],

@@ -235,6 +235,9 @@ class SolverSettings(_Strict):
     time_limit_s: float | None = Field(None, gt=0, description="Wall-clock limit per solve.")
     mip_gap: float = Field(1e-4, ge=0, lt=1, description="Relative MIP gap accepted.")
     threads: int | None = Field(None, ge=1, description="HiGHS threads (blank: HiGHS default).")
+    relax_integers: bool = Field(
+        False, description="Solve the LP relaxation: build decisions may be fractional "
+                           "(screening very large cases; its objective bounds the MILP's).")
 
 
 class Perturbation(_Strict):

@@ -10,8 +10,11 @@ once, keeps one HiGHS instance, and for each scenario
 1. checks that the scenario's case differs from the base in quota limits only
    (everything else equal: tables, settings); otherwise it rebuilds (``api.run``);
 2. moves the changed rows' bounds and coefficients in its copy of the compiled LP;
-3. passes the changed LP to HiGHS whole and solves it as :func:`ioopt.solve.solve_model`
-   does (MILP, then the LP with the integers fixed for shadow prices);
+3. a MILP: passes the changed LP to HiGHS whole and solves it as
+   :func:`ioopt.solve.solve_model` does (MILP, then the LP with the integers fixed for
+   shadow prices). An LP (``solver.relax_integers``, or no build decisions): changes the
+   rows on the instance and re-solves from the previous optimal basis (a hot start: a
+   few simplex iterations instead of a solve from scratch);
 4. extracts the same result tables as a fresh run.
 
 Both paths give the same answer; tests compare them scenario by scenario.
@@ -103,6 +106,10 @@ class WhatIf:
                                     strict=True):
                         self._pos[(r, c)] = int(k)
         self._built = True
+        self._loaded = False
+        self._lp_only = len(self.comp.integer_cols) == 0
+        self._changed_rows: set[int] = set()
+        self._changed_coefs: dict[tuple[int, int], int] = {}
 
     def _limit_changes(self, case: Case) -> list[tuple[QuotaRow, float]] | None:
         """(row, new limit) for every quota row whose limit moves; None if one cannot move
@@ -128,11 +135,16 @@ class WhatIf:
         delta = new - q.limit
         if q.per:  # ratio row: coefficient -limit * c on each denominator term
             for c, v in q.per:
-                self.values[self._pos[(r, self.comp.col_of[id(v)])]] -= delta * c
+                col = self.comp.col_of[id(v)]
+                k = self._pos[(r, col)]
+                self.values[k] -= delta * c
+                self._changed_coefs[(r, col)] = k
         elif np.isfinite(self.upper[r]) and not np.isfinite(self.lower[r]):
             self.upper[r] += delta
+            self._changed_rows.add(r)
         else:
             self.lower[r] += delta
+            self._changed_rows.add(r)
         q.limit = new
 
     # -------------------------------------------------------------------- run
@@ -155,12 +167,24 @@ class WhatIf:
         t0 = time.perf_counter()
         for q, lim in changes:
             self._move(q, lim)
-        # the changed LP passed whole: the solve is the one a rebuilt model gets (a warm
-        # start on the same instance made the default case's MILP re-solves slower)
-        lp = self.comp.lp
-        lp.row_lower_, lp.row_upper_ = self.lower, self.upper
-        lp.a_matrix_.value_ = self.values
-        self.h.passModel(lp)
+        if self._lp_only and self._loaded:
+            # an LP: change the rows on the instance and keep its basis (hot start)
+            rows = np.array(sorted(self._changed_rows), dtype=np.int32)
+            if len(rows):
+                self.h.changeRowsBounds(len(rows), rows, self.lower[rows], self.upper[rows])
+            for (r, col), k in self._changed_coefs.items():
+                self.h.changeCoeff(r, col, float(self.values[k]))
+        else:
+            # a MILP: the changed LP passed whole, so the solve is the one a rebuilt model
+            # gets (a warm start on the same instance made the default case's MILP
+            # re-solves slower)
+            lp = self.comp.lp
+            lp.row_lower_, lp.row_upper_ = self.lower, self.upper
+            lp.a_matrix_.value_ = self.values
+            self.h.passModel(lp)
+            self._loaded = True
+        self._changed_rows.clear()
+        self._changed_coefs.clear()
         t1 = time.perf_counter()
         res = run_highs(self.h, self.comp, ranging=self.ranging)
         t2 = time.perf_counter()

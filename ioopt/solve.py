@@ -57,6 +57,8 @@ class Compiled:
     integer_cols: np.ndarray
     offset: float
     lp: Any
+    relaxed: bool = False
+    """Integrality dropped (``solver.relax_integers``)."""
 
 
 @dataclass
@@ -113,7 +115,9 @@ def get_ranging(h: Any, n_cols: int, n_rows: int) -> Ranging | None:
 
 
 def compile_model(m: pyo.ConcreteModel) -> Compiled:
-    """Compile a linear Pyomo model to a HighsLp (one row per constraint)."""
+    """Compile a linear Pyomo model to a HighsLp (one row per constraint). The case's
+    ``solver.relax_integers`` drops integrality (the LP relaxation).
+    """
     info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
     A = info.A.tocsc()
     n_rows_raw, n_cols = A.shape
@@ -147,7 +151,9 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     columns = list(info.columns)
     col_lower = np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float)
     col_upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
-    is_int = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
+    relaxed = bool(registry(m).data.case.config.solver.relax_integers)
+    is_int = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool) & (
+        not relaxed)
     c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(n_cols)
     obj = info.objectives[0]
 
@@ -173,7 +179,8 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     return Compiled(columns=columns, rows=rows,
                     col_of={id(v): i for i, v in enumerate(columns)},
                     row_of={id(r): i for i, r in enumerate(rows)},
-                    integer_cols=np.flatnonzero(is_int), offset=lp.offset_, lp=lp)
+                    integer_cols=np.flatnonzero(is_int), offset=lp.offset_, lp=lp,
+                    relaxed=relaxed)
 
 
 def lp_matrix(lp: Any) -> Any:
@@ -286,6 +293,9 @@ def run_highs(h: Any, comp: Compiled, ranging: bool = False) -> SolveResult:
     else:
         _take_lp(h, res, ranging)
         res.shadow_price_method = "LP duals (the model has no integer decisions)"
+        if comp.relaxed:
+            res.shadow_price_method = ("LP relaxation duals (build decisions may be fractional; "
+                                       "the objective bounds the MILP's)")
     res.timings["resolve_lp"] = time.perf_counter() - t2
     return res
 
