@@ -81,11 +81,21 @@ class RunResult:
     quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
     sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
-    flows: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Supply-chain flows by year (ioopt.results.flows_table)."""
     timings: dict[str, float] = field(default_factory=dict)
     infeasibility: Infeasibility | None = None
     """For an infeasible scenario: the smallest relaxation and an IIS (ioopt.explain)."""
+
+    _flows: pd.DataFrame | None = None
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """Supply-chain flows by year (ioopt.results.flows_table), computed when first
+        asked for (from this run's solution, so also after its model has moved on).
+        """
+        if self._flows is None:
+            self._flows = (flows_table(self.model, self.solve)
+                           if self.ok and self.model is not None else pd.DataFrame())
+        return self._flows
 
     @property
     def status(self) -> SolveStatus:
@@ -179,8 +189,7 @@ def extract_tables(result: RunResult) -> None:
     result.portfolio = portfolio_table(m, res)
     result.quotas = quota_table(m, res)
     result.sectors = sector_table(m, res)
-    result.totals = yearly_totals(m, result.portfolio)
-    result.flows = flows_table(m)
+    result.totals = yearly_totals(m, res, result.portfolio)
 
 
 def run(case: Case, scenario: str | None = None, time_limit: float | None = None,

@@ -33,8 +33,47 @@ from ioopt.solve import SolveResult
 RATIO_FAMILIES = {"energy_intensity", "carbon_intensity", "water_intensity", "green_share"}
 
 
-def _val(terms: Terms, const: float = 0.0) -> float:
-    return const + sum(c * (v.value or 0.0) for c, v in terms)
+def _column_index(res: SolveResult, key: Any, variables: Any) -> tuple[np.ndarray, list[Any]]:
+    """Columns of a group of variables in the compiled model (-1: not a column), computed
+    once per compiled model. ``variables``: a callable giving the variables, in order.
+    """
+    comp = res.compiled
+    assert comp is not None
+    hit = comp.cache.get(key)
+    if hit is None:
+        vs = list(variables())
+        cols = np.fromiter((comp.col_of.get(id(v), -1) for v in vs), dtype=np.int64,
+                           count=len(vs))
+        hit = comp.cache[key] = (cols, vs)
+    return hit  # type: ignore[no-any-return]
+
+
+def _values(res: SolveResult, key: Any, variables: Any) -> np.ndarray:
+    """Solution values of a group of variables (see :func:`_column_index`); a variable
+    that is not a column of the model (in no row and not in the objective) keeps its own
+    value (None: 0).
+    """
+    cols, vs = _column_index(res, key, variables)
+    x = res.col_value if res.col_value is not None else np.zeros(0)
+    out = x[np.maximum(cols, 0)] if len(x) else np.zeros(len(cols))
+    out = np.where(cols >= 0, out, 0.0)
+    for i in np.flatnonzero(cols < 0).tolist():
+        out[i] = vs[i].value or 0.0
+    return out
+
+
+def _val(res: SolveResult, terms: Terms, const: float = 0.0) -> float:
+    """The value of ``sum(terms) + const`` at the solution."""
+    if not terms:
+        return const
+    key = ("terms", id(terms))
+    coef = res.compiled.cache.get(("coef", id(terms))) if res.compiled else None
+    if coef is None:
+        if res.compiled is None or res.col_value is None:
+            return const + sum(c * (v.value or 0.0) for c, v in terms)
+        coef = res.compiled.cache[("coef", id(terms))] = np.array([c for c, _ in terms], float)
+    vals = _values(res, key, lambda: [v for _, v in terms])
+    return const + float(coef @ vals)
 
 
 def _dual(res: SolveResult, con: Any) -> float:
@@ -73,10 +112,10 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
                   sp_num: str) -> dict[str, Any]:
     spec = FAMILIES[q.family]
     dim = units.DIMENSIONS[spec.dimension]
-    used_abs = _val(q.used, q.used_const)
+    used_abs = _val(res, q.used, q.used_const)
     violation = float(q.slack.value or 0.0) if q.slack is not None else 0.0
     if q.family in RATIO_FAMILIES:
-        per = _val(q.per or [], q.per_const)
+        per = _val(res, q.per or [], q.per_const)
         used = used_abs / per if per > 1e-12 else 0.0
         room = q.limit * per - used_abs  # in numerator units
         slack = room if spec.sense == "<=" else -room
@@ -148,14 +187,52 @@ def _scope_unit(d: Any, scope: str | None) -> str:
     return chain_units.pop() if len(chain_units) == 1 else "units"
 
 
-def production(m: pyo.ConcreteModel) -> pd.DataFrame:
-    """x[j,t] as a wide frame: projects x years (万 units), zeros where not producing."""
+def production(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
+    """x[j,t] as a wide frame: projects x years (万 units), zeros where not producing
+    (computed once per solution).
+    """
+    hit = res.cache.get("production")
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
     d = registry(m).data
-    idx = list(m.x.keys())
-    vals = [m.x[k].value or 0.0 for k in idx]
-    long = pd.DataFrame(idx, columns=["project", "year"]).assign(x=vals)
-    wide = long.pivot(index="project", columns="year", values="x")
-    return wide.reindex(index=d.projects.index, columns=d.years).fillna(0.0)
+    pos = _grid_positions(m, res, "x", m.x)
+    wide = np.zeros((len(d.projects), len(d.years)))
+    if res.compiled is not None and res.col_value is not None:
+        wide[pos] = _values(res, "x", m.x.values)
+    else:
+        wide[pos] = [v.value or 0.0 for v in m.x.values()]
+    out = pd.DataFrame(wide, index=d.projects.index, columns=list(d.years))
+    res.cache["production"] = out
+    return out
+
+
+def _var_series(m: pyo.ConcreteModel, res: SolveResult, name: str) -> pd.Series:
+    """A variable's solution values as a Series over its index (sector-year variables)."""
+    var = m.component(name)
+    cache = res.compiled.cache if res.compiled is not None else res.cache
+    index = cache.get(("index", name))
+    if index is None:
+        index = cache[("index", name)] = pd.MultiIndex.from_tuples(list(var.keys()))
+    if res.compiled is not None and res.col_value is not None:
+        vals = _values(res, name, var.values)
+    else:
+        vals = np.array([v.value or 0.0 for v in var.values()], dtype=float)
+    return pd.Series(vals, index=index)
+
+
+def _grid_positions(m: pyo.ConcreteModel, res: SolveResult, key: str,
+                    var: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(project row, year column) of each index of a project-year variable, in its order."""
+    d = registry(m).data
+    cache = res.compiled.cache if res.compiled is not None else res.cache
+    hit = cache.get(("grid", key))
+    if hit is None:
+        row = {j: i for i, j in enumerate(d.projects.index)}
+        col = {t: i for i, t in enumerate(d.years)}
+        keys = list(var.keys())
+        hit = cache[("grid", key)] = (np.array([row[j] for j, _ in keys], dtype=np.int64),
+                                      np.array([col[t] for _, t in keys], dtype=np.int64))
+    return hit  # type: ignore[no-any-return]
 
 
 def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
@@ -163,22 +240,25 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     d = registry(m).data
     p = d.projects
     acc = d.case.config.accounting
-    x = production(m)
+    x = production(m, res)
     # online year: the first year the cumulative build reaches one half (a MILP builds
     # 0 or 1 once; the LP relaxation may build fractions, reported in build_fraction)
-    online_year: dict[str, int | None] = dict.fromkeys(p.index)
-    online_year.update(d.fixed_online)
-    fraction = dict.fromkeys(p.index, 0.0)
-    fraction.update(dict.fromkeys(d.fixed_online, 1.0))
-    for j, years in d.build_years.items():
-        if j in d.fixed_online:
-            continue
-        cum = 0.0
-        for t in years:
-            cum += m.build[j, t].value or 0.0
-            if online_year[j] is None and cum > 0.5:
-                online_year[j] = t
-        fraction[j] = min(1.0, cum)
+    build = np.zeros((len(p), len(d.years)))
+    if len(m.build):
+        pos = _grid_positions(m, res, "build", m.build)
+        if res.compiled is not None and res.col_value is not None:
+            build[pos] = _values(res, "build", m.build.values)
+        else:
+            build[pos] = [v.value or 0.0 for v in m.build.values()]
+    cum = np.cumsum(build, axis=1)
+    reached = cum > 0.5
+    years = np.array(d.years)
+    first = np.where(reached.any(axis=1), years[reached.argmax(axis=1)], -1)
+    online_year: dict[str, int | None] = {
+        j: (int(y) if y >= 0 else None) for j, y in zip(p.index, first.tolist(), strict=True)}
+    fraction = dict(zip(p.index, np.minimum(1.0, cum[:, -1]).tolist(), strict=True))
+    for j, t in d.fixed_online.items():
+        online_year[j], fraction[j] = t, 1.0
     total_x = x.sum(axis=1)
     disc = np.array([d.discount[t] for t in d.years])
     out = pd.DataFrame({
@@ -218,7 +298,7 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _value_ranges(m: pyo.ConcreteModel, res: SolveResult) -> tuple[list[float], list[float]]:
+def _value_ranges(m: pyo.ConcreteModel, res: SolveResult) -> tuple[np.ndarray, np.ndarray]:
     """Per project, the % change of its unit value (every year's x cost together) that
     keeps the fixed-portfolio LP's basis optimal: HiGHS's per-column cost ranges combined
     by the 100 % rule (sum of each column's change over its allowance <= 1).
@@ -227,57 +307,61 @@ def _value_ranges(m: pyo.ConcreteModel, res: SolveResult) -> tuple[list[float], 
     n = len(d.projects)
     rg, comp = res.ranging, res.compiled
     if rg is None or comp is None:
-        return [float("nan")] * n, [float("nan")] * n
+        return np.full(n, np.nan), np.full(n, np.nan)
     cost = np.asarray(comp.lp.col_cost_, dtype=float)
-    cols: dict[str, list[int]] = {}
-    for (j, t) in m.x:
-        col = comp.col_of.get(id(m.x[j, t]))
-        if col is not None and cost[col] != 0:
-            cols.setdefault(j, []).append(col)
-    lo_out, hi_out = [], []
-    for j in d.projects.index:
-        cs = np.array(cols.get(j, []), dtype=np.int64)
-        if not len(cs):
-            lo_out.append(float("nan"))
-            hi_out.append(float("nan"))
-            continue
-        c: np.ndarray = cost[cs]
-        room_up = rg.cost_hi[cs] - c   # >= 0: how far each cost can rise
-        room_dn = c - rg.cost_lo[cs]   # >= 0: how far each can fall
-        # a rise of the value by e changes cost c by e*c: up for c > 0, down for c < 0
-        with np.errstate(divide="ignore"):
-            use_up: np.ndarray = np.where(c > 0, np.abs(c) / room_up, np.abs(c) / room_dn)
-            use_dn: np.ndarray = np.where(c > 0, np.abs(c) / room_dn, np.abs(c) / room_up)
-        hi_out.append(100.0 / float(use_up.sum()) if use_up.sum() > 0 else float("inf"))
-        lo_out.append(-100.0 / float(use_dn.sum()) if use_dn.sum() > 0 else float("-inf"))
-    return lo_out, hi_out
+    cols, _ = _column_index(res, "x", m.x.values)
+    rows, _ = _grid_positions(m, res, "x", m.x)
+    keep = cols >= 0
+    keep[keep] = cost[cols[keep]] != 0
+    cs, rs = cols[keep], rows[keep]
+    c = cost[cs]
+    room_up = rg.cost_hi[cs] - c   # >= 0: how far each cost can rise
+    room_dn = c - rg.cost_lo[cs]   # >= 0: how far each can fall
+    # a rise of the value by e changes cost c by e*c: up for c > 0, down for c < 0
+    with np.errstate(divide="ignore"):
+        use_up = np.where(c > 0, np.abs(c) / room_up, np.abs(c) / room_dn)
+        use_dn = np.where(c > 0, np.abs(c) / room_dn, np.abs(c) / room_up)
+    up = np.bincount(rs, weights=use_up, minlength=n)
+    dn = np.bincount(rs, weights=use_dn, minlength=n)
+    has = np.bincount(rs, minlength=n) > 0
+    with np.errstate(divide="ignore"):
+        hi = np.where(up > 0, 100.0 / up, np.inf)
+        lo = np.where(dn > 0, -100.0 / dn, -np.inf)
+    return np.where(has, lo, np.nan), np.where(has, hi, np.nan)
 
 
 def _build_reduced_cost(m: pyo.ConcreteModel, res: SolveResult,
-                        online_year: dict[str, int | None]) -> list[float]:
+                        online_year: dict[str, int | None]) -> np.ndarray:
     """Reduced cost of each candidate's build decision in the fixed-integer LP, in
     objective units: for a rejected candidate, the best over its possible years (the
     first-order value of forcing it in); for a selected one, at its online year.
     """
     d = registry(m).data
-    out = []
-    for j in d.projects.index:
-        if j not in d.build_years or res.col_dual is None or res.compiled is None:
-            out.append(float("nan"))
+    p = d.projects
+    out = np.full(len(p), np.nan)
+    if res.col_dual is None or res.compiled is None or not len(m.build):
+        return out
+    cols, _ = _column_index(res, "build", m.build.values)
+    rows, ycols = _grid_positions(m, res, "build", m.build)
+    dual = np.full((len(p), len(d.years)), -np.inf)
+    dual[rows, ycols] = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
+    best = dual.max(axis=1)
+    year_col = {t: i for i, t in enumerate(d.years)}
+    has = np.zeros(len(p), dtype=bool)
+    has[rows] = True
+    for i, j in enumerate(p.index):
+        if not has[i]:
             continue
-        duals = []
-        for t in d.build_years[j]:
-            c = res.compiled.col_of.get(id(m.build[j, t]))
-            duals.append((t, 0.0 if c is None else float(res.col_dual[c])))
         oy = online_year[j]
-        out.append(dict(duals)[oy] if oy is not None else max(v for _, v in duals))
+        out[i] = dual[i, year_col[oy]] if oy is not None and oy in year_col and \
+            np.isfinite(dual[i, year_col[oy]]) else best[i]
     return out
 
 
 def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     """Production, imports, exports, intermediate use and final demand by sector and year."""
     d = registry(m).data
-    x = production(m)
+    x = production(m, res)
     sectors = d.case.sectors
     years = list(d.years)
     p = d.projects
@@ -291,8 +375,8 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     inter = inter.reindex(index=sectors.index, fill_value=0.0)
     idx = pd.MultiIndex.from_product([sectors.index, years], names=["sector", "year"])
     keys = list(idx)
-    imp = m.imp
-    exp = m.exp
+    imp = _var_series(m, res, "imp").reindex(idx, fill_value=0.0)
+    exp = _var_series(m, res, "exp").reindex(idx, fill_value=0.0)
     cb = m.component("chain_balance")
     duals = [(_dual(res, cb[k]) if cb is not None and k in cb else float("nan")) for k in keys]
     out = pd.DataFrame({
@@ -301,8 +385,8 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
         "year": idx.get_level_values(1),
         "unit": sectors["unit"].reindex(idx.get_level_values(0)).to_numpy(),
         "production_10k": prod.to_numpy().ravel(),
-        "imports_10k": [imp[k].value or 0.0 for k in keys],
-        "exports_10k": [exp[k].value or 0.0 for k in keys],
+        "imports_10k": imp.to_numpy(),
+        "exports_10k": exp.to_numpy(),
         "intermediate_use_10k": inter.to_numpy().ravel(),
         "final_demand_10k": [d.demand.get(k, 0.0) for k in keys],
         "output_value_100m_cny": value.to_numpy().ravel(),
@@ -311,26 +395,26 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     return out
 
 
-def yearly_totals(m: pyo.ConcreteModel, portfolio: pd.DataFrame) -> pd.DataFrame:
+def yearly_totals(m: pyo.ConcreteModel, res: SolveResult, portfolio: pd.DataFrame) -> pd.DataFrame:
     """Region totals by year: gross output, value added, counted energy, CO2, water."""
     d = registry(m).data
     tot = registry(m).totals
-    x = production(m)
+    x = production(m, res)
     recs = []
     for t in d.years:
         recs.append({
             "year": t,
             "gross_output_100m_cny": float((x[t] * d.projects["price"]).sum()),
             "value_added_100m_cny": float((x[t] * d.projects["va"]).sum()),
-            "energy_10k_tce": _val(tot.energy[t]),
-            "co2_10k_t": _val(tot.co2[t]),
-            "water_10k_m3": _val(tot.water[t]),
+            "energy_10k_tce": _val(res, tot.energy[t]),
+            "co2_10k_t": _val(res, tot.co2[t]),
+            "water_10k_m3": _val(res, tot.water[t]),
             "n_online": int(portfolio[f"production_10k_{t}"].gt(0).sum()),
         })
     return pd.DataFrame.from_records(recs)
 
 
-def flows_table(m: pyo.ConcreteModel) -> pd.DataFrame:
+def flows_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     """The supply chains as flows by year, for Sankey diagrams and audits: each sector's
     deliveries to the sectors whose projects use it (intermediate use), and imports into,
     exports from and final demand of each sector. ``quantity_10k`` is in the source
@@ -338,7 +422,7 @@ def flows_table(m: pyo.ConcreteModel) -> pd.DataFrame:
     sector's price (imports at the import price).
     """
     d = registry(m).data
-    x = production(m)
+    x = production(m, res)
     years = list(d.years)
     sectors = d.case.sectors
     inp = d.inputs
@@ -350,12 +434,13 @@ def flows_table(m: pyo.ConcreteModel) -> pd.DataFrame:
              .melt(ignore_index=False, var_name="year", value_name="quantity_10k")
              .reset_index())
     inter["kind"] = "intermediate"
-    sec_keys = list(m.imp.keys())
-    trade = pd.DataFrame(sec_keys, columns=["sector", "year"])
+    imp, exp = _var_series(m, res, "imp"), _var_series(m, res, "exp")
+    trade = pd.DataFrame(list(imp.index), columns=["sector", "year"])
     imports = trade.assign(source="imports", target=trade["sector"], kind="import",
-                           quantity_10k=[m.imp[k].value or 0.0 for k in sec_keys])
+                           quantity_10k=imp.to_numpy())
+    trade = pd.DataFrame(list(exp.index), columns=["sector", "year"])
     exports = trade.assign(source=trade["sector"], target="exports", kind="export",
-                           quantity_10k=[m.exp[k].value or 0.0 for k in sec_keys])
+                           quantity_10k=exp.to_numpy())
     fd = pd.DataFrame([(s, t, v) for (s, t), v in d.demand.items()],
                       columns=["source", "year", "quantity_10k"])
     fd = fd.assign(target="final_demand", kind="final_demand", sector=fd["source"])

@@ -59,6 +59,9 @@ class Compiled:
     lp: Any
     relaxed: bool = False
     """Integrality dropped (``solver.relax_integers``)."""
+    cache: dict[Any, Any] = field(default_factory=dict)
+    """Column indices of variable groups and term lists (ioopt.results), kept for the
+    model's re-solves."""
 
 
 @dataclass
@@ -81,6 +84,8 @@ class SolveResult:
     highs: Any = None
     ranging: Ranging | None = None
     """Sensitivity ranges of the LP the duals come from (None unless asked for)."""
+    cache: dict[Any, Any] = field(default_factory=dict)
+    """Values derived from this solution once (ioopt.results)."""
 
 
 @dataclass
