@@ -24,6 +24,14 @@ def _line(frame: pd.DataFrame, idx: object) -> int | None:
     return None if v is None or pd.isna(v) else int(v)
 
 
+def _lines(frame: pd.DataFrame) -> dict[object, int | None]:
+    """Row index -> file line, for every row (what _line gives one at a time)."""
+    if "_line" not in frame.columns:
+        return {}
+    return {idx: None if v is None or pd.isna(v) else int(v)
+            for idx, v in zip(frame.index, frame["_line"], strict=True)}
+
+
 def _ref(frame: pd.DataFrame, file: str, column: str, known: set[str], what: str,
          allow_blank: bool = False) -> list[Problem]:
     out = []
@@ -100,8 +108,9 @@ def check_projects(case: Case) -> list[Problem]:
     out = _ref(p, f, "sector", set(case.sectors.index), "sector")
     out += _ref(p, f, "park", set(case.parks["park"]), "park")
     el = case.electricity_sector
-    for idx, r in p.iterrows():
-        line = _line(p, idx)
+    lines = _lines(p)
+    for idx, r in zip(p.index, p.to_dict("records"), strict=True):
+        line = lines.get(idx)
         st = r["status"]
         oy, ey = r["online_year"], r["earliest_year"]
         if st == "committed":

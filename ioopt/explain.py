@@ -33,7 +33,7 @@ import pyomo.environ as pyo
 from ioopt.case import Case
 from ioopt.formulation import build_model, registry
 from ioopt.formulation.data import ModelData
-from ioopt.formulation.rows import QuotaRow, linear
+from ioopt.formulation.rows import QuotaRow, set_objective
 from ioopt.results import RATIO_FAMILIES, quota_table
 from ioopt.schemas import FAMILIES, Mode
 from ioopt.solve import Compiled, compile_model, solve_model
@@ -121,8 +121,7 @@ def explain_infeasibility(case: Case, time_limit: float | None = None,
     for q in reg.quota_rows:
         if q.mode == Mode.hard and q.slack is not None:
             terms.append((_weight(q, reg.data), q.slack))
-    m.objective.deactivate()
-    m.elastic_objective = pyo.Objective(expr=linear(terms), sense=pyo.minimize)
+    set_objective(m, "elastic_objective", terms, pyo.minimize)
     res = solve_model(m, time_limit=limit, mip_gap=case.config.solver.mip_gap)
     iis, note = _iis(case, limit, compiled)
     if not res.status.has_solution:

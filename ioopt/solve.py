@@ -18,7 +18,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from scipy.sparse import csr_matrix
 
 from ioopt.formulation import registry
 
@@ -120,47 +120,54 @@ def get_ranging(h: Any, n_cols: int, n_rows: int) -> Ranging | None:
 
 
 def compile_model(m: pyo.ConcreteModel) -> Compiled:
-    """Compile a linear Pyomo model to a HighsLp (one row per constraint). The case's
+    """Compile a built model to a HighsLp (one row per constraint). The case's
     ``solver.relax_integers`` drops integrality (the LP relaxation).
-    """
-    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
-    A = info.A.tocsc()
-    n_rows_raw, n_cols = A.shape
-    # A ranged constraint would give two rows; merge rows of the same constraint.
-    con_rows: dict[int, int] = {}
-    keep = np.zeros(n_rows_raw, dtype=bool)
-    lower = np.full(n_rows_raw, -INF)
-    upper = np.full(n_rows_raw, INF)
-    rows: list[Any] = []
-    target = np.empty(n_rows_raw, dtype=np.int64)
-    for i, (con, sense) in enumerate(info.rows):
-        k = id(con)
-        if k in con_rows:
-            r = con_rows[k]
-        else:
-            r = con_rows[k] = len(rows)
-            rows.append(con)
-            keep[i] = True
-        target[i] = r
-        rhs = float(info.rhs[i])
-        if sense == 0:
-            lower[r] = upper[r] = rhs
-        elif sense == 1:
-            upper[r] = rhs
-        else:
-            lower[r] = rhs
-    if len(rows) != n_rows_raw:
-        A = A[keep, :].tocsc()
-    lower, upper = lower[: len(rows)], upper[: len(rows)]
 
-    columns = list(info.columns)
+    The matrix is assembled from the rows as the formulation wrote them (kept in the
+    registry by ``add_rows``), not by walking the Pyomo expressions again; columns and rows
+    come in the order Pyomo's LinearStandardFormCompiler gives them (each variable
+    component whole, at its first appearance in the objective then the rows; columns
+    with no coefficient dropped), which tests check entry by entry.
+    """
+    reg = registry(m)
+    if reg.objective is None:
+        raise ValueError("the model has no objective (set_objective)")
+    obj_name, obj_terms = reg.objective
+    obj = m.component(obj_name)
+    rows = reg.row_cons
+    starts = np.asarray(reg.row_start, dtype=np.int64)
+    # columns: variable components in order of first appearance, each whole
+    comps: dict[int, Any] = {}
+    for v in [*(v for _, v in obj_terms), *reg.term_vars]:
+        pc = v.parent_component()
+        if id(pc) not in comps:
+            comps[id(pc)] = pc
+    every = [vd for pc in comps.values() for vd in pc.values()]
+    position = {id(vd): i for i, vd in enumerate(every)}
+    col = np.fromiter((position[id(v)] for v in reg.term_vars), dtype=np.int64,
+                      count=len(reg.term_vars))
+    row = np.repeat(np.arange(len(rows), dtype=np.int64), np.diff(starts))
+    A = csr_matrix((np.asarray(reg.term_coefs, dtype=float), (row, col)),
+                   shape=(len(rows), len(every))).tocsc()
+    c_all = np.zeros(len(every))
+    for coef, v in obj_terms:
+        c_all[position[id(v)]] += coef
+    used = (np.diff(A.indptr) > 0) | (c_all != 0)
+    keep = np.flatnonzero(used)
+    if len(keep) < len(every):
+        A = A[:, keep].tocsc()
+    A.sort_indices()
+    columns = [every[i] for i in keep.tolist()]
+    c = c_all[keep]
+    lower = np.array([-INF if v is None else v for v in reg.row_lower], dtype=float)
+    upper = np.array([INF if v is None else v for v in reg.row_upper], dtype=float)
+    n_cols = len(columns)
+
     col_lower = np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float)
     col_upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
-    relaxed = bool(registry(m).data.case.config.solver.relax_integers)
+    relaxed = bool(reg.data.case.config.solver.relax_integers)
     is_int = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool) & (
         not relaxed)
-    c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(n_cols)
-    obj = info.objectives[0]
 
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
@@ -170,7 +177,7 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     lp.col_upper_ = col_upper
     lp.row_lower_ = lower
     lp.row_upper_ = upper
-    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lp.offset_ = 0.0
     lp.sense_ = highspy.ObjSense.kMaximize if obj.sense == pyo.maximize else highspy.ObjSense.kMinimize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_ = n_cols

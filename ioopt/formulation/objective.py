@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ioopt.formulation.data import ModelData
-from ioopt.formulation.rows import Registry, Terms, linear
+from ioopt.formulation.rows import Registry, Terms, set_objective
 
 
 def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -23,4 +23,4 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         pimp = d.case.sectors["import_price"].to_dict()
         terms += [(-d.discount[t] * pimp[s], m.imp[s, t]) for (s, t) in m.imp if pimp[s] != 0]
     terms += [(-c, v) for c, v in reg.penalties]
-    m.objective = pyo.Objective(expr=linear(terms), sense=pyo.maximize)
+    set_objective(m, "objective", terms, pyo.maximize)

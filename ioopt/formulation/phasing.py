@@ -70,18 +70,24 @@ def add_phasing(m: pyo.ConcreteModel, d: ModelData) -> None:
     - ``production_min[j,t]``: ``x[j,t] - minutil_j * cap_j * online[j,t] >= 0``.
     """
     p = d.projects
-    once = {(j,): ([(1.0, m.build[j, t]) for t in d.build_years[j]], 0.0, "<=", 1.0)
+    build = dict(m.build.items())
+    x = dict(m.x.items())
+    once = {(j,): ([(1.0, build[j, t]) for t in d.build_years[j]], 0.0, "<=", 1.0)
             for j in d.candidates if len(d.build_years[j]) > 1}
     add_rows(m, "build_once", once)
+    caps = p["cap"].astype(float).to_dict()
+    mins = p["min_util"].astype(float).to_dict()
     pmax, pmin = {}, {}
     for j in d.candidates:
-        cap = float(p.at[j, "cap"])
-        mu = float(p.at[j, "min_util"])
+        cap, mu = caps[j], mins[j]
+        years = d.build_years.get(j, [])
+        builds = [(tau, build[j, tau]) for tau in years]
         for t in d.x_years(j):
-            on, _ = online(m, d, j, t)
-            pmax[(j, t)] = ([(1.0, m.x[j, t]), *((-cap * c, v) for c, v in on)], 0.0, "<=", 0.0)
+            # online[j,t] = sum of build[j,tau] for tau <= t (as online() writes it)
+            on = [v for tau, v in builds if tau <= t]
+            pmax[(j, t)] = ([(1.0, x[j, t]), *((-cap, v) for v in on)], 0.0, "<=", 0.0)
             if mu > 0:
-                pmin[(j, t)] = ([(1.0, m.x[j, t]), *((-mu * cap * c, v) for c, v in on)],
-                                0.0, ">=", 0.0)
+                pmin[(j, t)] = ([(1.0, x[j, t]), *((-mu * cap, v) for v in on)], 0.0, ">=",
+                                0.0)
     add_rows(m, "production_max", pmax)
     add_rows(m, "production_min", pmin)

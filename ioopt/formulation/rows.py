@@ -24,8 +24,8 @@ Rows = dict[Any, tuple[Terms, float, str, float]]
 """Index tuple -> (terms, constant, sense, rhs)."""
 
 
-def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
-    """A LinearExpression from (coef, var) pairs; duplicate variables are merged."""
+def merge(terms: Iterable[tuple[float, Any]]) -> list[tuple[float, Any]]:
+    """(coef, var) pairs with duplicate variables merged and zero coefficients dropped."""
     merged: dict[int, list[Any]] = {}
     for c, v in terms:
         k = id(v)
@@ -33,7 +33,28 @@ def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
             merged[k][0] += c
         else:
             merged[k] = [float(c), v]
-    return LinearExpression([MonomialTermExpression((c, v)) for c, v in merged.values() if c != 0])
+    return [(c, v) for c, v in merged.values() if c != 0]
+
+
+def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
+    """A LinearExpression from (coef, var) pairs; duplicate variables are merged."""
+    return _expression(merge(terms))
+
+
+def _expression(merged: list[tuple[float, Any]]) -> LinearExpression:
+    return LinearExpression([MonomialTermExpression((c, v)) for c, v in merged])
+
+
+def set_objective(m: pyo.ConcreteModel, name: str, terms: Terms, sense: Any) -> None:
+    """Add the objective ``name`` (the one solved: any other is deactivated) and record its
+    merged terms for the compiler (:func:`ioopt.solve.compile_model`).
+    """
+    for obj in m.component_objects(pyo.Objective, active=True):
+        obj.deactivate()
+    merged = merge(terms)
+    m.add_component(name, pyo.Objective(expr=_expression(merged), sense=sense))
+    reg: Registry = m._ioopt
+    reg.objective = (name, merged)
 
 
 @dataclass
@@ -71,6 +92,17 @@ class Registry:
     trivially_infeasible: list[str] = field(default_factory=list)
     totals: Any = None
     """The region's yearly totals as terms (accounting.Totals), set by build_model."""
+    row_cons: list[Any] = field(default_factory=list)
+    """Every row as written (ConstraintData, in model order), with its bounds (None:
+    infinite) and terms, so the compiler need not walk the expressions again."""
+    row_lower: list[float | None] = field(default_factory=list)
+    row_upper: list[float | None] = field(default_factory=list)
+    row_start: list[int] = field(default_factory=lambda: [0])
+    """Row i's terms are ``term_coefs/term_vars[row_start[i]:row_start[i + 1]]``."""
+    term_coefs: list[float] = field(default_factory=list)
+    term_vars: list[Any] = field(default_factory=list)
+    objective: tuple[str, list[tuple[float, Any]]] | None = None
+    """The solved objective's name and merged terms (set_objective)."""
 
 
 def add_rows(
@@ -90,6 +122,7 @@ def add_rows(
     reg: Registry = m._ioopt
     fam = reg.data.family(family)
     kept: dict[tuple[Hashable, ...], tuple[Any, Any, Any]] = {}
+    written: dict[tuple[Hashable, ...], list[tuple[float, Any]]] = {}
     spec = FAMILIES.get(family)
     elastic = reg.elastic and spec is not None and spec.table != "none"
     soft = [k for k in rows if rows[k][2] != "=="
@@ -106,24 +139,34 @@ def add_rows(
             assert slack is not None
             terms = [*terms, (-1.0 if sense == "<=" else 1.0, slack[k])]
         bound = rhs - const
-        if not terms:
+        merged = merge(terms)
+        if not merged:
             ok = (sense == "<=" and bound >= -1e-9) or (sense == ">=" and bound <= 1e-9) or (
                 sense == "==" and abs(bound) <= 1e-9)
             if not ok:
                 reg.trivially_infeasible.append(
                     f"{family}[{', '.join(map(str, k))}]: fixed terms {const:g} {sense} {rhs:g}")
             continue
-        body = linear(terms)
+        body = _expression(merged)
         if sense == "<=":
             kept[k] = (None, body, bound)
         elif sense == ">=":
             kept[k] = (bound, body, None)
         else:
             kept[k] = (bound, body, bound)
+        written[k] = merged
     if not kept:
         return None
     con = pyo.Constraint(list(kept), rule=lambda _m, *k: kept[k])
     m.add_component(family, con)
+    for k, (lo, _body, up) in kept.items():
+        merged = written[k]
+        reg.row_cons.append(con[pyomo_index(k)])
+        reg.row_lower.append(lo)
+        reg.row_upper.append(up)
+        reg.term_coefs.extend(c for c, _ in merged)
+        reg.term_vars.extend(v for _, v in merged)
+        reg.row_start.append(len(reg.term_coefs))
     return con
 
 
