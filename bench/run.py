@@ -269,7 +269,7 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=100000,
                     help="N of the LP-relaxation run (0: skip).")
     ap.add_argument("--rhs", type=int, default=100, help="RHS-only what-ifs (0: skip).")
-    ap.add_argument("--rhs-n", type=int, default=1000, help="N of the RHS what-if case.")
+    ap.add_argument("--rhs-n", type=int, default=3000, help="N of the RHS what-if case.")
     ap.add_argument("--whatif", type=int, default=10,
                     help="MILP what-ifs on the default case (0: skip).")
     ap.add_argument("--one", nargs=2, metavar=("MODE", "CASE_DIR"), help=argparse.SUPPRESS)

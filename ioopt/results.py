@@ -113,7 +113,9 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
     spec = FAMILIES[q.family]
     dim = units.DIMENSIONS[spec.dimension]
     used_abs = _val(res, q.used, q.used_const)
-    violation = float(q.slack.value or 0.0) if q.slack is not None else 0.0
+    violation = (float(_values(res, ("slack", id(q.slack)), lambda: [q.slack])[0])
+                 if q.slack is not None and res.compiled is not None
+                 else float(q.slack.value or 0.0) if q.slack is not None else 0.0)
     if q.family in RATIO_FAMILIES:
         per = _val(res, q.per or [], q.per_const)
         used = used_abs / per if per > 1e-12 else 0.0
@@ -142,7 +144,7 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
     if tight and violation <= 1e-9 and abs(dual) <= 1e-12 and has_price:
         if q.constraint is None:
             note = FIXED_NOTE
-        elif _integer_only(q.constraint):
+        elif _integer_only(res, q.constraint):
             note = INTEGER_ONLY_NOTE
     return {
         "name": q.family,
@@ -172,11 +174,16 @@ INTEGER_ONLY_NOTE = ("binds on build decisions only: with the portfolio fixed it
                      "construction; re-solve with a changed limit to value it")
 
 
-def _integer_only(con: Any) -> bool:
+def _integer_only(res: SolveResult, con: Any) -> bool:
     """True when a row's variables are all integer (its fixed-integer LP dual is 0)."""
     if con is None:
         return False
-    return all(v.is_integer() for v in identify_variables(con.body, include_fixed=True))
+    cache = res.compiled.cache if res.compiled is not None else res.cache
+    key = ("integer_only", id(con))
+    if key not in cache:
+        cache[key] = all(v.is_integer() for v in identify_variables(con.body,
+                                                                    include_fixed=True))
+    return bool(cache[key])
 
 
 def _scope_unit(d: Any, scope: str | None) -> str:
@@ -259,43 +266,51 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     fraction = dict(zip(p.index, np.minimum(1.0, cum[:, -1]).tolist(), strict=True))
     for j, t in d.fixed_online.items():
         online_year[j], fraction[j] = t, 1.0
-    total_x = x.sum(axis=1)
+    xa = x.to_numpy()
+    total_x = xa.sum(axis=1)
+    last = xa[:, -1]
     disc = np.array([d.discount[t] for t in d.years])
-    out = pd.DataFrame({
-        "project": p.index,
-        "name": p["name"],
-        "name_zh": p["name_zh"],
-        "sector": p["sector"],
-        "chain": p["sector"].map(d.case.sectors["chain"]),
-        "park": p["park"],
-        "status": p["status"],
-        "illustrative": p["illustrative"].astype(bool),
-        "selected": [online_year[j] is not None for j in p.index],
-        "online_year": pd.array([online_year[j] for j in p.index], dtype="Int64"),
-        "build_fraction": [fraction[j] for j in p.index],
-        "capacity_10k": p["cap"],
-        "unit": p["sector"].map(d.case.sectors["unit"]),
-        "capex_100m_cny": p["capex"],
-        "land_mu": p["land"],
-    }, index=p.index)
-    for t in d.years:
-        out[f"production_10k_{t}"] = x[t]
-    last = x[d.years[-1]]
-    out["utilisation_last_year"] = (last / p["cap"].where(p["cap"] > 0)).fillna(0.0)
-    out["output_value_100m_cny"] = total_x * p["price"]
-    out["value_added_100m_cny"] = total_x * p["va"]
-    out["energy_10k_tce"] = total_x * (p["fuel_energy"] + acc.kappa_tce_per_mwh * p["elec"])
-    out["co2_10k_t"] = total_x * (p["co2"] + acc.ef_grid_t_per_mwh * p["elec"])
-    out["water_10k_m3"] = total_x * p["water"]
-    out["electricity_10k_mwh"] = total_x * p["elec"]
-    out["jobs_last_year"] = last * p["jobs_per_unit"]
-    w = pd.Series(d.objective_weight)
-    out["contribution"] = (x.to_numpy() * disc).sum(axis=1) * w.reindex(p.index).to_numpy()
-    out["reduced_cost"] = _build_reduced_cost(m, res, online_year)
+
+    def num(col: str) -> np.ndarray:
+        return p[col].to_numpy(dtype=float)
+
+    cap, elec = num("cap"), num("elec")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(cap > 0, last / np.where(cap > 0, cap, 1.0), 0.0)
+    w = pd.Series(d.objective_weight).reindex(p.index).to_numpy(dtype=float)
     lo, hi = _value_ranges(m, res)
-    out["value_change_lo_pct"] = lo
-    out["value_change_hi_pct"] = hi
-    return out.reset_index(drop=True)
+    cols: dict[str, Any] = {
+        "project": p.index.to_numpy(),
+        "name": p["name"].to_numpy(),
+        "name_zh": p["name_zh"].to_numpy(),
+        "sector": p["sector"].to_numpy(),
+        "chain": p["sector"].map(d.case.sectors["chain"]).to_numpy(),
+        "park": p["park"].to_numpy(),
+        "status": p["status"].to_numpy(),
+        "illustrative": p["illustrative"].to_numpy(dtype=bool),
+        "selected": np.array([online_year[j] is not None for j in p.index], dtype=bool),
+        "online_year": pd.array([online_year[j] for j in p.index], dtype="Int64"),
+        "build_fraction": np.array([fraction[j] for j in p.index], dtype=float),
+        "capacity_10k": cap,
+        "unit": p["sector"].map(d.case.sectors["unit"]).to_numpy(),
+        "capex_100m_cny": num("capex"),
+        "land_mu": num("land"),
+        **{f"production_10k_{t}": xa[:, i] for i, t in enumerate(d.years)},
+        "utilisation_last_year": util,
+        "output_value_100m_cny": total_x * num("price"),
+        "value_added_100m_cny": total_x * num("va"),
+        "energy_10k_tce": total_x * (num("fuel_energy") + acc.kappa_tce_per_mwh * elec),
+        "co2_10k_t": total_x * (num("co2") + acc.ef_grid_t_per_mwh * elec),
+        "water_10k_m3": total_x * num("water"),
+        "electricity_10k_mwh": total_x * elec,
+        "jobs_last_year": last * num("jobs_per_unit"),
+        "contribution": (xa * disc).sum(axis=1) * w,
+        "reduced_cost": _build_reduced_cost(m, res, online_year),
+        "value_change_lo_pct": lo,
+        "value_change_hi_pct": hi,
+    }
+    out = pd.DataFrame(cols)
+    return out
 
 
 def _value_ranges(m: pyo.ConcreteModel, res: SolveResult) -> tuple[np.ndarray, np.ndarray]:

@@ -37,7 +37,6 @@ from ioopt.solve import (
     Compiled,
     SolveStatus,
     compile_model,
-    load_values,
     lp_matrix,
     new_highs,
     run_highs,
@@ -106,6 +105,8 @@ class WhatIf:
                                     strict=True):
                         self._pos[(r, c)] = int(k)
         self._built = True
+        self._limits = self.case.quotas["limit_model"].to_numpy(dtype=float)
+        """The quota limits the built rows hold now (model units, quotas.csv order)."""
         self._loaded = False
         self._lp_only = len(self.comp.integer_cols) == 0
         self._changed_rows: set[int] = set()
@@ -117,7 +118,12 @@ class WhatIf:
         """
         d = self.reg.data
         out = []
+        now = case.quotas["limit_model"].to_numpy(dtype=float)
+        moved = ~((now == self._limits) | (np.isnan(now) & np.isnan(self._limits)))
+        families = set(case.quotas.loc[moved, "family"])
         for fam, rows in self._rows.items():
+            if fam not in families:
+                continue
             new = [lim.limit for lim in quota_limits(d, fam, case.quotas)]
             if len(new) != len(rows):
                 return None
@@ -167,6 +173,7 @@ class WhatIf:
         t0 = time.perf_counter()
         for q, lim in changes:
             self._move(q, lim)
+        self._limits = case.quotas["limit_model"].to_numpy(dtype=float)
         if self._lp_only and self._loaded:
             # an LP: change the rows on the instance and keep its basis (hot start)
             rows = np.array(sorted(self._changed_rows), dtype=np.int32)
@@ -191,7 +198,8 @@ class WhatIf:
         self.fast_runs += 1
         result = api.RunResult(case=case, solve=res, model=self.model, scenario=scenario)
         if res.status.has_solution and res.col_value is not None:
-            load_values(self.comp, res.col_value)
+            # the tables read the solution from res.col_value: the shared model's Pyomo
+            # variables are not loaded (they would be overwritten by the next scenario)
             api.extract_tables(result)
         elif explain and res.status == SolveStatus.INFEASIBLE:
             from ioopt.explain import explain_infeasibility
