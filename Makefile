@@ -47,7 +47,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check ioopt tests bench
 	$(BIN)/mypy
 
-## make bench: build/solve/extract timings on the seeded synthetic generator
+## make bench: ioopt against the same model passed to highspy directly and against linopy
+## (N = 1,000 and 10,000, medians of 3, peak memory), N = 100,000 as an LP relaxation, a
+## 100-scenario RHS what-if batch in place vs rebuilt; kept in bench/results/ (~25 min)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --sizes 1000 10000
 
