@@ -30,8 +30,8 @@ from bench.reference import (
     RefResult,
     chain_terms,
     load,
+    portfolio_frame,
     prepare,
-    year_or_na,
 )
 from ioopt.units import DIMENSIONS, MONEY
 
@@ -213,15 +213,7 @@ def _extract(m: Any, d: RefData, records: list[dict[str, Any]], has_duals: bool
     """Portfolio, quota and sector tables (as bench.reference.extract)."""
     years = d.years
     x = m.variables["x"].solution.fillna(0.0).values
-    built = np.cumsum(m.variables["build"].solution.fillna(0.0).values, axis=1) > 0.5
-    first = np.where(built.any(axis=1), years[np.argmax(built, axis=1)], -1)
-    online = np.where(np.isnan(d.fixed_year), first, np.nan_to_num(d.fixed_year, nan=-1)).astype(np.int64)
-    portfolio = pd.DataFrame({"project": d.project_ids, "status": d.status,
-                              "sector": d.sector_ids[d.sector_of], "park": d.park,
-                              "selected": online >= 0,
-                              "online_year": year_or_na(online)})
-    for k, t in enumerate(years):
-        portfolio[f"production_10k_{t}"] = x[:, k]
+    portfolio = portfolio_frame(d, x, m.variables["build"].solution.fillna(0.0).values)
 
     recs = []
     for r in records:

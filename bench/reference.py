@@ -692,6 +692,26 @@ def year_or_na(year: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(year.astype(np.int64), year < 0)
 
 
+def portfolio_frame(d: RefData, x: np.ndarray, build: np.ndarray) -> pd.DataFrame:
+    """Per project: status, sector, park, selected, online year and production by year.
+
+    ``x`` and ``build`` are projects x years. The online year is the first year the
+    cumulative build passes one half (a MILP builds 0 or 1 once; the LP relaxation may
+    build fractions), as in ioopt.results.portfolio_table; fixed projects keep theirs.
+    """
+    years = d.years
+    built = np.cumsum(build, axis=1) > 0.5
+    first = np.where(built.any(axis=1), years[np.argmax(built, axis=1)], -1)
+    online = np.where(np.isnan(d.fixed_year), first,
+                      np.nan_to_num(d.fixed_year, nan=-1)).astype(np.int64)
+    portfolio = pd.DataFrame({"project": d.project_ids, "status": d.status,
+                              "sector": d.sector_ids[d.sector_of], "park": d.park,
+                              "selected": online >= 0, "online_year": year_or_na(online)})
+    for k, t in enumerate(years):
+        portfolio[f"production_10k_{t}"] = x[:, k]
+    return portfolio
+
+
 def extract(model: RefModel, sol: RefSolution) -> dict[str, pd.DataFrame]:
     """Portfolio, quota and sector tables comparable to ioopt's (model units; shadow
     prices per base unit, CNY per tce, m3, mu, CNY).
@@ -701,19 +721,7 @@ def extract(model: RefModel, sol: RefSolution) -> dict[str, pd.DataFrame]:
     d = model.data
     years = d.years
     x = _take(xv, model.x_col)                                  # (P, T)
-    # online from the first year the cumulative build passes one half (a MILP builds 0 or 1
-    # once; the LP relaxation may build fractions), as ioopt.results.portfolio_table
-    built = np.cumsum(_take(xv, model.b_col), axis=1) > 0.5
-    first_built = np.where(built.any(axis=1), np.argmax(built, axis=1), -1)
-    fixed = ~np.isnan(d.fixed_year)
-    built_year = np.where(first_built >= 0, years[np.maximum(first_built, 0)], -1)
-    online_year = np.where(fixed, np.nan_to_num(d.fixed_year, nan=-1), built_year).astype(np.int64)
-    portfolio = pd.DataFrame({"project": d.project_ids, "status": d.status,
-                              "sector": d.sector_ids[d.sector_of], "park": d.park,
-                              "selected": online_year >= 0,
-                              "online_year": year_or_na(online_year)})
-    for k, t in enumerate(years):
-        portfolio[f"production_10k_{t}"] = x[:, k]
+    portfolio = portfolio_frame(d, x, _take(xv, model.b_col))
 
     qm = model.quota_meta
     act = sp.csc_array((np.asarray(model.lp.a_matrix_.value_), np.asarray(model.lp.a_matrix_.index_),
