@@ -51,6 +51,11 @@ def one(mode: str, case_dir: Path, relax: bool, time_limit: float) -> dict[str, 
     """One timed run of ``mode`` in this process; stage times, size, status, peak RSS."""
     import resource
 
+    runner: Callable[..., Any] | None = None
+    if mode == "reference":  # imported before the clock starts, as ioopt's modules are
+        from bench.reference import reference_run as runner
+    elif mode == "linopy":
+        from bench.linopy_ref import linopy_run as runner
     t0 = time.perf_counter()
     if mode == "ioopt":
         case = api.load_case(case_dir)
@@ -69,10 +74,7 @@ def one(mode: str, case_dir: Path, relax: bool, time_limit: float) -> dict[str, 
             "gap": r.solve.mip_gap or 0.0,
             "rows": len(comp.rows) if comp else 0, "cols": len(comp.columns) if comp else 0}
     else:
-        if mode == "reference":
-            from bench.reference import reference_run as runner
-        else:
-            from bench.linopy_ref import linopy_run as runner
+        assert runner is not None, f"unknown mode {mode}"
         res = runner(case_dir, relax=relax, time_limit=time_limit)
         out = {**res.timings, "status": res.status, "objective": res.objective,
                "gap": res.mip_gap or 0.0, **res.size}
