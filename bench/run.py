@@ -84,11 +84,6 @@ def one(mode: str, case_dir: Path, relax: bool, time_limit: float) -> dict[str, 
     return out
 
 
-def one_run(case_dir: Path, time_limit: float) -> dict[str, Any]:
-    """ioopt's stages in this process (kept for scripts that import it)."""
-    return one("ioopt", case_dir, False, time_limit)
-
-
 def spawn(mode: str, case_dir: Path, relax: bool, time_limit: float) -> dict[str, Any]:
     """:func:`one` in a fresh Python process (clean memory reading, no warm caches)."""
     cmd = [sys.executable, "-m", "bench.run", "--one", mode, str(case_dir),

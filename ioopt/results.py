@@ -33,18 +33,23 @@ from ioopt.solve import SolveResult
 RATIO_FAMILIES = {"energy_intensity", "carbon_intensity", "water_intensity", "green_share"}
 
 
+def _cache(res: SolveResult) -> dict[Any, Any]:
+    """The compiled model's cache (column indices and the like, kept across re-solves)."""
+    assert res.compiled is not None and res.col_value is not None, "tables need a solution"
+    return res.compiled.cache
+
+
 def _column_index(res: SolveResult, key: Any, variables: Any) -> tuple[np.ndarray, list[Any]]:
     """Columns of a group of variables in the compiled model (-1: not a column), computed
     once per compiled model. ``variables``: a callable giving the variables, in order.
     """
-    comp = res.compiled
-    assert comp is not None
-    hit = comp.cache.get(key)
+    cache = _cache(res)
+    hit = cache.get(key)
     if hit is None:
         vs = list(variables())
-        cols = np.fromiter((comp.col_of.get(id(v), -1) for v in vs), dtype=np.int64,
-                           count=len(vs))
-        hit = comp.cache[key] = (cols, vs)
+        col_of = res.compiled.col_of  # type: ignore[union-attr]
+        cols = np.fromiter((col_of.get(id(v), -1) for v in vs), dtype=np.int64, count=len(vs))
+        hit = cache[key] = (cols, vs)
     return hit  # type: ignore[no-any-return]
 
 
@@ -54,9 +59,9 @@ def _values(res: SolveResult, key: Any, variables: Any) -> np.ndarray:
     value (None: 0).
     """
     cols, vs = _column_index(res, key, variables)
-    x = res.col_value if res.col_value is not None else np.zeros(0)
-    out = x[np.maximum(cols, 0)] if len(x) else np.zeros(len(cols))
-    out = np.where(cols >= 0, out, 0.0)
+    x = res.col_value
+    assert x is not None
+    out = np.where(cols >= 0, x[np.maximum(cols, 0)] if len(x) else 0.0, 0.0)
     for i in np.flatnonzero(cols < 0).tolist():
         out[i] = vs[i].value or 0.0
     return out
@@ -66,14 +71,11 @@ def _val(res: SolveResult, terms: Terms, const: float = 0.0) -> float:
     """The value of ``sum(terms) + const`` at the solution."""
     if not terms:
         return const
-    key = ("terms", id(terms))
-    coef = res.compiled.cache.get(("coef", id(terms))) if res.compiled else None
+    cache = _cache(res)
+    coef = cache.get(("coef", id(terms)))
     if coef is None:
-        if res.compiled is None or res.col_value is None:
-            return const + sum(c * (v.value or 0.0) for c, v in terms)
-        coef = res.compiled.cache[("coef", id(terms))] = np.array([c for c, _ in terms], float)
-    vals = _values(res, key, lambda: [v for _, v in terms])
-    return const + float(coef @ vals)
+        coef = cache[("coef", id(terms))] = np.array([c for c, _ in terms], dtype=float)
+    return const + float(coef @ _values(res, ("terms", id(terms)), lambda: [v for _, v in terms]))
 
 
 def _dual(res: SolveResult, con: Any) -> float:
@@ -114,8 +116,7 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
     dim = units.DIMENSIONS[spec.dimension]
     used_abs = _val(res, q.used, q.used_const)
     violation = (float(_values(res, ("slack", id(q.slack)), lambda: [q.slack])[0])
-                 if q.slack is not None and res.compiled is not None
-                 else float(q.slack.value or 0.0) if q.slack is not None else 0.0)
+                 if q.slack is not None else 0.0)
     if q.family in RATIO_FAMILIES:
         per = _val(res, q.per or [], q.per_const)
         used = used_abs / per if per > 1e-12 else 0.0
@@ -178,7 +179,7 @@ def _integer_only(res: SolveResult, con: Any) -> bool:
     """True when a row's variables are all integer (its fixed-integer LP dual is 0)."""
     if con is None:
         return False
-    cache = res.compiled.cache if res.compiled is not None else res.cache
+    cache = _cache(res)
     key = ("integer_only", id(con))
     if key not in cache:
         cache[key] = all(v.is_integer() for v in identify_variables(con.body,
@@ -204,10 +205,7 @@ def production(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     d = registry(m).data
     pos = _grid_positions(m, res, "x", m.x)
     wide = np.zeros((len(d.projects), len(d.years)))
-    if res.compiled is not None and res.col_value is not None:
-        wide[pos] = _values(res, "x", m.x.values)
-    else:
-        wide[pos] = [v.value or 0.0 for v in m.x.values()]
+    wide[pos] = _values(res, "x", m.x.values)
     out = pd.DataFrame(wide, index=d.projects.index, columns=list(d.years))
     res.cache["production"] = out
     return out
@@ -216,22 +214,18 @@ def production(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
 def _var_series(m: pyo.ConcreteModel, res: SolveResult, name: str) -> pd.Series:
     """A variable's solution values as a Series over its index (sector-year variables)."""
     var = m.component(name)
-    cache = res.compiled.cache if res.compiled is not None else res.cache
+    cache = _cache(res)
     index = cache.get(("index", name))
     if index is None:
         index = cache[("index", name)] = pd.MultiIndex.from_tuples(list(var.keys()))
-    if res.compiled is not None and res.col_value is not None:
-        vals = _values(res, name, var.values)
-    else:
-        vals = np.array([v.value or 0.0 for v in var.values()], dtype=float)
-    return pd.Series(vals, index=index)
+    return pd.Series(_values(res, name, var.values), index=index)
 
 
 def _grid_positions(m: pyo.ConcreteModel, res: SolveResult, key: str,
                     var: Any) -> tuple[np.ndarray, np.ndarray]:
     """(project row, year column) of each index of a project-year variable, in its order."""
     d = registry(m).data
-    cache = res.compiled.cache if res.compiled is not None else res.cache
+    cache = _cache(res)
     hit = cache.get(("grid", key))
     if hit is None:
         row = {j: i for i, j in enumerate(d.projects.index)}
@@ -252,11 +246,7 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     # 0 or 1 once; the LP relaxation may build fractions, reported in build_fraction)
     build = np.zeros((len(p), len(d.years)))
     if len(m.build):
-        pos = _grid_positions(m, res, "build", m.build)
-        if res.compiled is not None and res.col_value is not None:
-            build[pos] = _values(res, "build", m.build.values)
-        else:
-            build[pos] = [v.value or 0.0 for v in m.build.values()]
+        build[_grid_positions(m, res, "build", m.build)] = _values(res, "build", m.build.values)
     cum = np.cumsum(build, axis=1)
     reached = cum > 0.5
     years = np.array(d.years)

@@ -105,8 +105,8 @@ class WhatIf:
                                     strict=True):
                         self._pos[(r, c)] = int(k)
         self._built = True
+        # the quota limits the built rows hold now (model units, quotas.csv order)
         self._limits = self.case.quotas["limit_model"].to_numpy(dtype=float)
-        """The quota limits the built rows hold now (model units, quotas.csv order)."""
         self._loaded = False
         self._lp_only = len(self.comp.integer_cols) == 0
         self._changed_rows: set[int] = set()

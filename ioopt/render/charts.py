@@ -245,6 +245,17 @@ def timeline_chart(run: RunFolder, L: Labels) -> Chart | None:
     return Chart("timeline", L.t("timeline"), L.t("timeline_note"), fig)
 
 
+def ranking_values(rk: pd.DataFrame) -> tuple[pd.Series, bool]:
+    """Each ranked project's value, signed: the leave-one-out loss of a selected project,
+    minus the force-in cost of a rejected one (exact values when the ranking has them,
+    else the estimates); and whether they are exact.
+    """
+    exact = "leave_one_out" in rk
+    loo = rk["leave_one_out" if exact else "leave_one_out_estimate"]
+    cost = rk["force_in_cost" if exact else "force_in_cost_estimate"]
+    return loo.where(rk["selected"].astype(bool), -cost), exact
+
+
 def ranking_chart(run: RunFolder, L: Labels, top: int = 40) -> Chart | None:
     """Each ranked project's value: leave-one-out loss (selected, positive) or force-in
     cost (rejected, negative), the top ``top`` by rank.
@@ -252,11 +263,7 @@ def ranking_chart(run: RunFolder, L: Labels, top: int = 40) -> Chart | None:
     rk = run.table("ranking")
     if rk.empty:
         return None
-    exact = "leave_one_out" in rk
-    loo = rk["leave_one_out" if exact else "leave_one_out_estimate"]
-    cost = rk["force_in_cost" if exact else "force_in_cost_estimate"]
-    sel = rk["selected"].astype(bool)
-    value = np.where(sel, loo, -cost)
+    value, exact = ranking_values(rk)
     frame = rk.assign(value=value).head(top).iloc[::-1]
     names = [f"{j} · {L.name('project', j)}"[:60] for j in frame["project"]]
     fig = go.Figure(go.Bar(

@@ -65,7 +65,7 @@ def fmt_cell(v: Any, year: bool = False) -> tuple[str, bool]:
     if isinstance(v, bool):
         return ("✓" if v else "–"), False
     if isinstance(v, int):
-        return (str(v) if 1900 <= v <= 2200 else f"{v:,}"), True
+        return f"{v:,}", True
     if isinstance(v, float):
         if math.isinf(v):
             return ("∞" if v > 0 else "-∞"), True

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ioopt import __version__
-from ioopt.render.charts import TARGET_FAMILIES, last_year
+from ioopt.render.charts import TARGET_FAMILIES, last_year, ranking_values
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
 
@@ -134,17 +134,14 @@ def ranking_view(run: RunFolder, L: Labels) -> pd.DataFrame:
     rk = run.table("ranking")
     if rk.empty:
         return pd.DataFrame()
-    exact = "leave_one_out" in rk
-    loo = rk["leave_one_out" if exact else "leave_one_out_estimate"]
-    cost = rk["force_in_cost" if exact else "force_in_cost_estimate"]
-    sel = rk["selected"].astype(bool)
+    value, _ = ranking_values(rk)
     out = pd.DataFrame({
         L.t("rank"): rk["rank"], L.t("project"): rk["project"],
         L.t("name"): [L.name("project", j) for j in rk["project"]],
         L.t("state"): [L.t(s) if s in ("committed", "candidate", "existing") else s
                        for s in rk["status"]],
-        L.t("selected"): sel,
-        L.t("value") + " (亿元)": loo.where(sel, -cost),
+        L.t("selected"): rk["selected"].astype(bool),
+        L.t("value") + " (亿元)": value,
         L.t("decisive"): rk.get("decisive_constraint", ""),
         L.t("reason"): rk["reason"],
     })
