@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 import highspy
@@ -21,26 +20,9 @@ import pyomo.environ as pyo
 from scipy.sparse import csr_matrix
 
 from ioopt.formulation import registry
+from ioopt.solver.status import SolveStatus
 
 INF = highspy.kHighsInf
-
-
-class SolveStatus(Enum):
-    """What a solve ended with. Only OPTIMAL and FEASIBLE carry a solution."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    """A solution within the time limit, not proven optimal (see ``mip_gap``)."""
-    INFEASIBLE = "infeasible"
-    UNBOUNDED = "unbounded"
-    TIME_LIMIT = "time_limit"
-    """Time limit reached without any feasible solution."""
-    ERROR = "error"
-
-    @property
-    def has_solution(self) -> bool:
-        """Whether primal values (and shadow prices) are available."""
-        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
 @dataclass

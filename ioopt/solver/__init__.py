@@ -1,0 +1,3 @@
+"""Everything that talks to HiGHS: the status enum, the compiler (Pyomo -> HiGHS arrays
+with index tables) and the one session class.
+"""
