@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from ioopt import __version__, api
+from ioopt.analyses.whatif import WhatIf
 from ioopt.case import DEFAULT_CASE, Case
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides
-from ioopt.session import WhatIf
 from ioopt.synthetic import write_synthetic_case
 
 MODES = ("ioopt", "reference", "linopy")
@@ -72,7 +72,7 @@ def one(mode: str, case_dir: Path, relax: bool, time_limit: float) -> dict[str, 
             "pyomo_build": tm["build"], "compile": tm.get("compile", 0.0),
             "status": r.status.value, "objective": r.solve.objective,
             "gap": r.solve.mip_gap or 0.0,
-            "rows": len(comp.rows) if comp else 0, "cols": len(comp.columns) if comp else 0}
+            "rows": comp.n_rows if comp else 0, "cols": comp.n_cols if comp else 0}
     else:
         assert runner is not None, f"unknown mode {mode}"
         res = runner(case_dir, relax=relax, time_limit=time_limit)

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
 
 from ioopt import __version__
+from ioopt.analyses.infeasibility import Infeasibility, explain_infeasibility
 from ioopt.case import Case, labels_table, load_case
-from ioopt.explain import Infeasibility, explain_infeasibility
-from ioopt.formulation import build_model
+from ioopt.formulation import Built, build_model
 from ioopt.results import (
     flows_table,
     objective_unit,
@@ -34,7 +33,9 @@ from ioopt.results import (
     yearly_totals,
 )
 from ioopt.scenario import apply_scenario
-from ioopt.solve import SolveResult, SolveStatus, solve_model
+from ioopt.solver.highs import SolveResult
+from ioopt.solver.solve import solve_built
+from ioopt.solver.status import SolveStatus
 
 __all__ = ["RunResult", "apply_scenario", "build", "extract_tables", "load_case", "relaxed", "run",
            "solve"]
@@ -55,16 +56,16 @@ def relaxed(case: Case) -> Case:
     return case.replace(config=config, applied=[*case.applied, "solver.relax_integers: true"])
 
 
-def build(case: Case) -> pyo.ConcreteModel:
-    """Build the Pyomo model of a case (no solve)."""
+def build(case: Case) -> Built:
+    """Build the model of a case (no solve): ``.pyomo`` is the Pyomo model."""
     return build_model(case)
 
 
-def solve(model: pyo.ConcreteModel, case: Case, time_limit: float | None = None,
+def solve(model: Built, case: Case, time_limit: float | None = None,
           mip_gap: float | None = None, ranging: bool = False) -> SolveResult:
     """Solve a built model with the case's solver settings, overridden by the arguments."""
     s = case.config.solver
-    return solve_model(model, time_limit=time_limit or s.time_limit_s,
+    return solve_built(model, time_limit=time_limit or s.time_limit_s,
                        mip_gap=s.mip_gap if mip_gap is None else mip_gap, threads=s.threads,
                        ranging=ranging)
 
@@ -75,7 +76,8 @@ class RunResult:
 
     case: Case
     solve: SolveResult
-    model: pyo.ConcreteModel | None
+    model: Built | None
+    """The built model (``model.pyomo`` is the Pyomo model)."""
     scenario: str | None = None
     portfolio: pd.DataFrame = field(default_factory=pd.DataFrame)
     quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -83,7 +85,7 @@ class RunResult:
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
     infeasibility: Infeasibility | None = None
-    """For an infeasible scenario: the smallest relaxation and an IIS (ioopt.explain)."""
+    """For an infeasible scenario: the smallest relaxation and an IIS (ioopt.analyses.infeasibility)."""
 
     _flows: pd.DataFrame | None = None
 
@@ -210,7 +212,7 @@ def run(case: Case, scenario: str | None = None, time_limit: float | None = None
     if res.status.has_solution:
         extract_tables(result)
     elif explain and res.status == SolveStatus.INFEASIBLE:
-        result.infeasibility = explain_infeasibility(case, time_limit, res.compiled)
+        result.infeasibility = explain_infeasibility(case, time_limit)
     t3 = time.perf_counter()
     result.timings = {"build": t1 - t0, **res.timings, "solve_total": t2 - t1,
                       "extract": t3 - t2}

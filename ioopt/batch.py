@@ -28,7 +28,7 @@ Every scenario is one *job* with an id (``file-01``, ``grid-0007``, ``sample-000
 hash of everything that determines its answer (case content, base scenario, overrides).
 Jobs run on worker processes (``workers``) or a Dask cluster (``scheduler``) through the
 same function, :func:`execute`; each worker keeps the base model built and re-solves
-scenarios that move quota limits only in place (:class:`ioopt.session.WhatIf`).
+scenarios that move quota limits only in place (:class:`ioopt.analyses.whatif.WhatIf`).
 
 The store under ``out``: ``manifest.json`` (ioopt version, case hash, spec, every job with
 its hash) and ``runs/<id>/`` with ``scenario.parquet`` (one row: changed inputs, status,
@@ -309,7 +309,7 @@ def _session(case: Case, time_limit: float | None) -> Any:
     """The calling thread's WhatIf session for the batch's base case (built on first use; one
     per thread, as a Dask worker may run tasks on several threads).
     """
-    from ioopt.session import WhatIf
+    from ioopt.analyses.whatif import WhatIf
 
     key = _hash([case.content_hash, case.applied, time_limit])
     if getattr(_LOCAL, "key", None) != key:

@@ -170,7 +170,7 @@ def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, exact: boo
         ioopt rank --samples 50 --seed 1 --workers 2
     """
     from ioopt import api
-    from ioopt.rank import rank as rank_projects
+    from ioopt.analyses.ranking import rank as rank_projects
     from ioopt.report import text_summary
 
     case = api.load_case(case_dir)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ioopt.schemas import FAMILIES, TABLES, CaseConfig
+from ioopt.families import SWITCHABLE
+from ioopt.schemas import TABLES, CaseConfig
 
 if TYPE_CHECKING:
     from ioopt.api import RunResult
@@ -214,7 +215,7 @@ def schema_text() -> str:
         out += _fields(spec.row, "  ")
     out.append("")
     out.append("constraint families (switch in case.yaml 'families' or a scenario):")
-    for fam, fspec in FAMILIES.items():
+    for fam, fspec in SWITCHABLE.items():
         out.append(f"  {fam:<22} {fspec.sense}  {fspec.description}")
     return "\n".join(out)
 

@@ -17,90 +17,115 @@ Conventions (also in the README):
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
-from pyomo.core.expr.visitor import identify_variables
 
 from ioopt import units
-from ioopt.formulation import registry
-from ioopt.formulation.rows import QuotaRow, Terms
-from ioopt.schemas import FAMILIES
-from ioopt.solve import SolveResult
+from ioopt.families import FAMILIES
+from ioopt.formulation import Built
+from ioopt.formulation.accounting import TOTALS
+from ioopt.formulation.rows import QuotaRow, Ref
+from ioopt.solver.compile import Compiled
+from ioopt.solver.highs import SolveResult
 
-RATIO_FAMILIES = {"energy_intensity", "carbon_intensity", "water_intensity", "green_share"}
 
-
-def _cache(res: SolveResult) -> dict[Any, Any]:
-    """The compiled model's cache (column indices and the like, kept across re-solves)."""
+def _comp(res: SolveResult) -> Compiled:
     assert res.compiled is not None and res.col_value is not None, "tables need a solution"
-    return res.compiled.cache
+    return res.compiled
 
 
-def _column_index(res: SolveResult, key: Any, variables: Any) -> tuple[np.ndarray, list[Any]]:
-    """Columns of a group of variables in the compiled model (-1: not a column), computed
-    once per compiled model. ``variables``: a callable giving the variables, in order.
-    """
-    cache = _cache(res)
-    hit = cache.get(key)
+def _cols(res: SolveResult, name: str, keys: list[Hashable]) -> np.ndarray:
+    """Columns of variable ``name`` at ``keys`` (-1: not a column), once per compiled model."""
+    comp = _comp(res)
+    hit = comp.cache.get(("cols", name))
     if hit is None:
-        vs = list(variables())
-        col_of = res.compiled.col_of  # type: ignore[union-attr]
-        cols = np.fromiter((col_of.get(id(v), -1) for v in vs), dtype=np.int64, count=len(vs))
-        hit = cache[key] = (cols, vs)
+        hit = comp.cache[("cols", name)] = comp.columns_of(name, keys)
     return hit  # type: ignore[no-any-return]
 
 
-def _values(res: SolveResult, key: Any, variables: Any) -> np.ndarray:
-    """Solution values of a group of variables (see :func:`_column_index`); a variable
-    that is not a column of the model (in no row and not in the objective) keeps its own
-    value (None: 0).
+def _values(res: SolveResult, name: str, keys: list[Hashable]) -> np.ndarray:
+    """Solution values of variable ``name`` at ``keys``; a variable that is no column of
+    the model (in no row and not in the objective) is free in the LP and reads 0.
     """
-    cols, vs = _column_index(res, key, variables)
+    cols = _cols(res, name, keys)
     x = res.col_value
     assert x is not None
-    out = np.where(cols >= 0, x[np.maximum(cols, 0)] if len(x) else 0.0, 0.0)
-    for i in np.flatnonzero(cols < 0).tolist():
-        out[i] = vs[i].value or 0.0
-    return out
+    return np.where(cols >= 0, x[np.maximum(cols, 0)] if len(x) else 0.0, 0.0)
 
 
-def _val(res: SolveResult, terms: Terms, const: float = 0.0) -> float:
-    """The value of ``sum(terms) + const`` at the solution."""
-    if not terms:
-        return const
-    cache = _cache(res)
-    coef = cache.get(("coef", id(terms)))
-    if coef is None:
-        coef = cache[("coef", id(terms))] = np.array([c for c, _ in terms], dtype=float)
-    return const + float(coef @ _values(res, ("terms", id(terms)), lambda: [v for _, v in terms]))
+def _csr(comp: Compiled) -> Any:
+    hit = comp.cache.get("csr")
+    if hit is None:
+        hit = comp.cache["csr"] = comp.matrix().tocsr()
+    return hit
 
 
-def _dual(res: SolveResult, con: Any) -> float:
-    if con is None or res.row_dual is None or res.compiled is None:
+def _activity(res: SolveResult, r: int) -> float:
+    """A row's activity (its body's value) at the solution."""
+    A = _csr(_comp(res))
+    lo, hi = A.indptr[r], A.indptr[r + 1]
+    assert res.col_value is not None
+    return float(A.data[lo:hi] @ res.col_value[A.indices[lo:hi]])
+
+
+def value_of(res: SolveResult, ref: Ref) -> float:
+    """The value of a named Expression or a variable at the solution."""
+    comp = _comp(res)
+    name, idx = ref
+    assert res.col_value is not None
+    e = comp.exprs.get(name, {}).get(idx)
+    if e is not None:
+        E = comp.expr_matrix
+        lo, hi = E.indptr[e], E.indptr[e + 1]
+        return float(E.data[lo:hi] @ res.col_value[E.indices[lo:hi]]) + float(comp.expr_const[e])
+    c = comp.col(name, idx)
+    return 0.0 if c is None else float(res.col_value[c])
+
+
+def quota_use(q: QuotaRow, res: SolveResult) -> tuple[float, float, float]:
+    """(use in the limit's unit before dividing, the ratio's denominator (1 for totals),
+    the row's slack variable's value) of a quota row at the solution.
+    """
+    comp = _comp(res)
+    assert res.col_value is not None
+    sc = comp.col(f"slack_{q.family}", q.index) if q.has_slack else None
+    slack = float(res.col_value[sc]) if sc is not None else 0.0
+    if q.is_ratio:
+        assert q.num is not None and q.den is not None
+        return value_of(res, q.num), value_of(res, q.den), slack
+    r = comp.row(q.family, q.index)
+    if r is None:
+        return q.const, 1.0, slack
+    sign = 1.0 if FAMILIES[q.family].sense == "<=" else -1.0
+    return _activity(res, r) + sign * slack + q.const, 1.0, slack
+
+
+def _dual(res: SolveResult, name: str, idx: Hashable) -> float:
+    if res.row_dual is None or res.compiled is None:
         return 0.0
-    r = res.compiled.row_of.get(id(con))
+    r = res.compiled.row(name, idx)
     return 0.0 if r is None else float(res.row_dual[r])
 
 
-def _money_scale(m: pyo.ConcreteModel) -> float:
-    return units.MONEY if registry(m).data.money_objective else 1.0
+def _money_scale(built: Built) -> float:
+    return units.MONEY if built.money_objective else 1.0
 
 
-def objective_unit(m: pyo.ConcreteModel) -> str:
+def objective_unit(built: Built) -> str:
     """Unit of the objective as reported: 100m CNY (亿元) or job-years."""
-    return "100m CNY" if registry(m).data.money_objective else "job-years"
+    return "100m CNY" if built.money_objective else "job-years"
 
 
-def quota_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
+def quota_table(built: Built, res: SolveResult) -> pd.DataFrame:
     """Every quota-family row: limit, used, slack, binding, shadow price with its unit."""
-    d = registry(m).data
-    scale = _money_scale(m)
+    d = built.data
+    scale = _money_scale(built)
     sp_unit_num = "CNY" if d.money_objective else "jobs"
     recs = []
-    for q in registry(m).quota_rows:
+    for q in built.quota_rows:
         recs.append(_quota_record(q, res, d, scale, sp_unit_num))
     cols = ["name", "year", "park", "scope", "sense", "limit", "used", "slack", "binding",
             "shadow_price", "unit", "shadow_price_unit", "price_note", "mode", "violation",
@@ -114,11 +139,8 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
                   sp_num: str) -> dict[str, Any]:
     spec = FAMILIES[q.family]
     dim = units.DIMENSIONS[spec.dimension]
-    used_abs = _val(res, q.used, q.used_const)
-    violation = (float(_values(res, ("slack", id(q.slack)), lambda: [q.slack])[0])
-                 if q.slack is not None else 0.0)
-    if q.family in RATIO_FAMILIES:
-        per = _val(res, q.per or [], q.per_const)
+    used_abs, per, violation = quota_use(q, res)
+    if q.is_ratio:
         used = used_abs / per if per > 1e-12 else 0.0
         room = q.limit * per - used_abs  # in numerator units
         slack = room if spec.sense == "<=" else -room
@@ -133,19 +155,18 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         su = _scope_unit(d, q.scope)
         unit, base = f"10k {su}", su
     has_price = res.row_dual is not None
-    dual = _dual(res, q.constraint)
+    dual = _dual(res, q.family, q.index)
     lo = hi = float("nan")
     rg = res.ranging
-    if rg is not None and q.family not in RATIO_FAMILIES and res.compiled is not None and \
-            q.constraint is not None and id(q.constraint) in res.compiled.row_of:
-        r = res.compiled.row_of[id(q.constraint)]
+    r = res.compiled.row(q.family, q.index) if res.compiled is not None else None
+    if rg is not None and not q.is_ratio and r is not None:
         # the row's bound is limit - fixed use: shift the range back to the limit
-        lo, hi = float(rg.row_lo[r]) + q.used_const, float(rg.row_hi[r]) + q.used_const
+        lo, hi = float(rg.row_lo[r]) + q.const, float(rg.row_hi[r]) + q.const
     note = ""
     if tight and violation <= 1e-9 and abs(dual) <= 1e-12 and has_price:
-        if q.constraint is None:
+        if r is None:
             note = FIXED_NOTE
-        elif _integer_only(res, q.constraint):
+        elif _integer_only(res, r):
             note = INTEGER_ONLY_NOTE
     return {
         "name": q.family,
@@ -163,7 +184,7 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         "price_note": note,
         "mode": q.mode.value,
         "violation": violation,
-        "fixed_use": q.used_const if q.family not in RATIO_FAMILIES else float("nan"),
+        "fixed_use": q.const if not q.is_ratio else float("nan"),
         "limit_lo_same_price": lo,
         "limit_hi_same_price": hi,
         "description": spec.description,
@@ -175,16 +196,15 @@ INTEGER_ONLY_NOTE = ("binds on build decisions only: with the portfolio fixed it
                      "construction; re-solve with a changed limit to value it")
 
 
-def _integer_only(res: SolveResult, con: Any) -> bool:
+def _integer_only(res: SolveResult, r: int) -> bool:
     """True when a row's variables are all integer (its fixed-integer LP dual is 0)."""
-    if con is None:
-        return False
-    cache = _cache(res)
-    key = ("integer_only", id(con))
-    if key not in cache:
-        cache[key] = all(v.is_integer() for v in identify_variables(con.body,
-                                                                    include_fixed=True))
-    return bool(cache[key])
+    comp = _comp(res)
+    A = _csr(comp)
+    ints = comp.cache.get("is_int")
+    if ints is None:
+        ints = comp.cache["is_int"] = np.isin(np.arange(comp.n_cols), comp.integer_cols)
+    cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
+    return bool(len(cols)) and bool(ints[cols].all())
 
 
 def _scope_unit(d: Any, scope: str | None) -> str:
@@ -195,58 +215,68 @@ def _scope_unit(d: Any, scope: str | None) -> str:
     return chain_units.pop() if len(chain_units) == 1 else "units"
 
 
-def production(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
+def _keys(built: Built, res: SolveResult, name: str) -> list[Any]:
+    """A variable's index, in its order (once per compiled model)."""
+    comp = _comp(res)
+    hit = comp.cache.get(("keys", name))
+    if hit is None:
+        var = built.pyomo.component(name)
+        hit = comp.cache[("keys", name)] = [] if var is None else list(var.keys())
+    return hit  # type: ignore[no-any-return]
+
+
+def production(built: Built, res: SolveResult) -> pd.DataFrame:
     """x[j,t] as a wide frame: projects x years (万 units), zeros where not producing
     (computed once per solution).
     """
     hit = res.cache.get("production")
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    d = registry(m).data
-    pos = _grid_positions(m, res, "x", m.x)
+    d = built.data
+    keys = _keys(built, res, "x")
     wide = np.zeros((len(d.projects), len(d.years)))
-    wide[pos] = _values(res, "x", m.x.values)
+    wide[_grid_positions(built, res, "x")] = _values(res, "x", keys)
     out = pd.DataFrame(wide, index=d.projects.index, columns=list(d.years))
     res.cache["production"] = out
     return out
 
 
-def _var_series(m: pyo.ConcreteModel, res: SolveResult, name: str) -> pd.Series:
+def _var_series(built: Built, res: SolveResult, name: str) -> pd.Series:
     """A variable's solution values as a Series over its index (sector-year variables)."""
-    var = m.component(name)
-    cache = _cache(res)
+    keys = _keys(built, res, name)
+    cache = _comp(res).cache
     index = cache.get(("index", name))
     if index is None:
-        index = cache[("index", name)] = pd.MultiIndex.from_tuples(list(var.keys()))
-    return pd.Series(_values(res, name, var.values), index=index)
+        index = cache[("index", name)] = pd.MultiIndex.from_tuples(keys)
+    return pd.Series(_values(res, name, keys), index=index)
 
 
-def _grid_positions(m: pyo.ConcreteModel, res: SolveResult, key: str,
-                    var: Any) -> tuple[np.ndarray, np.ndarray]:
+def _grid_positions(built: Built, res: SolveResult, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(project row, year column) of each index of a project-year variable, in its order."""
-    d = registry(m).data
-    cache = _cache(res)
-    hit = cache.get(("grid", key))
+    d = built.data
+    cache = _comp(res).cache
+    hit = cache.get(("grid", name))
     if hit is None:
         row = {j: i for i, j in enumerate(d.projects.index)}
         col = {t: i for i, t in enumerate(d.years)}
-        keys = list(var.keys())
-        hit = cache[("grid", key)] = (np.array([row[j] for j, _ in keys], dtype=np.int64),
-                                      np.array([col[t] for _, t in keys], dtype=np.int64))
+        keys = _keys(built, res, name)
+        hit = cache[("grid", name)] = (np.array([row[j] for j, _ in keys], dtype=np.int64),
+                                       np.array([col[t] for _, t in keys], dtype=np.int64))
     return hit  # type: ignore[no-any-return]
 
 
-def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
+def portfolio_table(built: Built, res: SolveResult) -> pd.DataFrame:
     """Every project: selected, online year, production by year, resources used, value."""
-    d = registry(m).data
+    d = built.data
     p = d.projects
     acc = d.case.config.accounting
-    x = production(m, res)
+    x = production(built, res)
     # online year: the first year the cumulative build reaches one half (a MILP builds
     # 0 or 1 once; the LP relaxation may build fractions, reported in build_fraction)
     build = np.zeros((len(p), len(d.years)))
-    if len(m.build):
-        build[_grid_positions(m, res, "build", m.build)] = _values(res, "build", m.build.values)
+    if _keys(built, res, "build"):
+        build[_grid_positions(built, res, "build")] = _values(res, "build",
+                                                              _keys(built, res, "build"))
     cum = np.cumsum(build, axis=1)
     reached = cum > 0.5
     years = np.array(d.years)
@@ -268,7 +298,7 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(cap > 0, last / np.where(cap > 0, cap, 1.0), 0.0)
     w = pd.Series(d.objective_weight).reindex(p.index).to_numpy(dtype=float)
-    lo, hi = _value_ranges(m, res)
+    lo, hi = _value_ranges(built, res)
     cols: dict[str, Any] = {
         "project": p.index.to_numpy(),
         "name": p["name"].to_numpy(),
@@ -295,7 +325,7 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
         "electricity_10k_mwh": total_x * elec,
         "jobs_last_year": last * num("jobs_per_unit"),
         "contribution": (xa * disc).sum(axis=1) * w,
-        "reduced_cost": _build_reduced_cost(m, res, online_year),
+        "reduced_cost": _build_reduced_cost(built, res, online_year),
         "value_change_lo_pct": lo,
         "value_change_hi_pct": hi,
     }
@@ -303,19 +333,19 @@ def portfolio_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     return out
 
 
-def _value_ranges(m: pyo.ConcreteModel, res: SolveResult) -> tuple[np.ndarray, np.ndarray]:
+def _value_ranges(built: Built, res: SolveResult) -> tuple[np.ndarray, np.ndarray]:
     """Per project, the % change of its unit value (every year's x cost together) that
     keeps the fixed-portfolio LP's basis optimal: HiGHS's per-column cost ranges combined
     by the 100 % rule (sum of each column's change over its allowance <= 1).
     """
-    d = registry(m).data
+    d = built.data
     n = len(d.projects)
     rg, comp = res.ranging, res.compiled
     if rg is None or comp is None:
         return np.full(n, np.nan), np.full(n, np.nan)
     cost = np.asarray(comp.lp.col_cost_, dtype=float)
-    cols, _ = _column_index(res, "x", m.x.values)
-    rows, _ = _grid_positions(m, res, "x", m.x)
+    cols = _cols(res, "x", _keys(built, res, "x"))
+    rows, _ = _grid_positions(built, res, "x")
     keep = cols >= 0
     keep[keep] = cost[cols[keep]] != 0
     cs, rs = cols[keep], rows[keep]
@@ -335,19 +365,20 @@ def _value_ranges(m: pyo.ConcreteModel, res: SolveResult) -> tuple[np.ndarray, n
     return np.where(has, lo, np.nan), np.where(has, hi, np.nan)
 
 
-def _build_reduced_cost(m: pyo.ConcreteModel, res: SolveResult,
+def _build_reduced_cost(built: Built, res: SolveResult,
                         online_year: dict[str, int | None]) -> np.ndarray:
     """Reduced cost of each candidate's build decision in the fixed-integer LP, in
     objective units: for a rejected candidate, the best over its possible years (the
     first-order value of forcing it in); for a selected one, at its online year.
     """
-    d = registry(m).data
+    d = built.data
     p = d.projects
     out = np.full(len(p), np.nan)
-    if res.col_dual is None or res.compiled is None or not len(m.build):
+    keys = _keys(built, res, "build") if res.compiled is not None else []
+    if res.col_dual is None or not keys:
         return out
-    cols, _ = _column_index(res, "build", m.build.values)
-    rows, ycols = _grid_positions(m, res, "build", m.build)
+    cols = _cols(res, "build", keys)
+    rows, ycols = _grid_positions(built, res, "build")
     dual = np.full((len(p), len(d.years)), -np.inf)
     dual[rows, ycols] = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
     best = dual.max(axis=1)
@@ -363,10 +394,10 @@ def _build_reduced_cost(m: pyo.ConcreteModel, res: SolveResult,
     return out
 
 
-def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
+def sector_table(built: Built, res: SolveResult) -> pd.DataFrame:
     """Production, imports, exports, intermediate use and final demand by sector and year."""
-    d = registry(m).data
-    x = production(m, res)
+    d = built.data
+    x = production(built, res)
     sectors = d.case.sectors
     years = list(d.years)
     p = d.projects
@@ -380,10 +411,10 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
     inter = inter.reindex(index=sectors.index, fill_value=0.0)
     idx = pd.MultiIndex.from_product([sectors.index, years], names=["sector", "year"])
     keys = list(idx)
-    imp = _var_series(m, res, "imp").reindex(idx, fill_value=0.0)
-    exp = _var_series(m, res, "exp").reindex(idx, fill_value=0.0)
-    cb = m.component("chain_balance")
-    duals = [(_dual(res, cb[k]) if cb is not None and k in cb else float("nan")) for k in keys]
+    imp = _var_series(built, res, "imp").reindex(idx, fill_value=0.0)
+    exp = _var_series(built, res, "exp").reindex(idx, fill_value=0.0)
+    cb = _comp(res).rows.get("chain_balance", {})
+    duals = [(_dual(res, "chain_balance", k) if k in cb else float("nan")) for k in keys]
     out = pd.DataFrame({
         "sector": idx.get_level_values(0),
         "chain": sectors["chain"].reindex(idx.get_level_values(0)).to_numpy(),
@@ -395,39 +426,40 @@ def sector_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
         "intermediate_use_10k": inter.to_numpy().ravel(),
         "final_demand_10k": [d.demand.get(k, 0.0) for k in keys],
         "output_value_100m_cny": value.to_numpy().ravel(),
-        "marginal_value_cny_per_unit": -np.asarray(duals) * _money_scale(m) / units.QTY,
+        "marginal_value_cny_per_unit": -np.asarray(duals) * _money_scale(built) / units.QTY,
     })
     return out
 
 
-def yearly_totals(m: pyo.ConcreteModel, res: SolveResult, portfolio: pd.DataFrame) -> pd.DataFrame:
-    """Region totals by year: gross output, value added, counted energy, CO2, water."""
-    d = registry(m).data
-    tot = registry(m).totals
-    x = production(m, res)
+def yearly_totals(built: Built, res: SolveResult, portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Region totals by year: gross output, value added, counted energy, CO2, water (the
+    model's named Expressions ``energy_use``, ``co2_emitted``, ``water_use``).
+    """
+    d = built.data
+    x = production(built, res)
     recs = []
     for t in d.years:
         recs.append({
             "year": t,
             "gross_output_100m_cny": float((x[t] * d.projects["price"]).sum()),
             "value_added_100m_cny": float((x[t] * d.projects["va"]).sum()),
-            "energy_10k_tce": _val(res, tot.energy[t]),
-            "co2_10k_t": _val(res, tot.co2[t]),
-            "water_10k_m3": _val(res, tot.water[t]),
+            "energy_10k_tce": value_of(res, (TOTALS["energy"], t)),
+            "co2_10k_t": value_of(res, (TOTALS["co2"], t)),
+            "water_10k_m3": value_of(res, (TOTALS["water"], t)),
             "n_online": int(portfolio[f"production_10k_{t}"].gt(0).sum()),
         })
     return pd.DataFrame.from_records(recs)
 
 
-def flows_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
+def flows_table(built: Built, res: SolveResult) -> pd.DataFrame:
     """The supply chains as flows by year, for Sankey diagrams and audits: each sector's
     deliveries to the sectors whose projects use it (intermediate use), and imports into,
     exports from and final demand of each sector. ``quantity_10k`` is in the source
     sector's unit (``unit``; the target's for imports); ``value_100m_cny`` values it at that
     sector's price (imports at the import price).
     """
-    d = registry(m).data
-    x = production(m, res)
+    d = built.data
+    x = production(built, res)
     years = list(d.years)
     sectors = d.case.sectors
     inp = d.inputs
@@ -439,7 +471,7 @@ def flows_table(m: pyo.ConcreteModel, res: SolveResult) -> pd.DataFrame:
              .melt(ignore_index=False, var_name="year", value_name="quantity_10k")
              .reset_index())
     inter["kind"] = "intermediate"
-    imp, exp = _var_series(m, res, "imp"), _var_series(m, res, "exp")
+    imp, exp = _var_series(built, res, "imp"), _var_series(built, res, "exp")
     trade = pd.DataFrame(list(imp.index), columns=["sector", "year"])
     imports = trade.assign(source="imports", target=trade["sector"], kind="import",
                            quantity_10k=imp.to_numpy())

@@ -64,110 +64,7 @@ class Measure(StrEnum):
 # ------------------------------------------------------------------ family catalogue
 
 
-class FamilySpec(BaseModel):
-    """What a constraint family is: its sense, dimension and where its limits live."""
-
-    model_config = ConfigDict(frozen=True)
-    sense: Literal["<=", ">="]
-    dimension: str
-    table: Literal["quotas", "rules", "none"]
-    needs_year: bool | None = None
-    """True: year required; False: year must be blank; None: blank means every year."""
-    needs_park: bool | None = None
-    default_penalty: float = 0.0
-    """Penalty for soft mode, CNY per base unit of the dimension (tce, m3, mu, ...)."""
-    description: str = ""
-
-
-FAMILIES: dict[str, FamilySpec] = {
-    "chain_balance": FamilySpec(
-        sense="<=", dimension="quantity", table="none",
-        description="local production + imports = intermediate use + exports + final demand",
-    ),
-    "energy_total": FamilySpec(
-        sense="<=", dimension="energy", table="quotas", needs_park=False, default_penalty=1e5,
-        description="counted energy use (tce) <= the year's energy quota",
-    ),
-    "energy_intensity": FamilySpec(
-        sense="<=", dimension="energy_intensity", table="quotas", needs_park=False,
-        default_penalty=1e5,
-        description="counted energy <= limit (tce per 10k CNY) x value added",
-    ),
-    "carbon_total": FamilySpec(
-        sense="<=", dimension="co2", table="quotas", needs_park=False, default_penalty=1e5,
-        description="CO2 (process + fuel + net imported electricity) <= the year's allowance",
-    ),
-    "carbon_intensity": FamilySpec(
-        sense="<=", dimension="co2_intensity", table="quotas", needs_park=False,
-        default_penalty=1e5,
-        description="CO2 <= limit (t per 10k CNY) x value added",
-    ),
-    "green_share": FamilySpec(
-        sense=">=", dimension="share", table="quotas", needs_park=True, default_penalty=1e5,
-        description="renewable electricity to a park >= share x the park's electricity use",
-    ),
-    "water_total": FamilySpec(
-        sense="<=", dimension="water", table="quotas", needs_park=False, default_penalty=1e4,
-        description="industrial water use <= the year's water quota",
-    ),
-    "water_intensity": FamilySpec(
-        sense="<=", dimension="water_intensity", table="quotas", needs_park=False,
-        default_penalty=1e4,
-        description="water use <= limit (m3 per 10k CNY) x value added",
-    ),
-    "land": FamilySpec(
-        sense="<=", dimension="land", table="quotas", needs_year=False, needs_park=True,
-        default_penalty=1e8,
-        description="land taken by new projects in a park <= the park's land quota (mu)",
-    ),
-    "capital_total": FamilySpec(
-        sense="<=", dimension="money", table="quotas", needs_year=False, needs_park=False,
-        default_penalty=10.0,
-        description="investment of new projects over the horizon <= the budget",
-    ),
-    "capital_year": FamilySpec(
-        sense="<=", dimension="money", table="quotas", needs_year=True, needs_park=False,
-        default_penalty=10.0,
-        description="investment spent in a year <= that year's budget",
-    ),
-    "sector_capacity_cap": FamilySpec(
-        sense="<=", dimension="quantity", table="rules", default_penalty=1e6,
-        description="capacity online in a sector or chain <= limit",
-    ),
-    "sector_capacity_floor": FamilySpec(
-        sense=">=", dimension="quantity", table="rules", default_penalty=1e6,
-        description="capacity online in a sector or chain >= limit",
-    ),
-    "sector_output_cap": FamilySpec(
-        sense="<=", dimension="quantity", table="rules", default_penalty=1e6,
-        description="production of a sector or chain <= limit",
-    ),
-    "sector_output_floor": FamilySpec(
-        sense=">=", dimension="quantity", table="rules", default_penalty=1e6,
-        description="production of a sector or chain >= limit",
-    ),
-    "sector_value_floor": FamilySpec(
-        sense=">=", dimension="money", table="rules", default_penalty=10.0,
-        description="gross output value of a sector or chain >= limit (a plan target)",
-    ),
-    "dependency": FamilySpec(
-        sense="<=", dimension="quantity", table="none",
-        description="a project may be online only when the project it requires is",
-    ),
-    "exclusive_group": FamilySpec(
-        sense="<=", dimension="quantity", table="none",
-        description="at most one project of an exclusive group is built",
-    ),
-    "commitment": FamilySpec(
-        sense="<=", dimension="quantity", table="none",
-        description="committed projects come online in their committed year",
-    ),
-}
-"""Every constraint family the model can switch on and off, by its code name."""
-
-QUOTA_FAMILIES = [f for f, s in FAMILIES.items() if s.table == "quotas"]
-RULE_FAMILIES = [f for f, s in FAMILIES.items() if s.table == "rules"]
-
+from ioopt.families import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES, SWITCHABLE, FamilySpec  # noqa: E402, F401
 
 # ---------------------------------------------------------------------- case.yaml
 
@@ -289,9 +186,9 @@ class CaseConfig(_Strict):
     def _check(self) -> CaseConfig:
         if self.years[0] <= self.base_year:
             raise ValueError(f"years must come after base_year {self.base_year}")
-        unknown = sorted(set(self.families) - set(FAMILIES))
+        unknown = sorted(set(self.families) - set(SWITCHABLE))
         if unknown:
-            raise ValueError(f"unknown families {unknown}; known: {sorted(FAMILIES)}")
+            raise ValueError(f"unknown families {unknown}; known: {sorted(SWITCHABLE)}")
         return self
 
 

@@ -31,7 +31,6 @@ from ioopt import api, units
 from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, read_table, run_batch
 from ioopt.case import Case
 from ioopt.errors import InputError, Problem
-from ioopt.results import RATIO_FAMILIES
 from ioopt.scenario import Scenario, apply_overrides
 from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, Measure
 
@@ -190,7 +189,7 @@ def _curve_table(store: Path, res: BatchResult, family: str, year: int | None,
     q = _quota_rows(q, family, year, park) if not q.empty else q
     sets = _portfolio_sets(store)
     dim = units.DIMENSIONS[FAMILIES[family].dimension]
-    ratio = family in RATIO_FAMILIES
+    ratio = FAMILIES[family].ratio
     rows: list[dict[str, Any]] = []
     prev: frozenset[str] | None = None
     prev_obj = prev_lim = None

@@ -18,12 +18,12 @@ import yaml
 from click.testing import CliRunner
 
 from ioopt import api
+from ioopt.analyses.whatif import WhatIf
 from ioopt.batch import load_spec, query, read_table, run_batch
 from ioopt.cli import main
 from ioopt.compare import compare
 from ioopt.errors import InputError
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides
-from ioopt.session import WhatIf
 from tests.conftest import EXAMPLE, ROOT
 
 EXE = Path(sys.executable).parent / "ioopt"

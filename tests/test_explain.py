@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from ioopt import api
+from ioopt.analyses.infeasibility import explain_infeasibility
 from ioopt.cli import main
-from ioopt.explain import explain_infeasibility
 from tests.conftest import REF, ROOT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ioopt import api
-from ioopt.solve import SolveStatus
+from ioopt.solver.status import SolveStatus
 from tests.conftest import EXAMPLE, REF
 
 
@@ -19,7 +19,7 @@ def test_switching_a_family_off_removes_its_rows(tmp_path):
     case = api.load_case(EXAMPLE)
     off = api.apply_scenario(case, _scenario(
         tmp_path, "name: switch-off\ncase:\n  families:\n    energy_total: {enabled: false}\n"))
-    m_on, m_off = api.build(case), api.build(off)
+    m_on, m_off = api.build(case).pyomo, api.build(off).pyomo
     assert len(m_on.energy_total) == 5
     assert m_off.component("energy_total") is None
     r = api.run(off)
@@ -54,7 +54,7 @@ def test_commitment_off_makes_committed_projects_candidates(tmp_path):
     case = api.load_case(EXAMPLE)
     free = api.apply_scenario(case, _scenario(
         tmp_path, "name: free\ncase:\n  families:\n    commitment: {enabled: false}\n"))
-    m = api.build(free)
+    m = api.build(free).pyomo
     assert ("lianmeng_foil", 2024) in m.build
     assert ("lianmeng_foil", 2023) not in m.build  # not before its committed year
 

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from ioopt import api
+from ioopt.analyses.ranking import rank
 from ioopt.case import derive_tables
 from ioopt.cli import main
-from ioopt.rank import rank
 from ioopt.schemas import TABLES
 from tests.conftest import EXAMPLE
 
@@ -149,3 +149,25 @@ def test_bad_uncertainty_field_is_named(tmp_path):
                                   "--out", str(tmp_path)])
     assert r.exit_code == 2
     assert "uncertainty[0].field" in r.output
+
+
+def test_exact_ranking_time_limit_is_reported_not_a_verdict():
+    """Re-solves stopped by a (forced, tiny) time limit are reported with their status and
+    bounds; no project gets a verdict (fits / cannot be added / chosen anyway) from them."""
+    from ioopt.solver.status import SolveStatus
+
+    case = api.load_case(EXAMPLE)
+    r = rank(case, exact=True, workers=1, resolve_time_limit=1e-6)
+    t = r.table
+    statuses = {SolveStatus.parse(s) for s in t["exact_status"]}
+    assert statuses <= {SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.TIME_LIMIT,
+                        SolveStatus.INFEASIBLE}
+    stopped = t[t["exact_status"].map(lambda s: SolveStatus.parse(s).stopped_early)]
+    assert len(stopped), "the time limit must stop some re-solves"
+    for rec in stopped.to_dict("records"):
+        assert "time limit" in rec["reason"], rec["reason"]
+        for verdict in ("cannot be added", "chosen anyway", "does not fit", "can never fit"):
+            assert verdict not in rec["reason"]
+        value = rec["leave_one_out"] if rec["selected"] else rec["force_in_cost"]
+        assert not (isinstance(value, float) and value == float("inf"))
+    assert any("time limit" in n for n in r.notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ioopt import api
-from ioopt.solve import SolveStatus
+from ioopt.solver.status import SolveStatus
 from tests.conftest import REF
 
 

@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ioopt import api
+from ioopt.analyses.ranking import rank
 from ioopt.batch import BatchSpec, run_batch
 from ioopt.cli import main
 from ioopt.errors import InputError
-from ioopt.rank import rank
 from ioopt.render import write_report
 from ioopt.render.folder import read_folder
 from ioopt.render.static import find_browser

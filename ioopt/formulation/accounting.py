@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from ioopt.formulation.data import ModelData
-from ioopt.formulation.rows import Terms
+from ioopt.formulation.rows import Terms, linear
 
 
 @dataclass
@@ -33,8 +33,16 @@ class Totals:
     elec_by_park: dict[tuple[str, int], Terms]
 
 
+TOTALS = {"energy": "energy_use", "co2": "co2_emitted", "water": "water_use",
+          "va": "value_added"}
+"""Totals attribute -> the named Pyomo Expression (indexed by year) that states it."""
+
+
 def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
-    """Build the per-year terms once; the families share them."""
+    """Build the per-year terms once (the families share them) and state each total as a
+    named Pyomo Expression (``energy_use[t]``, ``co2_emitted[t]``, ``water_use[t]``,
+    ``value_added[t]``) that the results evaluate.
+    """
     p = d.projects
     acc = d.case.config.accounting
     kappa = acc.kappa_tce_per_mwh
@@ -60,4 +68,8 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
         for j, v in xs:
             if elec[j] != 0:
                 out.elec_by_park.setdefault((park[j], t), []).append((elec[j], v))
+    for attr, name in TOTALS.items():
+        terms = getattr(out, attr)
+        m.add_component(name, pyo.Expression(list(d.years),
+                                             rule=lambda _m, t, tt=terms: linear(tt[t])))
     return out

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
-
 from ioopt.formulation.data import ModelData
-from ioopt.formulation.rows import Terms, add_rows
+from ioopt.formulation.rows import Builder, Terms, add_rows
 
 
-def add_chain_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
+def add_chain_balance(b: Builder, d: ModelData, _tot: object = None) -> None:
     """``chain_balance[s,t]``: local production + imports = intermediate use + exports
     + final demand, i.e.
 
@@ -21,6 +19,7 @@ def add_chain_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     if not d.family("chain_balance").enabled:
         return
+    m = b.m
     users = defaultdict(list)
     for j, s, a in zip(d.inputs["project"], d.inputs["input_sector"], d.inputs["coef"],
                        strict=True):
@@ -36,4 +35,4 @@ def add_chain_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
                 continue
             terms += [(1.0, m.imp[s, t]), (-1.0, m.exp[s, t])]
             rows[(s, t)] = (terms, 0.0, "==", fd)
-    add_rows(m, "chain_balance", rows)
+    add_rows(b, "chain_balance", rows)

@@ -16,7 +16,8 @@ import pandas as pd
 
 from ioopt import units
 from ioopt.case import Case
-from ioopt.schemas import FAMILIES, FamilySettings, Measure, Mode
+from ioopt.families import SWITCHABLE
+from ioopt.schemas import FamilySettings, Measure, Mode
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class ModelData:
 def resolve_families(case: Case, money_objective: bool) -> dict[str, Family]:
     """Merge case.yaml's family settings with the catalogue defaults."""
     out = {}
-    for name, spec in FAMILIES.items():
+    for name, spec in SWITCHABLE.items():
         s = case.config.families.get(name, FamilySettings())
         penalty = spec.default_penalty if s.penalty is None else s.penalty
         dim = units.DIMENSIONS[spec.dimension]

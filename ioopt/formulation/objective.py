@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ioopt.formulation.data import ModelData
-from ioopt.formulation.rows import Registry, Terms, set_objective
+from ioopt.formulation.rows import Builder, Terms, set_objective
 
 
-def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
+def add_objective(b: Builder, d: ModelData) -> None:
     """``objective``: maximise ``sum_t df_t [sum_j w_j x[j,t] - sum_s pimp_s imp[s,t]]
     - sum_rows penalty * slack``.
 
@@ -16,11 +16,11 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     jobs: persons per 万 units); import costs are subtracted for money measures when
     ``objective.import_cost`` is on; ``df_t`` discounts from the first year.
     """
-    reg: Registry = m._ioopt
+    m = b.m
     w = d.objective_weight
     terms: Terms = [(d.discount[t] * w[j], m.x[j, t]) for (j, t) in m.x if w[j] != 0]
     if d.money_objective and d.case.config.objective.import_cost:
         pimp = d.case.sectors["import_price"].to_dict()
         terms += [(-d.discount[t] * pimp[s], m.imp[s, t]) for (s, t) in m.imp if pimp[s] != 0]
-    terms += [(-c, v) for c, v in reg.penalties]
+    terms += [(-c, v) for c, v in b.penalties]
     set_objective(m, "objective", terms, pyo.maximize)

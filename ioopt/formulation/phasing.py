@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ioopt.formulation.data import ModelData
-from ioopt.formulation.rows import Terms, add_rows
+from ioopt.formulation.rows import Builder, Rows, Terms, add_rows
 
 
 def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -62,22 +62,43 @@ def online(m: pyo.ConcreteModel, d: ModelData, j: str, t: int) -> tuple[Terms, f
     return [(1.0, m.build[j, tau]) for tau in d.build_years.get(j, []) if tau <= t], 0.0
 
 
-def add_phasing(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Rows linking production to the build decisions of candidates.
+def add_build_once(b: Builder, d: ModelData, _tot: object = None) -> None:
+    """``build_once[j]``: ``sum_t build[j,t] <= 1``."""
+    build = dict(b.m.build.items())
+    once = {(j,): ([(1.0, build[j, t]) for t in d.build_years[j]], 0.0, "<=", 1.0)
+            for j in d.candidates if len(d.build_years[j]) > 1}
+    add_rows(b, "build_once", once)
 
-    - ``build_once[j]``: ``sum_t build[j,t] <= 1``.
-    - ``production_max[j,t]``: ``x[j,t] - cap_j * online[j,t] <= 0``.
-    - ``production_min[j,t]``: ``x[j,t] - minutil_j * cap_j * online[j,t] >= 0``.
+
+def add_production_max(b: Builder, d: ModelData, _tot: object = None) -> None:
+    """``production_max[j,t]``: ``x[j,t] - cap_j * online[j,t] <= 0``."""
+    add_rows(b, "production_max", _production_rows(b, d)[0])
+
+
+def add_production_min(b: Builder, d: ModelData, _tot: object = None) -> None:
+    """``production_min[j,t]``: ``x[j,t] - minutil_j * cap_j * online[j,t] >= 0``."""
+    add_rows(b, "production_min", _production_rows(b, d)[1])
+
+
+def _production_rows(b: Builder, d: ModelData) -> tuple[Rows, Rows]:
+    """The rows linking a candidate's production to its build decisions (both families,
+    written in one pass and kept for the second family's call).
     """
+    if "production" not in b.shared:
+        b.shared["production"] = _write_production_rows(b, d)
+    out: tuple[Rows, Rows] = b.shared["production"]
+    return out
+
+
+def _write_production_rows(b: Builder, d: ModelData) -> tuple[Rows, Rows]:
+    m = b.m
     p = d.projects
     build = dict(m.build.items())
     x = dict(m.x.items())
-    once = {(j,): ([(1.0, build[j, t]) for t in d.build_years[j]], 0.0, "<=", 1.0)
-            for j in d.candidates if len(d.build_years[j]) > 1}
-    add_rows(m, "build_once", once)
     caps = p["cap"].astype(float).to_dict()
     mins = p["min_util"].astype(float).to_dict()
-    pmax, pmin = {}, {}
+    pmax: Rows = {}
+    pmin: Rows = {}
     for j in d.candidates:
         cap, mu = caps[j], mins[j]
         years = d.build_years.get(j, [])
@@ -89,5 +110,4 @@ def add_phasing(m: pyo.ConcreteModel, d: ModelData) -> None:
             if mu > 0:
                 pmin[(j, t)] = ([(1.0, x[j, t]), *((-mu * cap, v) for v in on)], 0.0, ">=",
                                 0.0)
-    add_rows(m, "production_max", pmax)
-    add_rows(m, "production_min", pmin)
+    return pmax, pmin

@@ -13,10 +13,10 @@ from typing import NamedTuple
 import pandas as pd
 import pyomo.environ as pyo
 
-from ioopt.formulation.accounting import Totals
+from ioopt.formulation.accounting import TOTALS, Totals
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
-from ioopt.formulation.rows import QuotaRow, Rows, Terms, add_quota_rows, add_rows
+from ioopt.formulation.rows import Builder, QuotaRow, Rows, Terms, add_quota_rows, add_rows, linear
 from ioopt.schemas import Mode, mode_or
 
 
@@ -36,7 +36,7 @@ def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
     """A family's quota rows, years expanded (a blank year means every year).
 
     ``quotas``: read the limits from this quota table instead of the case's (a what-if
-    that changes limits only, see ioopt.session).
+    that changes limits only, see ioopt.analyses.whatif).
     """
     fam = d.family(family)
     if not fam.enabled:
@@ -56,57 +56,68 @@ def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
             yield Limit(t, park_, float(lim), m_, fam.row_penalty(pn))
 
 
-def _total_and_intensity(m: pyo.ConcreteModel, d: ModelData, totals: dict[int, Terms],
-                         va: dict[int, Terms], total: str, intensity: str) -> None:
+def _total(b: Builder, d: ModelData, totals: dict[int, Terms], total: str) -> None:
     records, rows = [], {}
     for t, _, lim, mode, pen in quota_limits(d, total):
         assert t is not None
         key = (t,)
-        records.append(QuotaRow(total, key, t, None, None, lim, totals[t], mode=mode,
-                                penalty=pen))
+        records.append(QuotaRow(total, key, t, None, None, lim, mode=mode, penalty=pen))
         rows[key] = (totals[t], 0.0, "<=", lim)
-    add_quota_rows(m, total, records, rows)
+    add_quota_rows(b, total, records, rows)
+
+
+def _intensity(b: Builder, d: ModelData, totals: dict[int, Terms], va: dict[int, Terms],
+               intensity: str, num: str) -> None:
     records, rows = [], {}
     for t, _, lim, mode, pen in quota_limits(d, intensity):
         assert t is not None
         key = (t,)
-        records.append(QuotaRow(intensity, key, t, None, None, lim, totals[t], per=va[t],
-                                mode=mode, penalty=pen))
+        records.append(QuotaRow(intensity, key, t, None, None, lim, num=(num, t),
+                                den=(TOTALS["va"], t), mode=mode, penalty=pen))
         rows[key] = ([*totals[t], *((-lim * c, v) for c, v in va[t])], 0.0, "<=", 0.0)
-    add_quota_rows(m, intensity, records, rows)
+    add_quota_rows(b, intensity, records, rows)
 
 
-def add_energy(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
-    """``energy_total[t]``: ``E_t <= Equota_t``; ``energy_intensity[t]``:
-    ``E_t - theta_t VA_t <= 0`` (theta in tce per 万元).
-    """
-    _total_and_intensity(m, d, tot.energy, tot.va, "energy_total", "energy_intensity")
+def add_energy_total(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``energy_total[t]``: ``E_t <= Equota_t`` (``E_t`` the Expression ``energy_use[t]``)."""
+    _total(b, d, tot.energy, "energy_total")
 
 
-def add_carbon(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
-    """``carbon_total[t]``: ``C_t <= Cquota_t``; ``carbon_intensity[t]``:
-    ``C_t - gamma_t VA_t <= 0`` (gamma in t CO2 per 万元).
-    """
-    _total_and_intensity(m, d, tot.co2, tot.va, "carbon_total", "carbon_intensity")
+def add_energy_intensity(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``energy_intensity[t]``: ``E_t - theta_t VA_t <= 0`` (theta in tce per 万元)."""
+    _intensity(b, d, tot.energy, tot.va, "energy_intensity", TOTALS["energy"])
 
 
-def add_water(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
-    """``water_total[t]``: ``W_t <= Wquota_t``; ``water_intensity[t]``:
-    ``W_t - omega_t VA_t <= 0`` (omega in m3 per 万元).
-    """
-    _total_and_intensity(m, d, tot.water, tot.va, "water_total", "water_intensity")
+def add_carbon_total(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``carbon_total[t]``: ``C_t <= Cquota_t`` (``co2_emitted[t]``)."""
+    _total(b, d, tot.co2, "carbon_total")
 
 
-def add_green_share(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
+def add_carbon_intensity(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``carbon_intensity[t]``: ``C_t - gamma_t VA_t <= 0`` (gamma in t CO2 per 万元)."""
+    _intensity(b, d, tot.co2, tot.va, "carbon_intensity", TOTALS["co2"])
+
+
+def add_water_total(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``water_total[t]``: ``W_t <= Wquota_t`` (``water_use[t]``)."""
+    _total(b, d, tot.water, "water_total")
+
+
+def add_water_intensity(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``water_intensity[t]``: ``W_t - omega_t VA_t <= 0`` (omega in m3 per 万元)."""
+    _intensity(b, d, tot.water, tot.va, "water_intensity", TOTALS["water"])
+
+
+def add_green_supply(b: Builder, d: ModelData, tot: Totals) -> None:
     """Renewable electricity allocated to parks with a green-share target.
 
     - ``green[p,t] >= 0``: renewable electricity delivered to park p (万 MWh).
     - ``green_supply[t]``: ``sum_p green[p,t] - sum_{j renewable} x[j,t] <= 0``.
-    - ``green_share[p,t]``: ``green[p,t] - share_p * sum_{j in p} elec_j x[j,t] >= 0``.
     """
     limits = list(quota_limits(d, "green_share"))
     if not limits:
         return
+    m = b.m
     index = sorted({(lim.park, lim.year) for lim in limits}, key=str)
     m.green = pyo.Var(index, domain=pyo.NonNegativeReals)
     supply = {}
@@ -115,24 +126,38 @@ def add_green_share(m: pyo.ConcreteModel, d: ModelData, tot: Totals) -> None:
         if terms:
             terms += [(-1.0, m.x[j, t]) for j in d.renewables if (j, t) in m.x]
             supply[(t,)] = (terms, 0.0, "<=", 0.0)
-    add_rows(m, "green_supply", supply)
+    add_rows(b, "green_supply", supply)
+
+
+def add_green_share(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``green_share[p,t]``: ``green[p,t] - share_p * elec_use[p,t] >= 0`` where the
+    Expression ``elec_use[p,t] = sum_{j in p} elec_j x[j,t]``.
+    """
+    limits = list(quota_limits(d, "green_share"))
+    if not limits:
+        return
+    m = b.m
+    index = sorted({(lim.park, lim.year) for lim in limits}, key=str)
+    m.elec_use = pyo.Expression(index, rule=lambda _m, p, t: linear(
+        tot.elec_by_park.get((p, t), [])))
     records: list[QuotaRow] = []
     rows: Rows = {}
     for yr, p, share, mode, pen in limits:
         assert yr is not None and p is not None
         use = tot.elec_by_park.get((p, yr), [])
         key = (p, yr)
-        records.append(QuotaRow("green_share", key, yr, p, None, share,
-                                [(1.0, m.green[p, yr])], per=use, mode=mode, penalty=pen))
+        records.append(QuotaRow("green_share", key, yr, p, None, share, num=("green", key),
+                                den=("elec_use", key), mode=mode, penalty=pen))
         rows[key] = ([(1.0, m.green[p, yr]), *((-share * c, v) for c, v in use)], 0.0, ">=",
                      0.0)
-    add_quota_rows(m, "green_share", records, rows)
+    add_quota_rows(b, "green_share", records, rows)
 
 
-def add_land(m: pyo.ConcreteModel, d: ModelData) -> None:
+def add_land(b: Builder, d: ModelData, _tot: object = None) -> None:
     """``land[p]``: ``sum_{j in p, new} land_j * online[j,T] <= Lquota_p`` (mu); land of
     committed projects is a constant, existing plants' land is not counted.
     """
+    m = b.m
     last = d.years[-1]
     land = d.projects["land"].to_dict()
     status = d.projects["status"].to_dict()
@@ -148,10 +173,10 @@ def add_land(m: pyo.ConcreteModel, d: ModelData) -> None:
             terms += [(land[j] * k, v) for k, v in on]
             const += land[j] * c
         key = (p,)
-        records.append(QuotaRow("land", key, None, p, None, lim, terms, used_const=const,
-                                mode=mode, penalty=pen))
+        records.append(QuotaRow("land", key, None, p, None, lim, const=const, mode=mode,
+                                penalty=pen))
         rows[key] = (terms, const, "<=", lim)
-    add_quota_rows(m, "land", records, rows)
+    add_quota_rows(b, "land", records, rows)
 
 
 def capex_schedule(d: ModelData, j: str, online_year: int) -> dict[int, float]:
@@ -168,13 +193,18 @@ def capex_schedule(d: ModelData, j: str, online_year: int) -> dict[int, float]:
     return out
 
 
-def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """``capital_total``: ``sum_j capex_j sum_t build[j,t] <= K`` (亿元, committed capex a
-    constant); ``capital_year[t]``: capex spent in year t (see capex_schedule) <= K_t.
-    """
+def _new_with_capex(d: ModelData) -> tuple[list[str], dict[str, float]]:
     capex = d.projects["capex"].to_dict()
     status = d.projects["status"].to_dict()
-    news = [j for j in d.projects.index if status[j] != "existing" and capex[j] > 0]
+    return [j for j in d.projects.index if status[j] != "existing" and capex[j] > 0], capex
+
+
+def add_capital_total(b: Builder, d: ModelData, _tot: object = None) -> None:
+    """``capital_total``: ``sum_j capex_j sum_t build[j,t] <= K`` (亿元, committed capex a
+    constant).
+    """
+    m = b.m
+    news, capex = _new_with_capex(d)
     records, rows = [], {}
     for _, _, lim, mode, pen in quota_limits(d, "capital_total"):
         terms: Terms = []
@@ -185,11 +215,16 @@ def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
             else:
                 terms += [(capex[j], m.build[j, t]) for t in d.build_years[j]]
         key = ("total",)
-        records.append(QuotaRow("capital_total", key, None, None, None, lim, terms,
-                                used_const=const, mode=mode, penalty=pen))
+        records.append(QuotaRow("capital_total", key, None, None, None, lim, const=const,
+                                mode=mode, penalty=pen))
         rows[key] = (terms, const, "<=", lim)
-    add_quota_rows(m, "capital_total", records, rows)
+    add_quota_rows(b, "capital_total", records, rows)
 
+
+def add_capital_year(b: Builder, d: ModelData, _tot: object = None) -> None:
+    """``capital_year[t]``: capex spent in year t (see capex_schedule) <= K_t."""
+    m = b.m
+    news, capex = _new_with_capex(d)
     limits = list(quota_limits(d, "capital_year"))
     if not limits:
         return
@@ -208,7 +243,7 @@ def add_capital(m: pyo.ConcreteModel, d: ModelData) -> None:
     year_rows: Rows = {}
     for yr, _, lim, mode, pen in limits:
         assert yr is not None
-        year_records.append(QuotaRow("capital_year", (yr,), yr, None, None, lim, by_year[yr],
-                                     used_const=const_year[yr], mode=mode, penalty=pen))
+        year_records.append(QuotaRow("capital_year", (yr,), yr, None, None, lim,
+                                     const=const_year[yr], mode=mode, penalty=pen))
         year_rows[(yr,)] = (by_year[yr], const_year[yr], "<=", lim)
-    add_quota_rows(m, "capital_year", year_records, year_rows)
+    add_quota_rows(b, "capital_year", year_records, year_rows)

@@ -9,12 +9,13 @@ once, keeps one HiGHS instance, and for each scenario
 
 1. checks that the scenario's case differs from the base in quota limits only
    (everything else equal: tables, settings); otherwise it rebuilds (``api.run``);
-2. moves the changed rows' bounds and coefficients in its copy of the compiled LP;
-3. a MILP: passes the changed LP to HiGHS whole and solves it as
-   :func:`ioopt.solve.solve_model` does (MILP, then the LP with the integers fixed for
-   shadow prices). An LP (``solver.relax_integers``, or no build decisions): changes the
-   rows on the instance and re-solves from the previous optimal basis (a hot start: a
-   few simplex iterations instead of a solve from scratch);
+2. moves the changed rows on its :class:`~ioopt.solver.highs.HighsSession` (the row's
+   bound, or for a ratio the coefficients of its denominator, as the family catalogue
+   says) and mirrors each change into the Pyomo model, so the model always states the
+   scenario it was last solved for;
+3. re-solves on the session: a MILP gets the edited model passed whole (MILP, then the
+   LP with the integers fixed for shadow prices); an LP keeps its basis (a hot start:
+   a few simplex iterations instead of a solve from scratch);
 4. extracts the same result tables as a fresh run.
 
 Both paths give the same answer; tests compare them scenario by scenario.
@@ -26,21 +27,18 @@ import time
 from typing import Any
 
 import numpy as np
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from ioopt import api
 from ioopt.case import Case
-from ioopt.formulation import build_model, registry
+from ioopt.families import FAMILIES, QUOTA_FAMILIES
+from ioopt.formulation import build_model
 from ioopt.formulation.quotas import quota_limits
 from ioopt.formulation.rows import QuotaRow
-from ioopt.schemas import QUOTA_FAMILIES, TABLES
-from ioopt.solve import (
-    Compiled,
-    SolveStatus,
-    compile_model,
-    lp_matrix,
-    new_highs,
-    run_highs,
-)
+from ioopt.schemas import TABLES
+from ioopt.solver.compile import Compiled, compile_model
+from ioopt.solver.highs import HighsSession
+from ioopt.solver.status import SolveStatus
 
 _LIMIT_COLUMNS = ["limit", "limit_model"]
 
@@ -81,42 +79,20 @@ class WhatIf:
 
     def _build(self) -> None:
         self.model = build_model(self.case)
-        self.reg = registry(self.model)
-        self.comp: Compiled = compile_model(self.model)
-        self.h = new_highs(self.time_limit, self.mip_gap, self.case.config.solver.threads)
-        lp = self.comp.lp
-        self.lower = np.asarray(lp.row_lower_, dtype=float).copy()
-        self.upper = np.asarray(lp.row_upper_, dtype=float).copy()
-        self.values = np.asarray(lp.a_matrix_.value_, dtype=float).copy()
+        self.comp: Compiled = compile_model(self.model.pyomo)
+        self.session = HighsSession(self.comp, self.time_limit, self.mip_gap,
+                                    self.case.config.solver.threads)
         self._rows: dict[str, list[QuotaRow]] = {
-            f: [q for q in self.reg.quota_rows if q.family == f] for f in QUOTA_FAMILIES}
-        # (row, column) -> position in the column-wise value array, for the ratio rows
-        # whose coefficients move with their limit
-        pos = lp_matrix(lp)
-        pos.data = np.arange(pos.nnz, dtype=float)  # same sparsity, data = CSC positions
-        pos = pos.tocsr()
-        self._pos: dict[tuple[int, int], int] = {}
-        for rows in self._rows.values():
-            for q in rows:
-                if q.per and q.constraint is not None and id(q.constraint) in self.comp.row_of:
-                    r = self.comp.row_of[id(q.constraint)]
-                    lo, hi = pos.indptr[r], pos.indptr[r + 1]
-                    for c, k in zip(pos.indices[lo:hi].tolist(), pos.data[lo:hi].tolist(),
-                                    strict=True):
-                        self._pos[(r, c)] = int(k)
+            f: [q for q in self.model.quota_rows if q.family == f] for f in QUOTA_FAMILIES}
         self._built = True
         # the quota limits the built rows hold now (model units, quotas.csv order)
         self._limits = self.case.quotas["limit_model"].to_numpy(dtype=float)
-        self._loaded = False
-        self._lp_only = len(self.comp.integer_cols) == 0
-        self._changed_rows: set[int] = set()
-        self._changed_coefs: dict[tuple[int, int], int] = {}
 
     def _limit_changes(self, case: Case) -> list[tuple[QuotaRow, float]] | None:
         """(row, new limit) for every quota row whose limit moves; None if one cannot move
         in place (a row with no decision in it, whose feasibility was settled at build).
         """
-        d = self.reg.data
+        d = self.model.data
         out = []
         now = case.quotas["limit_model"].to_numpy(dtype=float)
         moved = ~((now == self._limits) | (np.isnan(now) & np.isnan(self._limits)))
@@ -130,27 +106,39 @@ class WhatIf:
             for q, lim in zip(rows, new, strict=True):
                 if lim == q.limit:
                     continue
-                if q.constraint is None or id(q.constraint) not in self.comp.row_of or \
-                        q.per_const:
+                if not q.has_row or FAMILIES[fam].moves == "none":
                     return None
                 out.append((q, lim))
         return out
 
     def _move(self, q: QuotaRow, new: float) -> None:
-        r = self.comp.row_of[id(q.constraint)]
+        """Move one quota row's limit on the session and in the Pyomo model."""
+        r = self.comp.row(q.family, q.index)
+        assert r is not None
         delta = new - q.limit
-        if q.per:  # ratio row: coefficient -limit * c on each denominator term
-            for c, v in q.per:
-                col = self.comp.col_of[id(v)]
-                k = self._pos[(r, col)]
-                self.values[k] -= delta * c
-                self._changed_coefs[(r, col)] = k
-        elif np.isfinite(self.upper[r]) and not np.isfinite(self.lower[r]):
-            self.upper[r] += delta
-            self._changed_rows.add(r)
+        con = self.model.pyomo.component(q.family)[q.index]
+        if FAMILIES[q.family].moves == "coefficient":
+            # ratio row: coefficient -limit * c on each denominator term
+            assert q.den is not None
+            name, idx = q.den
+            e = self.comp.exprs[name][idx]
+            E = self.comp.expr_matrix
+            lo, hi = E.indptr[e], E.indptr[e + 1]
+            changed: dict[int, float] = {}
+            for col, c in zip(E.indices[lo:hi].tolist(), E.data[lo:hi].tolist(), strict=True):
+                value = self.session.coefficient(r, col) - delta * c
+                self.session.set_coefficient(r, col, value)
+                changed[col] = value
+            _set_body_coefficients(con, self.comp, changed)
         else:
-            self.lower[r] += delta
-            self._changed_rows.add(r)
+            lo_b, up_b = self.session.row_lower[r], self.session.row_upper[r]
+            if np.isfinite(up_b) and not np.isfinite(lo_b):
+                up_b += delta
+            else:
+                lo_b += delta
+            self.session.set_row_bounds(np.array([r]), np.array([lo_b]), np.array([up_b]))
+            con.set_value((None if not np.isfinite(lo_b) else float(lo_b), con.body,
+                           None if not np.isfinite(up_b) else float(up_b)))
         q.limit = new
 
     # -------------------------------------------------------------------- run
@@ -162,7 +150,7 @@ class WhatIf:
             if not self._built:
                 self._build()
             changes = self._limit_changes(case)
-            if changes is not None and not self.reg.trivially_infeasible:
+            if changes is not None and not self.model.infeasible:
                 return self._run_in_place(case, changes, scenario, explain)
         self.rebuilds += 1
         return api.run(case, scenario=scenario, time_limit=self.time_limit,
@@ -174,26 +162,8 @@ class WhatIf:
         for q, lim in changes:
             self._move(q, lim)
         self._limits = case.quotas["limit_model"].to_numpy(dtype=float)
-        if self._lp_only and self._loaded:
-            # an LP: change the rows on the instance and keep its basis (hot start)
-            rows = np.array(sorted(self._changed_rows), dtype=np.int32)
-            if len(rows):
-                self.h.changeRowsBounds(len(rows), rows, self.lower[rows], self.upper[rows])
-            for (r, col), k in self._changed_coefs.items():
-                self.h.changeCoeff(r, col, float(self.values[k]))
-        else:
-            # a MILP: the changed LP passed whole, so the solve is the one a rebuilt model
-            # gets (a warm start on the same instance made the default case's MILP
-            # re-solves slower)
-            lp = self.comp.lp
-            lp.row_lower_, lp.row_upper_ = self.lower, self.upper
-            lp.a_matrix_.value_ = self.values
-            self.h.passModel(lp)
-            self._loaded = True
-        self._changed_rows.clear()
-        self._changed_coefs.clear()
         t1 = time.perf_counter()
-        res = run_highs(self.h, self.comp, ranging=self.ranging)
+        res = self.session.solve(ranging=self.ranging)
         t2 = time.perf_counter()
         self.fast_runs += 1
         result = api.RunResult(case=case, solve=res, model=self.model, scenario=scenario)
@@ -202,12 +172,23 @@ class WhatIf:
             # variables are not loaded (they would be overwritten by the next scenario)
             api.extract_tables(result)
         elif explain and res.status == SolveStatus.INFEASIBLE:
-            from ioopt.explain import explain_infeasibility
+            from ioopt.analyses.infeasibility import explain_infeasibility
             result.infeasibility = explain_infeasibility(case, self.time_limit)
         t3 = time.perf_counter()
         result.timings = {"update": t1 - t0, **res.timings, "solve_total": t2 - t1,
                           "extract": t3 - t2}
         return result
+
+
+def _set_body_coefficients(con: Any, comp: Compiled, changed: dict[int, float]) -> None:
+    """Rewrite a constraint's body with new coefficients on some columns (by column)."""
+    terms = []
+    for a in con.body.args:
+        c, v = a.args if type(a) is MonomialTermExpression else (1.0, a)
+        name = v.parent_component().local_name
+        col = comp.col(name, v.index())
+        terms.append(MonomialTermExpression((changed.get(col, c) if col is not None else c, v)))
+    con.set_value((con.lower, LinearExpression(terms), con.upper))
 
 
 def _model_settings(case: Case) -> dict[str, Any]:

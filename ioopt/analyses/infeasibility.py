@@ -25,18 +25,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import highspy
-import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from ioopt.case import Case
-from ioopt.formulation import build_model, registry
+from ioopt.families import FAMILIES
+from ioopt.formulation import build_model
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.rows import QuotaRow, set_objective
-from ioopt.results import RATIO_FAMILIES, quota_table
-from ioopt.schemas import FAMILIES, Mode
-from ioopt.solve import Compiled, compile_model, solve_model
+from ioopt.results import quota_table
+from ioopt.schemas import Mode
+from ioopt.solver.compile import compile_model
+from ioopt.solver.highs import HighsSession
+from ioopt.solver.solve import solve_built
+from ioopt.solver.status import SolveStatus
 
 LABELS = {
     "energy_total": "energy quota",
@@ -106,30 +108,26 @@ class Infeasibility:
         return path
 
 
-def explain_infeasibility(case: Case, time_limit: float | None = None,
-                          compiled: Compiled | None = None) -> Infeasibility:
-    """The smallest quota relaxation that makes the case feasible, and an IIS.
-
-    ``compiled``: the (infeasible) model as already compiled by the solve, for the IIS;
-    built again when not given.
-    """
+def explain_infeasibility(case: Case, time_limit: float | None = None) -> Infeasibility:
+    """The smallest quota relaxation that makes the case feasible, and an IIS."""
     limit = time_limit or case.config.solver.time_limit_s
-    m = build_model(case, elastic=True)
-    reg = registry(m)
-    structural = list(reg.trivially_infeasible)
+    built = build_model(case, elastic=True)
+    m = built.pyomo
+    structural = list(built.infeasible)
     terms = []
-    for q in reg.quota_rows:
-        if q.mode == Mode.hard and q.slack is not None:
-            terms.append((_weight(q, reg.data), q.slack))
+    for q in built.quota_rows:
+        if q.mode == Mode.hard and q.has_slack:
+            terms.append((_weight(q, built.data), m.component(f"slack_{q.family}")[q.index]))
     set_objective(m, "elastic_objective", terms, pyo.minimize)
-    res = solve_model(m, time_limit=limit, mip_gap=case.config.solver.mip_gap)
-    iis, note = _iis(case, limit, compiled)
+    res = solve_built(built, time_limit=limit, mip_gap=case.config.solver.mip_gap)
+    iis, note = _iis(case, limit)
     if not res.status.has_solution:
         return Infeasibility(_empty(), iis, note, structural,
                              status=f"no relaxation of the quotas and rules makes it feasible "
                                     f"({res.message})")
-    q = quota_table(m, res)  # one record per reg.quota_rows, in order
-    recs = [_relaxation(rec, case) for rec, qrow in zip(q.itertuples(), reg.quota_rows, strict=True)
+    q = quota_table(built, res)  # one record per quota row, in order
+    recs = [_relaxation(rec, case) for rec, qrow in zip(q.itertuples(), built.quota_rows,
+                                                        strict=True)
             if qrow.mode == Mode.hard and rec.violation > 1e-7]
     frame = pd.DataFrame.from_records(recs, columns=_COLUMNS)
     if len(frame):
@@ -149,7 +147,7 @@ def _empty() -> pd.DataFrame:
 def _weight(q: QuotaRow, d: ModelData) -> float:
     """1 / the row's size, so that relaxations are compared in relative terms."""
     size = abs(q.limit)
-    if q.family in RATIO_FAMILIES:
+    if q.is_ratio:
         size *= _denominator(d, q)
     return 1.0 / max(size, 1e-6)
 
@@ -166,7 +164,7 @@ def _denominator(d: ModelData, q: QuotaRow) -> float:
 def _relaxation(r: Any, case: Case) -> dict[str, Any]:
     sense = FAMILIES[r.name].sense
     relax = (r.used - r.limit) if sense == "<=" else (r.limit - r.used)
-    if r.name not in RATIO_FAMILIES:
+    if not FAMILIES[r.name].ratio:
         relax = r.violation
     needed = r.limit + relax if sense == "<=" else r.limit - relax
     where = []
@@ -186,39 +184,25 @@ def _relaxation(r: Any, case: Case) -> dict[str, Any]:
             "relative": relax / max(abs(r.limit), 1e-12), "sentence": sentence}
 
 
-def _iis(case: Case, time_limit: float | None,
-         comp: Compiled | None) -> tuple[list[str], str]:
+def _iis(case: Case, time_limit: float | None) -> tuple[list[str], str]:
     """An IIS of the LP relaxation of the (non-elastic) model, as constraint names."""
-    if comp is None:
-        m = build_model(case)
-        if registry(m).trivially_infeasible:
-            return [], "rows with no decision in them are infeasible (listed as structural)"
-        comp = compile_model(m)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    if time_limit:
-        h.setOptionValue("time_limit", float(time_limit))
-    h.setOptionValue("iis_strategy", 2)
-    h.passModel(comp.lp)
-    n = len(comp.integer_cols)
-    if n:  # the LP relaxation
-        h.changeColsIntegrality(n, comp.integer_cols.astype(np.int32),
-                                np.array([highspy.HighsVarType.kContinuous] * n))
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
+    built = build_model(case)
+    if built.infeasible:
+        return [], "rows with no decision in them are infeasible (listed as structural)"
+    comp = compile_model(built.pyomo)
+    session = HighsSession(comp, time_limit=time_limit)
+    status, rows, cols = session.iis()
+    if status != SolveStatus.INFEASIBLE:
+        if status == SolveStatus.ERROR:
+            return [], "HiGHS could not compute an irreducible infeasible subset"
         return [], ("the LP relaxation is feasible: the conflict lies in the yes/no build "
                     "decisions (HiGHS gives IIS for LPs only)")
-    status, iis = h.getIis()
-    if status != highspy.HighsStatus.kOk or not iis.valid_:
-        return [], "HiGHS could not compute an irreducible infeasible subset"
-    names = [str(comp.rows[int(i)].name) for i in np.asarray(iis.row_index_, dtype=int)]
-    cols = [comp.columns[int(j)] for j in np.asarray(iis.col_index_, dtype=int)]
+    names = [comp.row_name(r) for r in rows]
     by_var: dict[str, int] = {}
-    for v in cols:
-        by_var[v.parent_component().name] = by_var.get(v.parent_component().name, 0) + 1
+    for c in cols:
+        name = comp.col_ref[c][0]
+        by_var[name] = by_var.get(name, 0) + 1
     note = "one irreducible infeasible subset of the LP relaxation, from HiGHS"
     if by_var:
         note += "; with the bounds of " + ", ".join(f"{n} {k} variables" for k, n in by_var.items())
     return names, note
-
-

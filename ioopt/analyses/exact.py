@@ -1,0 +1,188 @@
+"""Exact leave-one-out and force-in re-solves on one :class:`HighsSession`.
+
+The model is built with the ``commitment`` family off (committed projects become
+candidates from their committed year) and each committed project's build decision fixed
+at its year: the same optimum, and every project can be removed or forced in by changing
+column or row bounds. Each re-solve reports its :class:`Outcome` — status, incumbent and
+proven bound — so a re-solve that stops at its time limit is never read as a verdict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ioopt.case import Case
+from ioopt.formulation import build_model
+from ioopt.schemas import FamilySettings
+from ioopt.solver.compile import INF, compile_model
+from ioopt.solver.highs import HighsSession
+from ioopt.solver.status import SolveStatus
+
+RANK_MIP_GAP = 1e-6
+"""Exact values are differences of two optima: solve each to a tight gap."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one re-solve ended with."""
+
+    status: SolveStatus
+    objective: float = float("nan")
+    """The incumbent's objective (NaN without one)."""
+    bound: float = float("nan")
+    """The proven bound on the optimum (a maximum: no solution is better; NaN: none)."""
+    gap: float = float("nan")
+
+    def as_tuple(self) -> tuple[str, float, float, float]:
+        """For passing between processes."""
+        return self.status.value, self.objective, self.bound, self.gap
+
+
+class ExactSession:
+    """The case's MILP on one session, for leave-one-out and force-in re-solves.
+
+    ``fixed``: every other build decision held at the base optimum (the re-solves are LPs:
+    fast estimates, each a bound on the exact value).
+    """
+
+    def __init__(self, case: Case, time_limit: float | None = None,
+                 mip_gap: float = RANK_MIP_GAP, threads: int = 1, fixed: bool = False) -> None:
+        fams = dict(case.config.families)
+        fams["commitment"] = FamilySettings(enabled=False)
+        free = case.replace(config=case.config.model_copy(update={"families": fams}))
+        self.built = build_model(free)
+        self.d = self.built.data
+        self.comp = compile_model(self.built.pyomo)
+        self.s = HighsSession(self.comp, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+        p = case.projects
+        self.committed = {j: int(oy) for j, st, oy in zip(p.index, p["status"], p["online_year"],
+                                                           strict=True) if st == "committed"}
+        self.build_cols: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        build: dict[Any, int] = self.comp.cols.get("build", {})
+        for (j, t), col in build.items():
+            self.build_cols[j].append((t, col))
+        for cols in self.build_cols.values():
+            cols.sort()
+        self.once_row = dict(((k, r) for k, r in self.comp.rows.get("build_once", {}).items()))
+        for j, oy in self.committed.items():
+            for t, col in self.build_cols.get(j, []):
+                v = 1.0 if t == oy else 0.0
+                self.s.set_col_bounds(np.array([col]), np.array([v]), np.array([v]))
+        base = self._run()
+        self.base_status, self.base_objective = base.status, base.objective
+        self.start = self._x if base.status.has_solution else None
+        self.fixed = fixed and self.start is not None
+        self.base_build: dict[int, float] = {}
+        if self.fixed:
+            assert self.start is not None
+            ints = self.comp.integer_cols
+            vals = np.round(self.start[ints])
+            self.s.set_col_bounds(ints, vals, vals)
+            self.s.relax_integrality()
+            self.base_build = dict(zip(ints.tolist(), vals.tolist(), strict=True))
+            base = self._run()
+            self.base_status, self.base_objective = base.status, base.objective
+
+    def _run(self) -> Outcome:
+        res = self.s.solve(duals=False)
+        self._x = res.col_value
+        bound = res.bound if res.bound is not None else (
+            res.objective if res.status == SolveStatus.OPTIMAL and res.objective is not None
+            else float("nan"))
+        return Outcome(res.status, float("nan") if res.objective is None else res.objective,
+                       float(bound), float("nan") if res.mip_gap is None else res.mip_gap)
+
+    def _restore(self, j: str) -> None:
+        for t, col in self.build_cols.get(j, []):
+            if self.fixed:
+                v = self.base_build[col]
+                lo, hi = v, v
+            elif j in self.committed:
+                lo = hi = 1.0 if t == self.committed[j] else 0.0
+            else:
+                lo, hi = 0.0, 1.0
+            self.s.set_col_bounds(np.array([col]), np.array([lo]), np.array([hi]))
+
+    def _warm(self, zero_cols: list[int] | None = None) -> None:
+        if self.start is None or self.fixed:
+            return
+        x = self.start.copy()
+        x[zero_cols or []] = 0.0
+        self.s.set_mip_start(x)
+
+    def without(self, j: str) -> Outcome:
+        """The optimum with project j never built."""
+        cols = [c for _, c in self.build_cols.get(j, [])]
+        xt = self.comp.cols.get("x", {})
+        x_cols = [xt[(j, t)] for t in self.d.x_years(j) if (j, t) in xt]
+        self.s.set_col_bounds(np.array(cols), np.zeros(len(cols)), np.zeros(len(cols)))
+        self._warm(cols + x_cols)
+        out = self._run()
+        self._restore(j)
+        return out
+
+    def forced(self, j: str) -> Outcome:
+        """The optimum with candidate j built (in the year that suits it best)."""
+        cols = [c for _, c in self.build_cols.get(j, [])]
+        if not cols:
+            return Outcome(SolveStatus.INFEASIBLE)
+        if self.fixed:  # free j's own decisions only (an LP: the best mix of its years)
+            self.s.set_col_bounds(np.array(cols), np.zeros(len(cols)), np.ones(len(cols)))
+        if j in self.once_row:
+            r = np.array([self.once_row[j]])
+            self.s.set_row_bounds(r, np.array([1.0]), np.array([1.0]))
+            self._warm()
+            out = self._run()
+            self.s.set_row_bounds(r, np.array([-INF]), np.array([1.0]))
+        else:
+            self.s.set_col_bounds(np.array(cols[:1]), np.array([1.0]), np.array([1.0]))
+            self._warm()
+            out = self._run()
+        self._restore(j)
+        return out
+
+
+def exact_values(case: Case, tasks: list[tuple[str, str]], workers: int,
+                 time_limit: float | None, mip_gap: float
+                 ) -> tuple[float, dict[tuple[str, str], Outcome]]:
+    """(the re-solve model's base optimum, each (project, 'without'|'forced') task's
+    outcome), the tasks split into one chunk per worker, each on its own session.
+    """
+    if not tasks:
+        return float("nan"), {}
+    n = max(1, min(workers, len(tasks)))
+    chunks = [tasks[i::n] for i in range(n)]
+    args = [(case, chunk, time_limit, mip_gap) for chunk in chunks]
+    results = _map(_exact_chunk, args, n)
+    base = results[0][0]
+    out = {}
+    for _, done in results:
+        for j, what, tup in done:
+            st, obj, bound, gap = tup
+            out[(j, what)] = Outcome(SolveStatus.parse(st), obj, bound, gap)
+    return base, out
+
+
+def _exact_chunk(args: tuple[Case, list[tuple[str, str]], float | None, float]
+                 ) -> tuple[float, list[tuple[str, str, tuple[str, float, float, float]]]]:
+    case, chunk, time_limit, mip_gap = args
+    s = ExactSession(case, time_limit, mip_gap)
+    done = []
+    for j, what in chunk:
+        o = s.without(j) if what == "without" else s.forced(j)
+        done.append((j, what, o.as_tuple()))
+    return s.base_objective, done
+
+
+def _map(fn: Callable[[Any], Any], tasks: list[Any], workers: int) -> list[Any]:
+    """``fn`` over ``tasks``, in a process pool when there are several workers."""
+    if workers <= 1 or len(tasks) <= 1:
+        return [fn(t) for t in tasks]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, tasks))

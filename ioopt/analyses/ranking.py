@@ -1,0 +1,244 @@
+"""Ranking projects for an approval committee: why each is in or out, and what it costs.
+
+For every committed and candidate project :func:`rank` reports
+
+- its **value at the optimum's prices** (fast, an estimate; :mod:`.estimates`): the output
+  it adds, minus its inputs and the quotas it uses, at the shadow prices of the LP with
+  the portfolio fixed, and the **decisive constraint**;
+- LP re-solves with every other build decision held (``*_estimate`` columns);
+- with ``exact=True``, **leave_one_out** and **force_in_cost** by re-solving the MILP
+  (:mod:`.exact`), each with its status: a re-solve stopped at its time limit gives
+  bounds (``exact_bound``, ``exact_gap``), never a verdict; committed projects get
+  **commitment_cost**;
+- with ``samples=N``, **robustness** over seeded samples of the declared uncertainty.
+
+The sentences are :mod:`.reasons`; the rank order and its rule are stated in the output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ioopt import api
+from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
+from ioopt.analyses.exact import RANK_MIP_GAP, ExactSession, Outcome, exact_values
+from ioopt.analyses.reasons import reason
+from ioopt.case import Case
+from ioopt.sampling import sample_case
+from ioopt.solver.status import SolveStatus
+
+
+@dataclass
+class Ranking:
+    """A ranking of the committed and candidate projects of a case."""
+
+    table: pd.DataFrame
+    quota_use: pd.DataFrame
+    """Long table: project x quota row: use, shadow price, opportunity cost."""
+    rule: str
+    base_objective: float
+    objective_unit: str
+    exact: bool
+    samples: int = 0
+    seed: int | None = None
+    notes: list[str] = field(default_factory=list)
+    base: api.RunResult | None = None
+    """The base solve (with its infeasibility explanation when it has no solution)."""
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """Write ranking.csv, ranking_quota_use.csv and ranking_rule.txt, beside the base
+        solve's files (summary.json and the tables, as ``ioopt solve`` writes them).
+        """
+        out = Path(out_dir)
+        if self.base is not None:
+            self.base.write(out)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = [out / "ranking.csv", out / "ranking_quota_use.csv", out / "ranking_rule.txt"]
+        self.table.to_csv(paths[0], index=False)
+        self.quota_use.to_csv(paths[1], index=False)
+        paths[2].write_text("\n".join([self.rule, *self.notes]) + "\n", encoding="utf-8")
+        return paths
+
+    def text(self, top: int = 25) -> str:
+        """The top of the ranking as a table, then the rule."""
+        t = self.table
+        value_col = "leave_one_out" if self.exact else "leave_one_out_estimate"
+        cost_col = "force_in_cost" if self.exact else "force_in_cost_estimate"
+        lines = [f"ranking of {len(t)} projects (base optimum {self.base_objective:,.2f} "
+                 f"{self.objective_unit}; values in {self.objective_unit}"
+                 + ("" if self.exact else ", estimates") + ")",
+                 f"{'rank':>4}  {'project':<22} {'status':<9} {'in':<3} {'year':<5} "
+                 f"{'value':>11} " + (f"{'robust':>6} " if self.samples else "") + "reason"]
+        for r in t.head(top).itertuples():
+            v = getattr(r, value_col) if r.selected else getattr(r, cost_col)
+            sign = "" if r.selected else "-"
+            val = "-" if pd.isna(v) else f"{sign}{v:,.2f}"
+            rob = (f"{r.robustness:>6.0%} " if self.samples else "")
+            year = "" if pd.isna(r.online_year) else str(int(r.online_year))
+            lines.append(f"{r.rank:>4}  {r.project:<22} {r.status:<9} {'yes' if r.selected else 'no':<3} "
+                         f"{year:<5} {val:>11} {rob}{r.reason}")
+        if len(t) > top:
+            lines.append(f"  ... ({len(t)} rows in ranking.csv)")
+        lines.append("value: for a selected project the loss if it is left out; for a rejected one "
+                     "minus the cost of forcing it in")
+        lines.append(self.rule)
+        lines += self.notes
+        return "\n".join(lines)
+
+
+def _sample_task(args: tuple[Case, int, int, float | None]) -> tuple[int, str, list[str]]:
+    case, seed, i, time_limit = args
+    r = api.run(sample_case(case, seed, i), time_limit=time_limit, explain=False)
+    if not r.ok:
+        return i, r.status.value, []
+    pf = r.portfolio
+    return i, r.status.value, pf.loc[pf["selected"] & (pf["status"] != "existing"), "project"].tolist()
+
+
+def _map(fn: Any, tasks: list[Any], workers: int) -> list[Any]:
+    if workers <= 1 or len(tasks) <= 1:
+        return [fn(t) for t in tasks]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
+
+
+def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
+         workers: int | None = None, time_limit: float | None = None,
+         mip_gap: float = RANK_MIP_GAP, resolve_time_limit: float | None = None) -> Ranking:
+    """Rank the committed and candidate projects of a (scenario-applied) case.
+
+    ``resolve_time_limit``: HiGHS's time limit for each exact re-solve (default
+    ``time_limit``); a re-solve that reaches it is reported with its bounds and status.
+    """
+    workers = workers or os.cpu_count() or 1
+    base = api.run(case, time_limit=time_limit, mip_gap=mip_gap)
+    if not base.ok or base.solve.objective is None:
+        return Ranking(table=pd.DataFrame(), quota_use=pd.DataFrame(), rule="", base_objective=float("nan"),
+                       objective_unit="", exact=exact, base=base)
+    infos = row_infos(base)
+    est = estimates(base, infos)
+    q = base.quotas
+    pf = base.portfolio.set_index("project")
+    news = [j for j in pf.index if pf.at[j, "status"] != "existing"]
+    tasks = [(j, "without") for j in news if pf.at[j, "selected"]]
+    tasks += [(j, "forced") for j in news if not pf.at[j, "selected"]]
+    # fast: LP re-solves with every other build decision held at the optimum
+    lp = ExactSession(case, time_limit, mip_gap, fixed=True)
+    lp_vals = {(j, w): _delta(lp.base_objective, lp.without(j) if w == "without" else lp.forced(j))
+               for j, w in tasks}
+    notes: list[str] = []
+    exact_out: dict[tuple[str, str], Outcome] = {}
+    base_obj = base.solve.objective
+    if exact:
+        session_base, exact_out = exact_values(case, tasks, workers,
+                                               resolve_time_limit or time_limit, mip_gap)
+        if not tasks:
+            session_base = base_obj
+        if abs(session_base - base_obj) > 1e-6 * max(1.0, abs(base_obj)):
+            notes.append(f"note: the re-solve model's base optimum {session_base:,.4f} differs "
+                         f"from the solve's {base_obj:,.4f} (within the MIP gap)")
+        base_obj = session_base
+    robust = _robustness(case, news, samples, seed, workers, time_limit, notes) if samples else {}
+    rows, use_rows = [], []
+    for j in news:
+        sel = bool(pf.at[j, "selected"])
+        what = "without" if sel else "forced"
+        rec: dict[str, Any] = {
+            "project": j, "name": pf.at[j, "name"], "chain": pf.at[j, "chain"],
+            "sector": pf.at[j, "sector"], "park": pf.at[j, "park"], "status": pf.at[j, "status"],
+            "illustrative": bool(pf.at[j, "illustrative"]), "selected": sel,
+            "online_year": pf.at[j, "online_year"],
+            "capex_100m_cny": pf.at[j, "capex_100m_cny"], "land_mu": pf.at[j, "land_mu"],
+            "contribution": pf.at[j, "contribution"],
+            "leave_one_out_estimate": lp_vals[(j, what)] if sel else np.nan,
+            "force_in_cost_estimate": lp_vals[(j, what)] if not sel else np.nan,
+        }
+        if exact:
+            o = exact_out[(j, what)]
+            v = _delta(base_obj, o)
+            rec["leave_one_out"] = v if sel else np.nan
+            rec["force_in_cost"] = v if not sel else np.nan
+            rec["exact_status"] = o.status.value
+            # a re-solve stopped early: the value above is from its incumbent (the most
+            # it can be); the proven bound gives the least
+            rec["exact_bound"] = (base_obj - o.bound if o.status.stopped_early
+                                  and np.isfinite(o.bound) else np.nan)
+            rec["exact_gap"] = o.gap if o.status.stopped_early else np.nan
+        if rec["status"] == "committed":
+            rec["commitment_cost"] = -(rec["leave_one_out"] if exact else rec["leave_one_out_estimate"])
+        if samples:
+            rec["robustness"] = robust.get(j, 0.0)
+        e = est.get(j)
+        if e is not None:
+            rec["net_output_at_prices"] = e.output - e.inputs
+            rec["quota_cost_at_prices"] = sum(e.cost[r] for r in e.cost if infos[r].kind == "quota")
+            use_rows += use_records(j, e, infos, q, base)
+        rows.append(rec)
+    table = pd.DataFrame.from_records(rows)
+    quota_use = pd.DataFrame.from_records(use_rows, columns=USE_COLUMNS)
+    table["decisive_constraint"], table["reason"] = zip(
+        *[reason(r, quota_use, base, exact) for r in table.to_dict("records")], strict=True)
+    if exact and "exact_status" in table:
+        stopped = int(table["exact_status"].map(lambda v: SolveStatus.parse(v).stopped_early).sum())
+        if stopped:
+            notes.append(f"{stopped} re-solve(s) stopped at the time limit: their values are "
+                         "bounds, not verdicts (raise --time-limit)")
+    table, rule = _order(table, exact, bool(samples))
+    method = (f"exact: the MILP re-solved (gap {mip_gap:g}) with the project removed or forced "
+              "in; *_estimate columns hold every other build decision fixed (an LP), which can "
+              "only overstate a loss or a cost" if exact else
+              "estimates: LP re-solves with every other build decision held at the optimum "
+              "(they can only overstate a loss or a cost; use --exact for MILP re-solves)")
+    rule = rule + "\nvalues: " + method
+    return Ranking(table=table, quota_use=quota_use, rule=rule, base_objective=base_obj,
+                   objective_unit=str(base.summary()["objective_unit"]), exact=exact,
+                   samples=samples, seed=seed if samples else None, notes=notes, base=base)
+
+
+def _delta(base: float, o: Outcome) -> float:
+    """How much the optimum falls: from the re-solve's incumbent; inf when the re-solve
+    proved there is no solution; NaN when it stopped without one (no verdict).
+    """
+    if o.status.has_solution:
+        return base - o.objective
+    return float("inf") if o.status == SolveStatus.INFEASIBLE else float("nan")
+
+
+def _robustness(case: Case, news: list[str], samples: int, seed: int, workers: int,
+                time_limit: float | None, notes: list[str]) -> dict[str, float]:
+    res = _map(_sample_task, [(case, seed, i, time_limit) for i in range(samples)], workers)
+    ok = [sel for _, st, sel in res if SolveStatus.parse(st).has_solution]
+    counts: dict[str, int] = defaultdict(int)
+    for sel in ok:
+        for j in sel:
+            counts[j] += 1
+    if len(ok) < samples:
+        notes.append(f"robustness over {len(ok)} of {samples} samples: the others had no solution")
+    notes.append(f"robustness: {samples} samples of the case's uncertainty ranges, seed {seed}")
+    return {j: counts[j] / len(ok) if ok else float("nan") for j in news}
+
+
+def _order(table: pd.DataFrame, exact: bool, robust: bool) -> tuple[pd.DataFrame, str]:
+    keep = "leave_one_out" if exact else "leave_one_out_estimate"
+    force = "force_in_cost" if exact else "force_in_cost_estimate"
+    sel = table[table["selected"]].sort_values(keep, ascending=False, na_position="last")
+    rej = table[~table["selected"]].sort_values(force, ascending=True, na_position="last")
+    out = pd.concat([sel, rej], ignore_index=True)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    what = "exact" if exact else "estimated"
+    rule = (f"rank: selected projects (committed included) by {what} leave-one-out value, "
+            f"largest first (what the region loses without them); then rejected candidates by "
+            f"{what} force-in cost, smallest first (what it would cost to approve them)")
+    if robust:
+        rule += "; robustness (share of sampled scenarios selecting it) is reported, not ranked on"
+    return out, rule
+
+
