@@ -17,7 +17,6 @@ Conventions (also in the README):
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -27,87 +26,21 @@ from ioopt import units
 from ioopt.families import FAMILIES
 from ioopt.formulation import Built
 from ioopt.formulation.accounting import TOTALS
-from ioopt.formulation.rows import QuotaRow, Ref
-from ioopt.solver.compile import Compiled
+from ioopt.formulation.rows import QuotaRow
+from ioopt.solution import (
+    columns,
+    comp_of,
+    csr,
+    grid_positions,
+    production,
+    quota_use,
+    row_dual,
+    value_of,
+    values,
+    var_keys,
+    var_series,
+)
 from ioopt.solver.highs import SolveResult
-
-
-def _comp(res: SolveResult) -> Compiled:
-    assert res.compiled is not None and res.col_value is not None, "tables need a solution"
-    return res.compiled
-
-
-def _cols(res: SolveResult, name: str, keys: list[Hashable]) -> np.ndarray:
-    """Columns of variable ``name`` at ``keys`` (-1: not a column), once per compiled model."""
-    comp = _comp(res)
-    hit = comp.cache.get(("cols", name))
-    if hit is None:
-        hit = comp.cache[("cols", name)] = comp.columns_of(name, keys)
-    return hit  # type: ignore[no-any-return]
-
-
-def _values(res: SolveResult, name: str, keys: list[Hashable]) -> np.ndarray:
-    """Solution values of variable ``name`` at ``keys``; a variable that is no column of
-    the model (in no row and not in the objective) is free in the LP and reads 0.
-    """
-    cols = _cols(res, name, keys)
-    x = res.col_value
-    assert x is not None
-    return np.where(cols >= 0, x[np.maximum(cols, 0)] if len(x) else 0.0, 0.0)
-
-
-def _csr(comp: Compiled) -> Any:
-    hit = comp.cache.get("csr")
-    if hit is None:
-        hit = comp.cache["csr"] = comp.matrix().tocsr()
-    return hit
-
-
-def _activity(res: SolveResult, r: int) -> float:
-    """A row's activity (its body's value) at the solution."""
-    A = _csr(_comp(res))
-    lo, hi = A.indptr[r], A.indptr[r + 1]
-    assert res.col_value is not None
-    return float(A.data[lo:hi] @ res.col_value[A.indices[lo:hi]])
-
-
-def value_of(res: SolveResult, ref: Ref) -> float:
-    """The value of a named Expression or a variable at the solution."""
-    comp = _comp(res)
-    name, idx = ref
-    assert res.col_value is not None
-    e = comp.exprs.get(name, {}).get(idx)
-    if e is not None:
-        E = comp.expr_matrix
-        lo, hi = E.indptr[e], E.indptr[e + 1]
-        return float(E.data[lo:hi] @ res.col_value[E.indices[lo:hi]]) + float(comp.expr_const[e])
-    c = comp.col(name, idx)
-    return 0.0 if c is None else float(res.col_value[c])
-
-
-def quota_use(q: QuotaRow, res: SolveResult) -> tuple[float, float, float]:
-    """(use in the limit's unit before dividing, the ratio's denominator (1 for totals),
-    the row's slack variable's value) of a quota row at the solution.
-    """
-    comp = _comp(res)
-    assert res.col_value is not None
-    sc = comp.col(f"slack_{q.family}", q.index) if q.has_slack else None
-    slack = float(res.col_value[sc]) if sc is not None else 0.0
-    if q.is_ratio:
-        assert q.num is not None and q.den is not None
-        return value_of(res, q.num), value_of(res, q.den), slack
-    r = comp.row(q.family, q.index)
-    if r is None:
-        return q.const, 1.0, slack
-    sign = 1.0 if FAMILIES[q.family].sense == "<=" else -1.0
-    return _activity(res, r) + sign * slack + q.const, 1.0, slack
-
-
-def _dual(res: SolveResult, name: str, idx: Hashable) -> float:
-    if res.row_dual is None or res.compiled is None:
-        return 0.0
-    r = res.compiled.row(name, idx)
-    return 0.0 if r is None else float(res.row_dual[r])
 
 
 def _money_scale(built: Built) -> float:
@@ -155,7 +88,7 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         su = _scope_unit(d, q.scope)
         unit, base = f"10k {su}", su
     has_price = res.row_dual is not None
-    dual = _dual(res, q.family, q.index)
+    dual = row_dual(res, q.family, q.index)
     lo = hi = float("nan")
     rg = res.ranging
     r = res.compiled.row(q.family, q.index) if res.compiled is not None else None
@@ -198,8 +131,8 @@ INTEGER_ONLY_NOTE = ("binds on build decisions only: with the portfolio fixed it
 
 def _integer_only(res: SolveResult, r: int) -> bool:
     """True when a row's variables are all integer (its fixed-integer LP dual is 0)."""
-    comp = _comp(res)
-    A = _csr(comp)
+    comp = comp_of(res)
+    A = csr(comp)
     ints = comp.cache.get("is_int")
     if ints is None:
         ints = comp.cache["is_int"] = np.isin(np.arange(comp.n_cols), comp.integer_cols)
@@ -215,56 +148,6 @@ def _scope_unit(d: Any, scope: str | None) -> str:
     return chain_units.pop() if len(chain_units) == 1 else "units"
 
 
-def _keys(built: Built, res: SolveResult, name: str) -> list[Any]:
-    """A variable's index, in its order (once per compiled model)."""
-    comp = _comp(res)
-    hit = comp.cache.get(("keys", name))
-    if hit is None:
-        var = built.pyomo.component(name)
-        hit = comp.cache[("keys", name)] = [] if var is None else list(var.keys())
-    return hit  # type: ignore[no-any-return]
-
-
-def production(built: Built, res: SolveResult) -> pd.DataFrame:
-    """x[j,t] as a wide frame: projects x years (万 units), zeros where not producing
-    (computed once per solution).
-    """
-    hit = res.cache.get("production")
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
-    d = built.data
-    keys = _keys(built, res, "x")
-    wide = np.zeros((len(d.projects), len(d.years)))
-    wide[_grid_positions(built, res, "x")] = _values(res, "x", keys)
-    out = pd.DataFrame(wide, index=d.projects.index, columns=list(d.years))
-    res.cache["production"] = out
-    return out
-
-
-def _var_series(built: Built, res: SolveResult, name: str) -> pd.Series:
-    """A variable's solution values as a Series over its index (sector-year variables)."""
-    keys = _keys(built, res, name)
-    cache = _comp(res).cache
-    index = cache.get(("index", name))
-    if index is None:
-        index = cache[("index", name)] = pd.MultiIndex.from_tuples(keys)
-    return pd.Series(_values(res, name, keys), index=index)
-
-
-def _grid_positions(built: Built, res: SolveResult, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(project row, year column) of each index of a project-year variable, in its order."""
-    d = built.data
-    cache = _comp(res).cache
-    hit = cache.get(("grid", name))
-    if hit is None:
-        row = {j: i for i, j in enumerate(d.projects.index)}
-        col = {t: i for i, t in enumerate(d.years)}
-        keys = _keys(built, res, name)
-        hit = cache[("grid", name)] = (np.array([row[j] for j, _ in keys], dtype=np.int64),
-                                       np.array([col[t] for _, t in keys], dtype=np.int64))
-    return hit  # type: ignore[no-any-return]
-
-
 def portfolio_table(built: Built, res: SolveResult) -> pd.DataFrame:
     """Every project: selected, online year, production by year, resources used, value."""
     d = built.data
@@ -274,9 +157,9 @@ def portfolio_table(built: Built, res: SolveResult) -> pd.DataFrame:
     # online year: the first year the cumulative build reaches one half (a MILP builds
     # 0 or 1 once; the LP relaxation may build fractions, reported in build_fraction)
     build = np.zeros((len(p), len(d.years)))
-    if _keys(built, res, "build"):
-        build[_grid_positions(built, res, "build")] = _values(res, "build",
-                                                              _keys(built, res, "build"))
+    if var_keys(built, res, "build"):
+        build[grid_positions(built, res, "build")] = values(res, "build",
+                                                              var_keys(built, res, "build"))
     cum = np.cumsum(build, axis=1)
     reached = cum > 0.5
     years = np.array(d.years)
@@ -344,8 +227,8 @@ def _value_ranges(built: Built, res: SolveResult) -> tuple[np.ndarray, np.ndarra
     if rg is None or comp is None:
         return np.full(n, np.nan), np.full(n, np.nan)
     cost = np.asarray(comp.lp.col_cost_, dtype=float)
-    cols = _cols(res, "x", _keys(built, res, "x"))
-    rows, _ = _grid_positions(built, res, "x")
+    cols = columns(res, "x", var_keys(built, res, "x"))
+    rows, _ = grid_positions(built, res, "x")
     keep = cols >= 0
     keep[keep] = cost[cols[keep]] != 0
     cs, rs = cols[keep], rows[keep]
@@ -374,11 +257,11 @@ def _build_reduced_cost(built: Built, res: SolveResult,
     d = built.data
     p = d.projects
     out = np.full(len(p), np.nan)
-    keys = _keys(built, res, "build") if res.compiled is not None else []
+    keys = var_keys(built, res, "build") if res.compiled is not None else []
     if res.col_dual is None or not keys:
         return out
-    cols = _cols(res, "build", keys)
-    rows, ycols = _grid_positions(built, res, "build")
+    cols = columns(res, "build", keys)
+    rows, ycols = grid_positions(built, res, "build")
     dual = np.full((len(p), len(d.years)), -np.inf)
     dual[rows, ycols] = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
     best = dual.max(axis=1)
@@ -411,10 +294,10 @@ def sector_table(built: Built, res: SolveResult) -> pd.DataFrame:
     inter = inter.reindex(index=sectors.index, fill_value=0.0)
     idx = pd.MultiIndex.from_product([sectors.index, years], names=["sector", "year"])
     keys = list(idx)
-    imp = _var_series(built, res, "imp").reindex(idx, fill_value=0.0)
-    exp = _var_series(built, res, "exp").reindex(idx, fill_value=0.0)
-    cb = _comp(res).rows.get("chain_balance", {})
-    duals = [(_dual(res, "chain_balance", k) if k in cb else float("nan")) for k in keys]
+    imp = var_series(built, res, "imp").reindex(idx, fill_value=0.0)
+    exp = var_series(built, res, "exp").reindex(idx, fill_value=0.0)
+    cb = comp_of(res).rows.get("chain_balance", {})
+    duals = [(row_dual(res, "chain_balance", k) if k in cb else float("nan")) for k in keys]
     out = pd.DataFrame({
         "sector": idx.get_level_values(0),
         "chain": sectors["chain"].reindex(idx.get_level_values(0)).to_numpy(),
@@ -471,7 +354,7 @@ def flows_table(built: Built, res: SolveResult) -> pd.DataFrame:
              .melt(ignore_index=False, var_name="year", value_name="quantity_10k")
              .reset_index())
     inter["kind"] = "intermediate"
-    imp, exp = _var_series(built, res, "imp"), _var_series(built, res, "exp")
+    imp, exp = var_series(built, res, "imp"), var_series(built, res, "exp")
     trade = pd.DataFrame(list(imp.index), columns=["sector", "year"])
     imports = trade.assign(source="imports", target=trade["sector"], kind="import",
                            quantity_10k=imp.to_numpy())
