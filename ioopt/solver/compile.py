@@ -122,6 +122,15 @@ def lp_matrix(lp: Any) -> csc_matrix:
 def _terms(expr: Any) -> tuple[list[float], list[Any], float]:
     """(coefficients, variables, constant) of a linear expression."""
     if type(expr) is LinearExpression:
+        try:  # the common case: every term a (coef, var) monomial
+            pairs = [a._args_ for a in expr.args]
+        except AttributeError:
+            pairs = None
+        if pairs is not None:
+            if not pairs:
+                return [], [], 0.0
+            cs, vs_ = zip(*pairs, strict=True)
+            return list(cs), list(vs_), 0.0
         coefs: list[float] = []
         vs: list[Any] = []
         const = 0.0
@@ -188,9 +197,10 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
             continue
         pc = v.parent_component()
         comps.append(pc)
+        pname = pc.local_name
         for k, vd in pc.items():
             position[id(vd)] = len(every)
-            every.append((pc.local_name, k, vd))
+            every.append((pname, k, vd))
     col = np.fromiter((position[id(v)] for v in var_list), dtype=np.int64, count=len(var_list))
     val = np.asarray(coefs, dtype=float)
     n_obj = starts[0]
