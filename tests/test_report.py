@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ioopt import api
+from ioopt.analyses.tradeoffs import curve, frontier
 from ioopt.batch import BatchSpec, run_batch
 from ioopt.cli import main
 from ioopt.errors import InputError
@@ -25,7 +26,6 @@ from ioopt.rank import rank
 from ioopt.render import write_report
 from ioopt.render.folder import read_folder
 from ioopt.render.static import find_browser
-from ioopt.tradeoffs import curve, frontier
 from tests.conftest import EXAMPLE, REF, ROOT
 
 ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))

@@ -3,7 +3,8 @@
 MILP duals cannot say what a quota is worth beyond the current portfolio; re-solving at
 many levels can. Both analyses generate a batch (:mod:`ioopt.batch`) and so run in
 parallel, resumably, into a results store, re-solving in place on the built model
-(only quota limits move); the analysis tables are written beside the store.
+(only quota limits move). They build their tables from the scenarios' result tables as
+the batch hands them back in memory; the analysis table is written beside the store.
 
 **Quota value curve** (:func:`curve`): the quota rows matching ``family`` (and ``year``,
 ``park``) set to each level (a scale of their limits, or a level in the quota's unit),
@@ -28,14 +29,14 @@ import numpy as np
 import pandas as pd
 
 from ioopt import api, units
-from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, read_table, run_batch
+from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, run_batch
+from ioopt.batch.store import write_table
 from ioopt.case import Case
 from ioopt.errors import InputError, Problem
 from ioopt.results import RATIO_FAMILIES
 from ioopt.scenario import Scenario, apply_overrides
 from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, Measure
-
-SOLVED = ("optimal", "feasible")
+from ioopt.solver.status import SolveStatus, solved
 
 
 def parse_level(text: str, option: str) -> tuple[str, float]:
@@ -55,8 +56,12 @@ def _selected(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] != "existing"]
 
 
-def _portfolio_sets(store: Path) -> dict[str, frozenset[str]]:
-    pf = read_table(store, "portfolio")
+def _has_solution(status: object) -> bool:
+    return SolveStatus.parse(status).has_solution
+
+
+def _portfolio_sets(res: BatchResult) -> dict[str, frozenset[str]]:
+    pf = res.table("portfolio")
     if pf.empty:
         return {}
     pf = _selected(pf)
@@ -99,9 +104,7 @@ class Curve:
 
     def write(self, out: str | Path) -> Path:
         """curve.csv in ``out``."""
-        p = Path(out) / "curve.csv"
-        self.table.to_csv(p, index=False)
-        return p
+        return write_table(out, "curve", self.table)
 
     def text(self) -> str:
         """The curve as a table, then the breakpoints and where the quota stops binding."""
@@ -169,26 +172,25 @@ def curve(case: Case, family: str, start: str, stop: str, steps: int, out: str |
     label = " ".join([family, *([str(year)] if year else []), *([park] if park else [])])
     spec = BatchSpec(name=f"curve {label}", grid=[axis], explain=False, time_limit_s=time_limit)
     res = run_batch(spec, Path.cwd(), out, case=case, workers=workers, scheduler=scheduler,
-                    resume=resume, progress=progress)
-    store = Path(out)
-    table = _curve_table(store, res, family, year, park, kind_a)
+                    resume=resume, progress=progress, keep_tables=True)
+    table = _curve_table(res, family, year, park, kind_a)
     dim = units.DIMENSIONS[FAMILIES[family].dimension]
     money = table["objective_unit"].dropna()
     num = "CNY" if money.empty or money.iloc[0] != "job-years" else "job-years"
     out_curve = Curve(table=table, quota=label, unit=dim.model_unit,
                       value_unit=f"{num}/{dim.base_unit}", batch=res)
-    out_curve.write(store)
+    out_curve.write(out)
     return out_curve
 
 
-def _curve_table(store: Path, res: BatchResult, family: str, year: int | None,
-                 park: str | None, kind: str) -> pd.DataFrame:
+def _curve_table(res: BatchResult, family: str, year: int | None, park: str | None,
+                 kind: str) -> pd.DataFrame:
     sc = res.scenarios.copy()
     sc["level"] = sc["level"].astype(float)
     sc = sc.sort_values("level").reset_index(drop=True)
-    q = read_table(store, "quotas")
+    q = res.table("quotas")
     q = _quota_rows(q, family, year, park) if not q.empty else q
-    sets = _portfolio_sets(store)
+    sets = _portfolio_sets(res)
     dim = units.DIMENSIONS[FAMILIES[family].dimension]
     ratio = family in RATIO_FAMILIES
     rows: list[dict[str, Any]] = []
@@ -196,34 +198,34 @@ def _curve_table(store: Path, res: BatchResult, family: str, year: int | None,
     prev_obj = prev_lim = None
     for r in sc.itertuples():
         mine = q[q["scenario_id"] == r.scenario_id] if not q.empty else q
-        solved = r.status in SOLVED
+        ok = _has_solution(r.status)
         lim = float(mine["limit"].sum()) if len(mine) else float("nan")
         binding = bool(mine["binding"].astype(bool).any()) if len(mine) else False
         price = float(mine["shadow_price"].mean()) if len(mine) else float("nan")
-        cur = sets.get(r.scenario_id) if solved else None
+        cur = sets.get(r.scenario_id) if ok else None
         entered = sorted(cur - prev) if cur is not None and prev is not None else []
         left = sorted(prev - cur) if cur is not None and prev is not None else []
-        obj = float(r.objective) if solved and r.objective is not None else float("nan")
+        obj = float(r.objective) if ok and r.objective is not None else float("nan")
         step = float("nan")
-        if not ratio and prev_obj is not None and prev_lim is not None and solved and \
+        if not ratio and prev_obj is not None and prev_lim is not None and ok and \
                 lim != prev_lim:
             scale = units.MONEY if r.objective_unit != "job-years" else 1.0
             step = (obj - prev_obj) * scale / ((lim - prev_lim) * dim.base_per_model)
         label = f"{(r.level - 1) * 100:+.0f}%" if kind == "scale" else f"{r.level:g}"
         rows.append({"scenario_id": r.scenario_id, "level": r.level, "level_label": label,
                      "limit_total": lim, "status": r.status, "objective": obj,
-                     "objective_unit": r.objective_unit if solved else None,
+                     "objective_unit": r.objective_unit if ok else None,
                      "step_value": step, "shadow_price": price, "binding": binding,
                      "n_selected": len(cur) if cur is not None else None,
                      "breakpoint": bool(entered or left),
                      "entered": " ".join(entered), "left": " ".join(left)})
-        if solved:
+        if ok:
             prev, prev_obj, prev_lim = cur, obj, lim
     t = pd.DataFrame(rows)
     # stops binding: the first level from which the quota binds at no higher level and
     # the objective gains nothing more (a lumpy portfolio can leave slack and still be
     # held back by the quota, so slack alone is not enough)
-    free = (~t["binding"] & t["status"].isin(SOLVED)).to_numpy()
+    free = (~t["binding"] & solved(t["status"])).to_numpy()
     obj = t["objective"].to_numpy()
     stops = np.zeros(len(t), dtype=bool)
     for i in range(len(t) - 1, -1, -1):
@@ -260,9 +262,7 @@ class Frontier:
 
     def write(self, out: str | Path) -> Path:
         """frontier.csv in ``out`` (every point, with ``efficient``)."""
-        p = Path(out) / "frontier.csv"
-        self.points.to_csv(p, index=False)
-        return p
+        return write_table(out, "frontier", self.points)
 
     def text(self) -> str:
         """The efficient points and what each step down in x costs."""
@@ -277,7 +277,7 @@ class Frontier:
         unit = self.points["cost_unit"].iloc[0] if len(self.points) else ""
         lines.append(f"cost per unit: {self.y} given up per unit of {self.x} cut ({unit}), "
                      "between neighbouring efficient points")
-        bad = self.points[~self.points["status"].isin(SOLVED)]
+        bad = self.points[~solved(self.points["status"])]
         if len(bad):
             top = bad["tighten"].max()
             lines.append(f"no solution at {top:.0%} of the unconstrained use or "
@@ -332,8 +332,8 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
     spec = BatchSpec(name=f"frontier {y} vs {x}", grid=[axis], explain=False,
                      time_limit_s=time_limit)
     res = run_batch(spec, Path.cwd(), out, case=start, workers=workers, scheduler=scheduler,
-                    resume=resume, progress=progress)
-    table = _frontier_table(Path(out), res, x)
+                    resume=resume, progress=progress, keep_tables=True)
+    table = _frontier_table(res, x)
     dim = units.DIMENSIONS[FAMILIES[x].dimension]
     y_unit = table["y_unit"].dropna().iloc[0] if table["y_unit"].notna().any() else ""
     # y given up per base unit of x cut: CNY per t CO2 (tce, m3), or jobs per ...
@@ -347,14 +347,14 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
     return fr
 
 
-def _frontier_table(store: Path, res: BatchResult, x: str) -> pd.DataFrame:
+def _frontier_table(res: BatchResult, x: str) -> pd.DataFrame:
     sc = res.scenarios
-    totals = read_table(store, "totals")
-    sets = _portfolio_sets(store)
+    totals = res.table("totals")
+    sets = _portfolio_sets(res)
     col = X_TOTALS[x]
     rows = []
     for r in sc.itertuples():
-        if r.status not in SOLVED:
+        if not _has_solution(r.status):
             rows.append({"scenario_id": r.scenario_id, "tighten": float(r.tighten),
                          "status": r.status, "x": np.nan, "y": np.nan, "y_unit": None})
             continue
@@ -363,7 +363,7 @@ def _frontier_table(store: Path, res: BatchResult, x: str) -> pd.DataFrame:
                      "status": r.status, "x": xv, "y": float(r.objective),
                      "y_unit": r.objective_unit})
     t = pd.DataFrame(rows)
-    ok = t["status"].isin(SOLVED)
+    ok = solved(t["status"])
     t["efficient"] = False
     pts = t[ok].sort_values(["x", "y"], ascending=[True, False])
     best = -np.inf
