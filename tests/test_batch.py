@@ -282,9 +282,11 @@ def test_time_limit_without_solution_is_recorded_as_such(tmp_path):
 
 def test_chunks_are_consecutive_and_balanced():
     jobs = [Job(id=f"j{i}", kind="grid", label="", params={}) for i in range(10)]
-    parts = chunks(jobs, 2)
-    assert [len(p) for p in parts] == [2, 2, 1, 1, 1, 1, 1, 1]
+    parts = chunks(jobs, 2)  # at least 4 jobs a chunk while there are more than workers
+    assert [len(p) for p in parts] == [4, 3, 3]
     assert [j for p in parts for j in p] == jobs
+    many = jobs * 10
+    assert [len(p) for p in chunks(many, 2)] == [13, 13, 13, 13, 12, 12, 12, 12]
     assert chunks(jobs[:3], 4) == [[j] for j in jobs[:3]] and chunks([], 2) == []
 
 

@@ -56,8 +56,9 @@ def _selected(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] != "existing"]
 
 
-def _has_solution(status: object) -> bool:
-    return SolveStatus.parse(status).has_solution
+def _time_limited(status: pd.Series) -> pd.Series:
+    """Element-wise: stopped at the time limit before any solution."""
+    return status.map(lambda v: SolveStatus.parse(v) == SolveStatus.TIME_LIMIT).astype(bool)
 
 
 def _portfolio_sets(res: BatchResult) -> dict[str, frozenset[str]]:
@@ -134,11 +135,19 @@ class Curve:
                 lines.append(f"breakpoint at {r.level_label}: " + "; ".join(what))
         else:
             lines.append("no breakpoint: the portfolio is the same at every level")
+        limited = t[_time_limited(t["status"])]
+        if len(limited):
+            lines.append("stopped at the time limit before any solution at "
+                         f"{', '.join(limited['level_label'])}: nothing is known there "
+                         "(raise --time-limit)")
         free = t[t["stops_binding"]]
         if len(free):
             lines.append(f"the quota stops binding at {free['level_label'].iloc[0]} "
                          f"(limit {free['limit_total'].iloc[0]:,.2f} {self.unit}): more quota "
                          "beyond it is worth nothing")
+        elif len(t) and not SolveStatus.parse(t["status"].iloc[-1]).has_solution:
+            lines.append("where the quota stops binding is not known: the highest level has "
+                         f"no solution ({t['status'].iloc[-1]})")
         else:
             lines.append("the quota binds at every level of the curve")
         return "\n".join(lines)
@@ -161,18 +170,15 @@ def curve(case: Case, family: str, start: str, stop: str, steps: int, out: str |
                                   "both in percent or both levels in the quota's unit")])
     if steps < 2:
         raise InputError([Problem("--steps", None, None, steps, "2 or more")])
-    selector: dict[str, Any] = {"family": family}
-    if year is not None:
-        selector["year"] = year
-    if park is not None:
-        selector["park"] = park
+    selector: dict[str, Any] = {"family": family, **({} if year is None else {"year": year}),
+                                **({} if park is None else {"park": park})}
     lo, hi = min(a, b), max(a, b)
     values = Steps.model_validate({"from": lo, "to": hi, "steps": steps})
     axis = Axis.model_validate({"name": "level", "quotas": selector, kind_a: values})
     label = " ".join([family, *([str(year)] if year else []), *([park] if park else [])])
     spec = BatchSpec(name=f"curve {label}", grid=[axis], explain=False, time_limit_s=time_limit)
     res = run_batch(spec, Path.cwd(), out, case=case, workers=workers, scheduler=scheduler,
-                    resume=resume, progress=progress, keep_tables=True)
+                    resume=resume, progress=progress, keep_tables=True)  # tables in memory
     table = _curve_table(res, family, year, park, kind_a)
     dim = units.DIMENSIONS[FAMILIES[family].dimension]
     money = table["objective_unit"].dropna()
@@ -198,7 +204,7 @@ def _curve_table(res: BatchResult, family: str, year: int | None, park: str | No
     prev_obj = prev_lim = None
     for r in sc.itertuples():
         mine = q[q["scenario_id"] == r.scenario_id] if not q.empty else q
-        ok = _has_solution(r.status)
+        ok = SolveStatus.parse(r.status).has_solution
         lim = float(mine["limit"].sum()) if len(mine) else float("nan")
         binding = bool(mine["binding"].astype(bool).any()) if len(mine) else False
         price = float(mine["shadow_price"].mean()) if len(mine) else float("nan")
@@ -277,11 +283,17 @@ class Frontier:
         unit = self.points["cost_unit"].iloc[0] if len(self.points) else ""
         lines.append(f"cost per unit: {self.y} given up per unit of {self.x} cut ({unit}), "
                      "between neighbouring efficient points")
-        bad = self.points[~solved(self.points["status"])]
+        p = self.points
+        limited = _time_limited(p["status"])
+        bad = p[~solved(p["status"]) & ~limited]  # infeasible there, so at any tighter x
         if len(bad):
             top = bad["tighten"].max()
             lines.append(f"no solution at {top:.0%} of the unconstrained use or "
                          f"below ({len(bad)} point(s) {', '.join(sorted(set(bad['status'])))})")
+        if limited.any():
+            lines.append("stopped at the time limit before any solution at "
+                         f"{', '.join(f'{v:.0%}' for v in p.loc[limited, 'tighten'])} of the "
+                         "unconstrained use: nothing is known there (raise --time-limit)")
         return "\n".join(lines)
 
 
@@ -315,16 +327,12 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
                                   f"{x} quota, but it is {r0.status.value}: {r0.solve.message}")])
     use = r0.totals.set_index("year")[X_TOTALS[x]]
     changes = []
-    for i, (yr, park) in enumerate(zip(case.quotas["year"], case.quotas["park"], strict=True)):
-        if case.quotas["family"].iloc[i] != x:
-            continue
+    mine = case.quotas[case.quotas["family"] == x]
+    for yr, park in zip(mine["year"], mine["park"], strict=True):
         lim = float(use.max()) if pd.isna(yr) else float(use.get(int(yr), use.max()))
-        ch: dict[str, Any] = {"family": x, "set": lim, "mode": "hard"}
-        if not pd.isna(yr):
-            ch["year"] = int(yr)
-        if park:
-            ch["park"] = park
-        changes.append(ch)
+        changes.append({"family": x, "set": lim, "mode": "hard",
+                        **({} if pd.isna(yr) else {"year": int(yr)}),
+                        **({"park": park} if park else {})})
     start = apply_overrides(base, Scenario.model_validate({
         "name": f"{x} at its unconstrained use", "quotas": changes}), "--x")
     axis = Axis.model_validate({"name": "tighten", "quotas": {"family": x},
@@ -354,7 +362,7 @@ def _frontier_table(res: BatchResult, x: str) -> pd.DataFrame:
     col = X_TOTALS[x]
     rows = []
     for r in sc.itertuples():
-        if not _has_solution(r.status):
+        if not SolveStatus.parse(r.status).has_solution:
             rows.append({"scenario_id": r.scenario_id, "tighten": float(r.tighten),
                          "status": r.status, "x": np.nan, "y": np.nan, "y_unit": None})
             continue

@@ -6,9 +6,11 @@ own :class:`ioopt.session.WhatIf` session, created inside the task (the base mod
 built once per chunk and scenarios that move quota limits only are re-solved in place).
 No process state is kept between tasks: no module globals, thread-locals or environment
 rewrites; the base case travels with each task (Dask: scattered once). The jobs are cut
-into about :data:`CHUNKS_PER_WORKER` chunks per worker so that the load balances and the
-progress line moves. A single worker (``workers=1``) runs one chunk in this process and
-writes each scenario as soon as it is solved.
+into up to :data:`CHUNKS_PER_WORKER` chunks per worker (of :data:`MIN_CHUNK` jobs or
+more) so that the load balances and the progress line moves. A single worker
+(``workers=1``) runs one chunk in this process and writes each scenario as soon as it is
+solved; a pool or Dask writes a chunk's scenarios when the chunk is done (a batch killed
+meanwhile loses at most the chunks in flight, which ``resume`` runs again).
 
 :func:`run_batch` returns a :class:`BatchResult`: the scenario table and, with
 ``keep_tables=True``, every scenario's result tables in memory (the analyses build on
@@ -17,6 +19,7 @@ those; the store is for resume and query).
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import time
@@ -44,7 +47,11 @@ if TYPE_CHECKING:
 
 CHUNKS_PER_WORKER = 4
 """Chunks of jobs per worker: more balance the load and move the progress line more
-often; fewer build the base model fewer times."""
+often; fewer build the base model fewer times (the default case: a build takes about a
+third of a solve)."""
+MIN_CHUNK = 4
+"""Jobs per chunk at least, while there are more jobs than workers: a small batch is not
+cut into single jobs that each build the model."""
 
 
 class Worker:
@@ -119,8 +126,12 @@ def run_chunk(base: Case, jobs: list[Job], explain: bool = True,
 
 
 def chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
-    """Consecutive runs of jobs, about CHUNKS_PER_WORKER per worker, sizes within one."""
-    n = min(len(jobs), max(1, workers) * CHUNKS_PER_WORKER)
+    """Consecutive runs of jobs, at most CHUNKS_PER_WORKER per worker and at least one per
+    worker (while there are jobs), of MIN_CHUNK jobs or more when that allows; sizes
+    within one of each other.
+    """
+    workers = max(1, workers)
+    n = min(len(jobs), workers * CHUNKS_PER_WORKER, max(workers, math.ceil(len(jobs) / MIN_CHUNK)))
     if n == 0:
         return []
     size, extra = divmod(len(jobs), n)
