@@ -22,7 +22,8 @@ import pandas as pd
 
 from ioopt import __version__
 from ioopt.analyses.infeasibility import Infeasibility, explain_infeasibility
-from ioopt.case import Case, labels_table, load_case
+from ioopt.batch import store
+from ioopt.case import Case, load_case
 from ioopt.formulation import Built, build_model
 from ioopt.results import (
     flows_table,
@@ -160,21 +161,7 @@ class RunResult:
 
         An infeasible scenario gets infeasibility.csv instead of the tables.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2,
-                                                     ensure_ascii=False, default=str),
-                                          encoding="utf-8")
-        labels_table(self.case).to_csv(out / "labels.csv", index=False)
-        if self.ok:
-            self.portfolio.to_csv(out / "portfolio.csv", index=False)
-            self.quotas.to_csv(out / "quotas.csv", index=False)
-            self.sectors.to_csv(out / "sectors.csv", index=False)
-            self.totals.to_csv(out / "totals.csv", index=False)
-            self.flows.to_csv(out / "flows.csv", index=False)
-        if self.infeasibility is not None:
-            self.infeasibility.write(out)
-        return out
+        return store.write_run(self, out_dir)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

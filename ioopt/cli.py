@@ -213,7 +213,7 @@ def io_command(case_dir: Path | None, out_dir: Path, top: int) -> None:
         ioopt io --out out/io
     """
     from ioopt import api
-    from ioopt.leontief import io_view
+    from ioopt.analyses.io_view import io_view
 
     view = io_view(api.load_case(case_dir))
     view.write(out_dir)
@@ -359,7 +359,7 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
         ioopt compare out/sweep
         ioopt compare out/base out/energy_minus_10 --out out/cmp
     """
-    from ioopt.compare import compare as run_compare
+    from ioopt.analyses.compare import compare as run_compare
 
     cmp = run_compare(list(runs))
     target = out_dir or (runs[0] if len(runs) == 1 else Path("out/compare"))
@@ -445,7 +445,7 @@ def curve(quota: str, case_dir: Path | None, scenario: Path | None, year: int | 
         ioopt curve energy_total --from -30% --to +30% --steps 13
         ioopt curve land --park nm --from 8000 --to 14000 --steps 7
     """
-    from ioopt.tradeoffs import curve as run_curve
+    from ioopt.analyses.tradeoffs import curve as run_curve
 
     case = _tradeoff_case(case_dir, scenario)
     out = out_dir or Path("out") / f"curve_{quota}"
@@ -491,7 +491,7 @@ def frontier(case_dir: Path | None, scenario: Path | None, x: str, y: str, point
         ioopt frontier --x carbon_total --y objective --points 11
         ioopt frontier --x energy_total --y gross_output
     """
-    from ioopt.tradeoffs import frontier as run_frontier
+    from ioopt.analyses.tradeoffs import frontier as run_frontier
 
     case = _tradeoff_case(case_dir, scenario)
     out = out_dir or Path("out") / f"frontier_{y}_{x}"

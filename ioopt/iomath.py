@@ -45,3 +45,62 @@ def spectral_radius(A: np.ndarray) -> float:
     if A.size == 0:
         return 0.0
     return float(np.max(np.abs(np.linalg.eigvals(A))))
+
+
+# -------------------------------------------------- per-project coefficients
+# The same arithmetic as the formulation's model data (ioopt.formulation.data.prepare;
+# tests pin the two together), without Pyomo, for the input-output view.
+
+
+def calc_project_elec(projects: pd.DataFrame, coefficients: pd.DataFrame,
+                      electricity: str | None) -> pd.Series:
+    """Electricity per unit of each project's output (MWh per unit): the project's own
+    ``elec_mwh``, else its sector's coefficient in ``A``, else 0.
+    """
+    if electricity:
+        rows = coefficients[coefficients["input_sector"] == electricity]
+        a_el = rows.set_index("output_sector")["coef"].astype(float)
+    else:
+        a_el = pd.Series(dtype=float)
+    elec = pd.to_numeric(projects["elec_mwh"]).astype(float)
+    return elec.fillna(projects["sector"].map(a_el)).fillna(0.0)
+
+
+def calc_project_direct(projects: pd.DataFrame, ef_fuel_t_per_tce: float,
+                        exclude_feedstock: bool) -> pd.DataFrame:
+    """Direct figures per unit of each project's output: ``fuel_energy`` (tce counted:
+    feedstock excluded when ``exclude_feedstock``), ``co2`` (t: process plus combustion of
+    the fuel that is burned) and ``water`` (m3).
+    """
+    fuel = projects["fuel_tce"].astype(float)
+    feed = projects["feedstock_share"].astype(float)
+    return pd.DataFrame({
+        "fuel_energy": fuel * (1.0 - feed) if exclude_feedstock else fuel,
+        "co2": projects["co2_process_t"].astype(float) + ef_fuel_t_per_tce * fuel * (1.0 - feed),
+        "water": projects["water_m3"].astype(float),
+    }, index=projects.index)
+
+
+def calc_project_inputs(projects: pd.DataFrame, coefficients: pd.DataFrame,
+                        project_inputs: pd.DataFrame, electricity: str | None,
+                        elec: pd.Series) -> pd.DataFrame:
+    """Intermediate inputs per unit of each project's output, long: ``project``,
+    ``input_sector``, ``coef``. Its sector's column of ``A``, overridden input by input by
+    ``project_inputs``, with electricity from ``elec`` (see :func:`calc_project_elec`);
+    zero coefficients dropped.
+    """
+    A = coefficients[["input_sector", "output_sector", "coef"]]
+    A = A[A["input_sector"] != electricity] if electricity else A
+    inputs = projects[["project", "sector"]].merge(A, left_on="sector", right_on="output_sector")
+    inputs = inputs[["project", "input_sector", "coef"]]
+    pi = project_inputs[["project", "input_sector", "coef"]]
+    if len(pi):
+        keep = ~inputs.set_index(["project", "input_sector"]).index.isin(
+            pi.set_index(["project", "input_sector"]).index)
+        inputs = pd.concat([inputs[keep], pi], ignore_index=True)
+    if electricity:
+        inputs = pd.concat([inputs, pd.DataFrame({"project": projects.index,
+                                                  "input_sector": electricity,
+                                                  "coef": elec.to_numpy()})],
+                           ignore_index=True)
+    return inputs[inputs["coef"].astype(float) != 0].astype({"coef": float})

@@ -18,12 +18,13 @@ import yaml
 from click.testing import CliRunner
 
 from ioopt import api
+from ioopt.analyses.compare import compare
 from ioopt.analyses.whatif import WhatIf
-from ioopt.batch import load_spec, query, read_table, run_batch
+from ioopt.batch import Job, chunks, load_spec, query, read_table, run_batch
 from ioopt.cli import main
-from ioopt.compare import compare
 from ioopt.errors import InputError
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides
+from ioopt.synthetic import write_synthetic_case
 from tests.conftest import EXAMPLE, ROOT
 
 EXE = Path(sys.executable).parent / "ioopt"
@@ -124,8 +125,12 @@ def test_grid_batch_store(tmp_path):
     spec, base = load_spec(_spec(tmp_path, {**GRID, "scenarios": [
         str(ROOT / "configs" / "energy_minus_10.yaml")]}))
     out = tmp_path / "out"
-    res = run_batch(spec, base, out, workers=1, progress=False)
-    assert res.total == 9 and res.ran == 9 and res.failed == 0
+    res = run_batch(spec, base, out, workers=1, progress=False, keep_tables=True)
+    assert res.total == 9 and res.ran == 9 and res.failed == 0 and res.solved == 9
+    # what the batch hands back in memory is what the store holds
+    pd.testing.assert_frame_equal(res.scenarios, read_table(out, "scenario"))
+    for name in ("portfolio", "quotas", "sectors", "totals"):
+        pd.testing.assert_frame_equal(res.table(name), read_table(out, name))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["case_hash"] == api.load_case(EXAMPLE).content_hash
     assert manifest["ioopt_version"] and len({j["hash"] for j in manifest["jobs"]}) == 9
@@ -251,6 +256,50 @@ def test_kill_9_midway_then_resume_equals_uninterrupted(tmp_path):
     assert len(a) == 45
     pd.testing.assert_frame_equal(a.drop(columns="objective"), b.drop(columns="objective"))
     assert (a["objective"].astype(float) - b["objective"].astype(float)).abs().max() < 1e-6
+
+
+def test_time_limit_without_solution_is_recorded_as_such(tmp_path):
+    """A scenario stopped at its time limit before any solution is 'time_limit' in the
+    store and the summary: neither solved nor failed."""
+    case_dir = write_synthetic_case(tmp_path / "case", 100, seed=3)
+    path = _spec(tmp_path, {"case": str(case_dir), "time_limit_s": 1e-6, "grid": [
+        {"name": "energy", "quotas": {"family": "energy_total"}, "scale": [0.9, 1.1]}]})
+    spec, base = load_spec(path)
+    res = run_batch(spec, base, tmp_path / "out", workers=1, progress=False, keep_tables=True)
+    assert res.scenarios["status"].tolist() == ["time_limit", "time_limit"]
+    assert res.solved == 0 and res.failed == 0
+    assert res.scenarios["objective"].isna().all()
+    assert res.table("portfolio").empty  # no solution, no tables
+    text = res.text()
+    assert "2 time_limit" in text and "solved: 0 of 2" in text
+    assert "not solved: 2 stopped at the time limit" in text
+    assert "objective:" not in text
+    got = query(tmp_path / "out", "SELECT status, count(*) AS n FROM scenarios GROUP BY 1")
+    assert got.to_dict("records") == [{"status": "time_limit", "n": 2}]
+    r = CliRunner().invoke(main, ["compare", str(tmp_path / "out")])
+    assert r.exit_code == 0 and "0 with a solution (2 time_limit)" in r.output
+
+
+def test_chunks_are_consecutive_and_balanced():
+    jobs = [Job(id=f"j{i}", kind="grid", label="", params={}) for i in range(10)]
+    parts = chunks(jobs, 2)  # at least 4 jobs a chunk while there are more than workers
+    assert [len(p) for p in parts] == [4, 3, 3]
+    assert [j for p in parts for j in p] == jobs
+    many = jobs * 10
+    assert [len(p) for p in chunks(many, 2)] == [13, 13, 13, 13, 12, 12, 12, 12]
+    assert chunks(jobs[:3], 4) == [[j] for j in jobs[:3]] and chunks([], 2) == []
+
+
+def test_process_pool_equals_one_worker(tmp_path):
+    spec, base = load_spec(_spec(tmp_path, GRID))
+    pool = run_batch(spec, base, tmp_path / "pool", workers=2, progress=False, keep_tables=True)
+    one = run_batch(spec, base, tmp_path / "one", workers=1, progress=False)
+    assert pool.total == 8 and pool.failed == 0
+    assert pool.scenarios["scenario_id"].tolist() == one.scenarios["scenario_id"].tolist()
+    pd.testing.assert_series_equal(pool.scenarios["objective"].astype(float),
+                                   one.scenarios["objective"].astype(float), rtol=1e-7)
+    assert (pool.scenarios["path"] == "in place").all()
+    assert set(pool.table("portfolio")["scenario_id"]) == set(pool.scenarios["scenario_id"])
 
 
 def test_dask_local_cluster(tmp_path):

@@ -19,13 +19,13 @@ from openpyxl import load_workbook
 
 from ioopt import api
 from ioopt.analyses.ranking import rank
+from ioopt.analyses.tradeoffs import curve, frontier
 from ioopt.batch import BatchSpec, run_batch
 from ioopt.cli import main
 from ioopt.errors import InputError
 from ioopt.render import write_report
 from ioopt.render.folder import read_folder
 from ioopt.render.static import find_browser
-from ioopt.tradeoffs import curve, frontier
 from tests.conftest import EXAMPLE, REF, ROOT
 
 ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))

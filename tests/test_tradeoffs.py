@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from ioopt import api
+from ioopt.analyses.tradeoffs import curve, frontier, parse_level
 from ioopt.cli import main
 from ioopt.errors import InputError
-from ioopt.tradeoffs import curve, frontier, parse_level
+from ioopt.solver.status import solved as status_solved
 from tests.conftest import EXAMPLE, REF
 
 REF3 = REF / "ref3_curve"
@@ -98,7 +99,7 @@ def test_frontier_has_no_dominated_points(tmp_path):
     fr = frontier(api.load_case(EXAMPLE), "carbon_total", "objective", 6, tmp_path / "f",
                   down_to=0.3, workers=1, progress=False)
     pts = fr.points
-    solved = pts[pts["status"].isin(["optimal", "feasible"])]
+    solved = pts[status_solved(pts["status"])]
     assert len(solved) >= 3
     e = fr.efficient
     assert (e["x"].diff().dropna() > 0).all() and (e["y"].diff().dropna() > 0).all()
@@ -116,3 +117,24 @@ def test_frontier_has_no_dominated_points(tmp_path):
 def test_frontier_bad_x(tmp_path):
     with pytest.raises(InputError, match="--x"):
         frontier(api.load_case(EXAMPLE), "land", "objective", 3, tmp_path / "f")
+
+
+def test_time_limited_levels_are_told_not_guessed(tmp_path):
+    """A level or point stopped at the time limit before any solution is shown as such:
+    no objective, no claim about where the quota stops binding or where x has no solution."""
+    from ioopt.synthetic import write_synthetic_case
+
+    case = api.load_case(write_synthetic_case(tmp_path / "case", 100, seed=3))
+    c = curve(case, "energy_total", "-10%", "+10%", 2, tmp_path / "c", workers=1, progress=False,
+              time_limit=1e-6)
+    assert c.table["status"].tolist() == ["time_limit", "time_limit"]
+    assert c.table["objective"].isna().all() and c.batch.solved == 0
+    text = c.text()
+    assert "stopped at the time limit before any solution at -10%, +10%" in text
+    assert "where the quota stops binding is not known" in text
+    fr = frontier(api.load_case(EXAMPLE), "carbon_total", "objective", 2, tmp_path / "f", workers=1, progress=False,
+                  time_limit=1e-6)
+    assert (fr.points["status"] == "time_limit").all() and not fr.points["efficient"].any()
+    text = fr.text()
+    assert "stopped at the time limit before any solution at 100%, 50%" in text
+    assert "no solution at" not in text

@@ -96,16 +96,9 @@ class Infeasibility:
 
     def write(self, out_dir: str | Path) -> Path:
         """Write infeasibility.csv (the relaxations, then the IIS rows) into out_dir."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        frame = self.relaxations.assign(kind="relaxation")
-        extra = [{"kind": "iis", "sentence": name} for name in self.iis]
-        extra += [{"kind": "structural", "sentence": s} for s in self.structural]
-        if extra:
-            frame = pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
-        path = out / "infeasibility.csv"
-        frame.to_csv(path, index=False)
-        return path
+        from ioopt.batch import store
+
+        return store.write_infeasibility(self, out_dir)
 
 
 def explain_infeasibility(case: Case, time_limit: float | None = None) -> Infeasibility:

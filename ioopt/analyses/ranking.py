@@ -31,6 +31,7 @@ from ioopt import api
 from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
 from ioopt.analyses.exact import RANK_MIP_GAP, ExactSession, Outcome, exact_values
 from ioopt.analyses.reasons import reason
+from ioopt.batch import store
 from ioopt.case import Case
 from ioopt.sampling import sample_case
 from ioopt.solver.status import SolveStatus
@@ -57,15 +58,9 @@ class Ranking:
         """Write ranking.csv, ranking_quota_use.csv and ranking_rule.txt, beside the base
         solve's files (summary.json and the tables, as ``ioopt solve`` writes them).
         """
-        out = Path(out_dir)
         if self.base is not None:
-            self.base.write(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "ranking.csv", out / "ranking_quota_use.csv", out / "ranking_rule.txt"]
-        self.table.to_csv(paths[0], index=False)
-        self.quota_use.to_csv(paths[1], index=False)
-        paths[2].write_text("\n".join([self.rule, *self.notes]) + "\n", encoding="utf-8")
-        return paths
+            self.base.write(out_dir)
+        return store.write_ranking(out_dir, self.table, self.quota_use, [self.rule, *self.notes])
 
     def text(self, top: int = 25) -> str:
         """The top of the ranking as a table, then the rule."""

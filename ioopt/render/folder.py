@@ -1,6 +1,6 @@
 """Read a results folder for a report: a solve, a ranking, a batch, a curve or a frontier.
 
-What makes each kind (the files the commands write):
+What makes each kind (the files the commands write; :mod:`ioopt.batch.store` reads them):
 - solve (``ioopt solve --out``): summary.json + portfolio/quotas/sectors/totals/flows.csv;
 - rank (``ioopt rank --out``): the same + ranking.csv, ranking_quota_use.csv;
 - batch (``ioopt batch --out``): manifest.json + runs/<id>/*.parquet;
@@ -10,17 +10,17 @@ What makes each kind (the files the commands write):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ioopt.batch import store
+from ioopt.batch.store import RUN_TABLES
 from ioopt.errors import InputError, Problem
+from ioopt.solver.status import solved
 
-RUN_TABLES = ("portfolio", "quotas", "sectors", "totals", "flows", "infeasibility",
-              "ranking", "ranking_quota_use")
 BATCH_TABLES = ("scenario", "portfolio", "quotas", "totals")
 
 
@@ -46,7 +46,7 @@ class RunFolder:
         if self.kind in ("solve", "rank"):
             return not self.table("portfolio").empty  # written only with a solution
         sc = self.table("scenario")
-        return bool(len(sc) and sc["objective"].notna().any())
+        return bool(len(sc) and solved(sc["status"]).any())
 
 
 def read_folder(path: str | Path) -> RunFolder:
@@ -56,9 +56,9 @@ def read_folder(path: str | Path) -> RunFolder:
         raise InputError([Problem(str(folder), None, None, None,
                                   "a results folder written by ioopt solve, rank, batch, "
                                   "curve or frontier")])
-    if (folder / "manifest.json").is_file():
+    if store.is_store(folder):
         return _read_store(folder)
-    if (folder / "summary.json").is_file() or (folder / "ranking.csv").is_file():
+    if store.is_run_folder(folder):
         return _read_run(folder)
     raise InputError([Problem(str(folder), None, None, None,
                               "a results folder: summary.json (ioopt solve), ranking.csv "
@@ -66,39 +66,20 @@ def read_folder(path: str | Path) -> RunFolder:
                               "- none found")])
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), None, None, None,
-                                  f"a CSV table as ioopt writes it ({exc})")]) from None
-
-
 def _read_run(folder: Path) -> RunFolder:
-    summary: dict[str, Any] = {}
-    spath = folder / "summary.json"
-    if spath.is_file():
-        try:
-            summary = json.loads(spath.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError([Problem(str(spath), exc.lineno, None, None,
-                                      f"the JSON summary ioopt writes ({exc.msg})")]) from None
-    tables = {name: _read_csv(folder / f"{name}.csv") for name in RUN_TABLES
-              if (folder / f"{name}.csv").is_file()}
+    tables = store.read_run_tables(folder, RUN_TABLES)
     kind = "rank" if "ranking" in tables else "solve"
-    rule_path = folder / "ranking_rule.txt"
-    rule = rule_path.read_text(encoding="utf-8") if rule_path.is_file() else ""
-    return RunFolder(path=folder, kind=kind, summary=summary, tables=tables, rule=rule)
+    return RunFolder(path=folder, kind=kind, summary=store.read_summary(folder),
+                     tables=tables, rule=store.read_rule(folder))
 
 
 def _read_store(folder: Path) -> RunFolder:
-    from ioopt.batch import read_manifest, read_table
-
-    manifest = read_manifest(folder)
-    tables = {name: read_table(folder, name) for name in BATCH_TABLES}
+    manifest = store.read_manifest(folder)
+    tables = {name: store.read_table(folder, name) for name in BATCH_TABLES}
     kind = "batch"
     for special in ("curve", "frontier"):
-        if (folder / f"{special}.csv").is_file():
-            tables[special] = _read_csv(folder / f"{special}.csv")
+        frame = store.read_csv_table(folder, special)
+        if frame is not None:
+            tables[special] = frame
             kind = special
     return RunFolder(path=folder, kind=kind, summary=manifest, tables=tables)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ioopt.batch import store
+
 LANGS = ("en", "zh")
 
 # key -> (en, zh)
@@ -267,9 +269,8 @@ class Labels:
     def load(cls, folder: Path, lang: str, portfolio: pd.DataFrame | None = None) -> Labels:
         """Names from ``folder/labels.csv`` and the portfolio's project names."""
         names: dict[tuple[str, str], str] = {}
-        path = folder / "labels.csv"
-        if path.is_file():
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = store.read_labels(folder)
+        if frame is not None:
             col = "zh" if lang == "zh" else "en"
             for r in frame.itertuples(index=False):
                 names[(str(r.kind), str(r.id))] = str(getattr(r, col) or r.id)

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ioopt import __version__
+from ioopt.batch import store
 from ioopt.render.charts import TARGET_FAMILIES, last_year, ranking_values
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
@@ -19,11 +20,8 @@ KIND_TITLES = {"solve": "report", "rank": "rank_report", "batch": "batch_report"
 
 
 def _written(run: RunFolder) -> str:
-    for name in ("summary.json", "manifest.json", "ranking.csv"):
-        p = run.path / name
-        if p.is_file():
-            return dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    return ""
+    when = store.written_at(run.path)
+    return "" if when is None else dt.datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
 
 
 def summary_rows(run: RunFolder, L: Labels) -> list[tuple[str, str]]:

@@ -38,9 +38,9 @@ import numpy as np
 import pandas as pd
 
 from ioopt import iomath
+from ioopt.batch.store import write_table
 from ioopt.case import Case
 from ioopt.errors import InputError, Problem
-from ioopt.formulation.data import ModelData, prepare
 
 INDICATORS = ("energy_tce", "co2_t", "water_m3", "jobs")
 
@@ -98,17 +98,11 @@ class IOView:
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """io_A.csv, io_L.csv, io_A_money.csv, io_L_money.csv, io_sectors.csv, io_projects.csv."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        files = {"io_A.csv": self.A, "io_L.csv": self.L, "io_A_money.csv": self.A_money,
-                 "io_L_money.csv": self.L_money}
-        paths = []
-        for name, frame in files.items():
-            frame.to_csv(out / name)
-            paths.append(out / name)
-        self.sectors.to_csv(out / "io_sectors.csv", index=False)
-        self.projects.to_csv(out / "io_projects.csv", index=False)
-        return [*paths, out / "io_sectors.csv", out / "io_projects.csv"]
+        matrices = {"io_A": self.A, "io_L": self.L, "io_A_money": self.A_money,
+                    "io_L_money": self.L_money}
+        paths = [write_table(out_dir, name, frame, index=True) for name, frame in matrices.items()]
+        return [*paths, write_table(out_dir, "io_sectors", self.sectors),
+                write_table(out_dir, "io_projects", self.projects)]
 
     def text(self, top: int = 10) -> str:
         """The sectors with the largest multipliers and embodied energy, and the key sectors."""
@@ -131,7 +125,7 @@ class IOView:
 
 def io_view(case: Case) -> IOView:
     """Compute the input-output view of a case."""
-    d = prepare(case)
+    p, inputs = _project_data(case)
     sec = case.sectors
     names = list(sec.index)
     A = iomath.calc_A_from_long(case.coefficients, names)
@@ -145,7 +139,7 @@ def io_view(case: Case) -> IOView:
     except ValueError as exc:
         raise InputError([Problem("coefficients.csv", None, "coef", None,
                                   f"technical coefficients the local chains can balance: {exc}")]) from None
-    direct = _direct(d.projects, names)
+    direct = _direct(p, names)
     total = {k: total_intensity(direct[k].to_numpy(), L) for k in INDICATORS}
     va = pd.to_numeric(sec["va_share"]).astype(float).to_numpy()
     va_total = va @ Lm
@@ -167,7 +161,21 @@ def io_view(case: Case) -> IOView:
     return IOView(A=A, L=pd.DataFrame(L, index=A.index, columns=A.columns),
                   A_money=pd.DataFrame(Am, index=A.index, columns=A.columns),
                   L_money=pd.DataFrame(Lm, index=A.index, columns=A.columns), sectors=out,
-                  projects=_projects(d, case, pd.DataFrame(total, index=names)))
+                  projects=_projects(p, inputs, case, pd.DataFrame(total, index=names)))
+
+
+def _project_data(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The projects with their direct figures per unit (fuel_energy, co2, water) and
+    capacity (cap), and their intermediate inputs (long: project, input_sector, coef).
+    """
+    el = case.electricity_sector
+    acc = case.config.accounting
+    p = case.projects
+    elec = iomath.calc_project_elec(p, case.coefficients, el)
+    direct = iomath.calc_project_direct(p, acc.ef_fuel_t_per_tce, acc.exclude_feedstock)
+    p = p.assign(**{c: direct[c] for c in direct.columns},
+                 cap=p["capacity_10k"].astype(float))
+    return p, iomath.calc_project_inputs(p, case.coefficients, case.project_inputs, el, elec)
 
 
 def _project_direct(p: pd.DataFrame) -> pd.DataFrame:
@@ -190,9 +198,8 @@ def _direct(p: pd.DataFrame, sectors: list[str]) -> pd.DataFrame:
     return out.reindex(sectors).fillna(0.0)
 
 
-def _projects(d: ModelData, case: Case, total: pd.DataFrame) -> pd.DataFrame:
-    p = d.projects
-    inputs = d.inputs
+def _projects(p: pd.DataFrame, inputs: pd.DataFrame, case: Case, total: pd.DataFrame
+              ) -> pd.DataFrame:
     own = _project_direct(p)
     up = inputs.merge(total, left_on="input_sector", right_index=True, how="left").fillna(0.0)
     cols = ["energy_tce", "co2_t", "water_m3"]

@@ -3,7 +3,8 @@
 MILP duals cannot say what a quota is worth beyond the current portfolio; re-solving at
 many levels can. Both analyses generate a batch (:mod:`ioopt.batch`) and so run in
 parallel, resumably, into a results store, re-solving in place on the built model
-(only quota limits move); the analysis tables are written beside the store.
+(only quota limits move). They build their tables from the scenarios' result tables as
+the batch hands them back in memory; the analysis table is written beside the store.
 
 **Quota value curve** (:func:`curve`): the quota rows matching ``family`` (and ``year``,
 ``park``) set to each level (a scale of their limits, or a level in the quota's unit),
@@ -28,13 +29,13 @@ import numpy as np
 import pandas as pd
 
 from ioopt import api, units
-from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, read_table, run_batch
+from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, run_batch
+from ioopt.batch.store import write_table
 from ioopt.case import Case
 from ioopt.errors import InputError, Problem
 from ioopt.scenario import Scenario, apply_overrides
 from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, Measure
-
-SOLVED = ("optimal", "feasible")
+from ioopt.solver.status import SolveStatus, solved
 
 
 def parse_level(text: str, option: str) -> tuple[str, float]:
@@ -54,8 +55,13 @@ def _selected(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] != "existing"]
 
 
-def _portfolio_sets(store: Path) -> dict[str, frozenset[str]]:
-    pf = read_table(store, "portfolio")
+def _time_limited(status: pd.Series) -> pd.Series:
+    """Element-wise: stopped at the time limit before any solution."""
+    return status.map(lambda v: SolveStatus.parse(v) == SolveStatus.TIME_LIMIT).astype(bool)
+
+
+def _portfolio_sets(res: BatchResult) -> dict[str, frozenset[str]]:
+    pf = res.table("portfolio")
     if pf.empty:
         return {}
     pf = _selected(pf)
@@ -98,9 +104,7 @@ class Curve:
 
     def write(self, out: str | Path) -> Path:
         """curve.csv in ``out``."""
-        p = Path(out) / "curve.csv"
-        self.table.to_csv(p, index=False)
-        return p
+        return write_table(out, "curve", self.table)
 
     def text(self) -> str:
         """The curve as a table, then the breakpoints and where the quota stops binding."""
@@ -130,11 +134,19 @@ class Curve:
                 lines.append(f"breakpoint at {r.level_label}: " + "; ".join(what))
         else:
             lines.append("no breakpoint: the portfolio is the same at every level")
+        limited = t[_time_limited(t["status"])]
+        if len(limited):
+            lines.append("stopped at the time limit before any solution at "
+                         f"{', '.join(limited['level_label'])}: nothing is known there "
+                         "(raise --time-limit)")
         free = t[t["stops_binding"]]
         if len(free):
             lines.append(f"the quota stops binding at {free['level_label'].iloc[0]} "
                          f"(limit {free['limit_total'].iloc[0]:,.2f} {self.unit}): more quota "
                          "beyond it is worth nothing")
+        elif len(t) and not SolveStatus.parse(t["status"].iloc[-1]).has_solution:
+            lines.append("where the quota stops binding is not known: the highest level has "
+                         f"no solution ({t['status'].iloc[-1]})")
         else:
             lines.append("the quota binds at every level of the curve")
         return "\n".join(lines)
@@ -157,37 +169,33 @@ def curve(case: Case, family: str, start: str, stop: str, steps: int, out: str |
                                   "both in percent or both levels in the quota's unit")])
     if steps < 2:
         raise InputError([Problem("--steps", None, None, steps, "2 or more")])
-    selector: dict[str, Any] = {"family": family}
-    if year is not None:
-        selector["year"] = year
-    if park is not None:
-        selector["park"] = park
+    selector: dict[str, Any] = {"family": family, **({} if year is None else {"year": year}),
+                                **({} if park is None else {"park": park})}
     lo, hi = min(a, b), max(a, b)
     values = Steps.model_validate({"from": lo, "to": hi, "steps": steps})
     axis = Axis.model_validate({"name": "level", "quotas": selector, kind_a: values})
     label = " ".join([family, *([str(year)] if year else []), *([park] if park else [])])
     spec = BatchSpec(name=f"curve {label}", grid=[axis], explain=False, time_limit_s=time_limit)
     res = run_batch(spec, Path.cwd(), out, case=case, workers=workers, scheduler=scheduler,
-                    resume=resume, progress=progress)
-    store = Path(out)
-    table = _curve_table(store, res, family, year, park, kind_a)
+                    resume=resume, progress=progress, keep_tables=True)  # tables in memory
+    table = _curve_table(res, family, year, park, kind_a)
     dim = units.DIMENSIONS[FAMILIES[family].dimension]
     money = table["objective_unit"].dropna()
     num = "CNY" if money.empty or money.iloc[0] != "job-years" else "job-years"
     out_curve = Curve(table=table, quota=label, unit=dim.model_unit,
                       value_unit=f"{num}/{dim.base_unit}", batch=res)
-    out_curve.write(store)
+    out_curve.write(out)
     return out_curve
 
 
-def _curve_table(store: Path, res: BatchResult, family: str, year: int | None,
-                 park: str | None, kind: str) -> pd.DataFrame:
+def _curve_table(res: BatchResult, family: str, year: int | None, park: str | None,
+                 kind: str) -> pd.DataFrame:
     sc = res.scenarios.copy()
     sc["level"] = sc["level"].astype(float)
     sc = sc.sort_values("level").reset_index(drop=True)
-    q = read_table(store, "quotas")
+    q = res.table("quotas")
     q = _quota_rows(q, family, year, park) if not q.empty else q
-    sets = _portfolio_sets(store)
+    sets = _portfolio_sets(res)
     dim = units.DIMENSIONS[FAMILIES[family].dimension]
     ratio = FAMILIES[family].ratio
     rows: list[dict[str, Any]] = []
@@ -195,34 +203,34 @@ def _curve_table(store: Path, res: BatchResult, family: str, year: int | None,
     prev_obj = prev_lim = None
     for r in sc.itertuples():
         mine = q[q["scenario_id"] == r.scenario_id] if not q.empty else q
-        solved = r.status in SOLVED
+        ok = SolveStatus.parse(r.status).has_solution
         lim = float(mine["limit"].sum()) if len(mine) else float("nan")
         binding = bool(mine["binding"].astype(bool).any()) if len(mine) else False
         price = float(mine["shadow_price"].mean()) if len(mine) else float("nan")
-        cur = sets.get(r.scenario_id) if solved else None
+        cur = sets.get(r.scenario_id) if ok else None
         entered = sorted(cur - prev) if cur is not None and prev is not None else []
         left = sorted(prev - cur) if cur is not None and prev is not None else []
-        obj = float(r.objective) if solved and r.objective is not None else float("nan")
+        obj = float(r.objective) if ok and r.objective is not None else float("nan")
         step = float("nan")
-        if not ratio and prev_obj is not None and prev_lim is not None and solved and \
+        if not ratio and prev_obj is not None and prev_lim is not None and ok and \
                 lim != prev_lim:
             scale = units.MONEY if r.objective_unit != "job-years" else 1.0
             step = (obj - prev_obj) * scale / ((lim - prev_lim) * dim.base_per_model)
         label = f"{(r.level - 1) * 100:+.0f}%" if kind == "scale" else f"{r.level:g}"
         rows.append({"scenario_id": r.scenario_id, "level": r.level, "level_label": label,
                      "limit_total": lim, "status": r.status, "objective": obj,
-                     "objective_unit": r.objective_unit if solved else None,
+                     "objective_unit": r.objective_unit if ok else None,
                      "step_value": step, "shadow_price": price, "binding": binding,
                      "n_selected": len(cur) if cur is not None else None,
                      "breakpoint": bool(entered or left),
                      "entered": " ".join(entered), "left": " ".join(left)})
-        if solved:
+        if ok:
             prev, prev_obj, prev_lim = cur, obj, lim
     t = pd.DataFrame(rows)
     # stops binding: the first level from which the quota binds at no higher level and
     # the objective gains nothing more (a lumpy portfolio can leave slack and still be
     # held back by the quota, so slack alone is not enough)
-    free = (~t["binding"] & t["status"].isin(SOLVED)).to_numpy()
+    free = (~t["binding"] & solved(t["status"])).to_numpy()
     obj = t["objective"].to_numpy()
     stops = np.zeros(len(t), dtype=bool)
     for i in range(len(t) - 1, -1, -1):
@@ -259,9 +267,7 @@ class Frontier:
 
     def write(self, out: str | Path) -> Path:
         """frontier.csv in ``out`` (every point, with ``efficient``)."""
-        p = Path(out) / "frontier.csv"
-        self.points.to_csv(p, index=False)
-        return p
+        return write_table(out, "frontier", self.points)
 
     def text(self) -> str:
         """The efficient points and what each step down in x costs."""
@@ -276,11 +282,17 @@ class Frontier:
         unit = self.points["cost_unit"].iloc[0] if len(self.points) else ""
         lines.append(f"cost per unit: {self.y} given up per unit of {self.x} cut ({unit}), "
                      "between neighbouring efficient points")
-        bad = self.points[~self.points["status"].isin(SOLVED)]
+        p = self.points
+        limited = _time_limited(p["status"])
+        bad = p[~solved(p["status"]) & ~limited]  # infeasible there, so at any tighter x
         if len(bad):
             top = bad["tighten"].max()
             lines.append(f"no solution at {top:.0%} of the unconstrained use or "
                          f"below ({len(bad)} point(s) {', '.join(sorted(set(bad['status'])))})")
+        if limited.any():
+            lines.append("stopped at the time limit before any solution at "
+                         f"{', '.join(f'{v:.0%}' for v in p.loc[limited, 'tighten'])} of the "
+                         "unconstrained use: nothing is known there (raise --time-limit)")
         return "\n".join(lines)
 
 
@@ -314,16 +326,12 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
                                   f"{x} quota, but it is {r0.status.value}: {r0.solve.message}")])
     use = r0.totals.set_index("year")[X_TOTALS[x]]
     changes = []
-    for i, (yr, park) in enumerate(zip(case.quotas["year"], case.quotas["park"], strict=True)):
-        if case.quotas["family"].iloc[i] != x:
-            continue
+    mine = case.quotas[case.quotas["family"] == x]
+    for yr, park in zip(mine["year"], mine["park"], strict=True):
         lim = float(use.max()) if pd.isna(yr) else float(use.get(int(yr), use.max()))
-        ch: dict[str, Any] = {"family": x, "set": lim, "mode": "hard"}
-        if not pd.isna(yr):
-            ch["year"] = int(yr)
-        if park:
-            ch["park"] = park
-        changes.append(ch)
+        changes.append({"family": x, "set": lim, "mode": "hard",
+                        **({} if pd.isna(yr) else {"year": int(yr)}),
+                        **({"park": park} if park else {})})
     start = apply_overrides(base, Scenario.model_validate({
         "name": f"{x} at its unconstrained use", "quotas": changes}), "--x")
     axis = Axis.model_validate({"name": "tighten", "quotas": {"family": x},
@@ -331,8 +339,8 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
     spec = BatchSpec(name=f"frontier {y} vs {x}", grid=[axis], explain=False,
                      time_limit_s=time_limit)
     res = run_batch(spec, Path.cwd(), out, case=start, workers=workers, scheduler=scheduler,
-                    resume=resume, progress=progress)
-    table = _frontier_table(Path(out), res, x)
+                    resume=resume, progress=progress, keep_tables=True)
+    table = _frontier_table(res, x)
     dim = units.DIMENSIONS[FAMILIES[x].dimension]
     y_unit = table["y_unit"].dropna().iloc[0] if table["y_unit"].notna().any() else ""
     # y given up per base unit of x cut: CNY per t CO2 (tce, m3), or jobs per ...
@@ -346,14 +354,14 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
     return fr
 
 
-def _frontier_table(store: Path, res: BatchResult, x: str) -> pd.DataFrame:
+def _frontier_table(res: BatchResult, x: str) -> pd.DataFrame:
     sc = res.scenarios
-    totals = read_table(store, "totals")
-    sets = _portfolio_sets(store)
+    totals = res.table("totals")
+    sets = _portfolio_sets(res)
     col = X_TOTALS[x]
     rows = []
     for r in sc.itertuples():
-        if r.status not in SOLVED:
+        if not SolveStatus.parse(r.status).has_solution:
             rows.append({"scenario_id": r.scenario_id, "tighten": float(r.tighten),
                          "status": r.status, "x": np.nan, "y": np.nan, "y_unit": None})
             continue
@@ -362,7 +370,7 @@ def _frontier_table(store: Path, res: BatchResult, x: str) -> pd.DataFrame:
                      "status": r.status, "x": xv, "y": float(r.objective),
                      "y_unit": r.objective_unit})
     t = pd.DataFrame(rows)
-    ok = t["status"].isin(SOLVED)
+    ok = solved(t["status"])
     t["efficient"] = False
     pts = t[ok].sort_values(["x", "y"], ascending=[True, False])
     best = -np.inf

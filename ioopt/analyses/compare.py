@@ -13,17 +13,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ioopt.batch import read_manifest, read_table
+from ioopt.batch import store
 from ioopt.errors import InputError, Problem
-
-SOLVED = ("optimal", "feasible")
+from ioopt.solver.status import SolveStatus, solved
 
 
 @dataclass
@@ -40,22 +38,17 @@ class Comparison:
         """compare_selection.csv, compare_indicators.csv, compare_quotas.csv,
         compare_sectors.csv.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name in ("selection", "indicators", "quotas", "sectors"):
-            p = out / f"compare_{name}.csv"
-            getattr(self, name).to_csv(p, index=False)
-            paths.append(p)
-        return paths
+        return [store.write_table(out_dir, f"compare_{name}", getattr(self, name))
+                for name in ("selection", "indicators", "quotas", "sectors")]
 
     def text(self, top: int = 15) -> str:
         """The comparison in a few screens."""
         sc = self.scenarios
-        solved = sc[sc["status"].isin(SOLVED)]
-        lines = [f"{len(sc)} scenarios, {len(solved)} with a solution"
-                 + (f" ({', '.join(f'{v} {k}' for k, v in sc['status'].value_counts().items() if k not in SOLVED)})"
-                    if len(solved) < len(sc) else "")]
+        status = sc["status"] if "status" in sc else pd.Series(index=sc.index, dtype=object)
+        ok = solved(status)
+        rest = status[~ok].value_counts()
+        lines = [f"{len(sc)} scenarios, {int(ok.sum())} with a solution"
+                 + (f" ({', '.join(f'{v} {k}' for k, v in rest.items())})" if len(rest) else "")]
         sel = self.selection
         if len(sel):
             for cat in ("all", "some", "none"):
@@ -91,10 +84,9 @@ class Comparison:
 
 def load_runs(paths: list[Path]) -> dict[str, pd.DataFrame]:
     """The tables of a results store (one path) or of several solve output folders."""
-    if len(paths) == 1 and (paths[0] / "manifest.json").is_file():
-        read_manifest(paths[0])
-        return {"scenarios": read_table(paths[0], "scenario"),
-                **{t: read_table(paths[0], t) for t in ("portfolio", "quotas", "sectors")}}
+    if len(paths) == 1 and store.is_store(paths[0]):
+        return {"scenarios": store.read_table(paths[0], "scenario"),
+                **{t: store.read_table(paths[0], t) for t in ("portfolio", "quotas", "sectors")}}
     if len(paths) < 2:
         raise InputError([Problem(str(paths[0]) if paths else "(none)", None, None, None,
                                   "a batch results folder (with manifest.json), or two or more "
@@ -102,22 +94,21 @@ def load_runs(paths: list[Path]) -> dict[str, pd.DataFrame]:
     rows: list[dict[str, object]] = []
     tables: dict[str, list[pd.DataFrame]] = {"portfolio": [], "quotas": [], "sectors": []}
     for p in paths:
-        summary = p / "summary.json"
-        if not summary.is_file():
+        s = store.read_summary(p)
+        if not s:
             raise InputError([Problem(str(p), None, None, None,
                                       "a solve output folder (with summary.json)")])
-        s = json.loads(summary.read_text(encoding="utf-8"))
         sid = p.name
         rows.append({"scenario_id": sid, "label": s.get("scenario") or sid,
-                     "status": s["status"], "objective": s.get("objective"),
+                     "status": SolveStatus.parse(s.get("status")).value,
+                     "objective": s.get("objective"),
                      "objective_unit": s.get("objective_unit", "")})
+        found = store.read_run_tables(p, (*tables, "totals"))
         for t in tables:
-            f = p / f"{t}.csv"
-            if f.is_file():
-                tables[t].append(pd.read_csv(f).assign(scenario_id=sid))
-        totals = p / "totals.csv"
-        if totals.is_file():
-            last = pd.read_csv(totals).iloc[-1]
+            if t in found:
+                tables[t].append(found[t].assign(scenario_id=sid))
+        if "totals" in found and len(found["totals"]):
+            last = found["totals"].iloc[-1]
             rows[-1].update({f"last_year_{c}": float(last[c]) for c in last.index if c != "year"})
     out = {"scenarios": pd.DataFrame(rows)}
     for t, frames in tables.items():
@@ -131,7 +122,7 @@ def compare(paths: list[Path]) -> Comparison:
     t = load_runs(paths)
     sc = t["scenarios"]
     order = sc["scenario_id"].tolist()
-    solved_ids = sc.loc[sc["status"].isin(SOLVED), "scenario_id"].tolist()
+    solved_ids = sc.loc[solved(sc["status"]), "scenario_id"].tolist() if "status" in sc else []
     return Comparison(scenarios=sc,
                       selection=_selection(t["portfolio"], solved_ids),
                       indicators=_indicators(sc[sc["scenario_id"].isin(solved_ids)]),

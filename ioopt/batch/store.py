@@ -1,0 +1,282 @@
+"""The only reader and writer of results on disk: batch stores and run folders.
+
+**Batch store** (``ioopt batch``, ``curve``, ``frontier``)::
+
+    out/manifest.json        ioopt version, case hash, spec, every job with its hash
+    out/labels.csv           names in English and Chinese, for reports
+    out/runs/<id>/           one folder per scenario, written under a temporary name and
+        scenario.parquet     renamed when complete (a batch killed at any moment loses no
+        portfolio.parquet    finished scenario; ``resume`` skips them by their hash)
+        quotas.parquet ...   (portfolio, quotas, sectors, totals, infeasibility)
+        hash
+
+:func:`read_table` gathers one table over the scenarios, :func:`query` runs DuckDB SQL.
+
+**Run folder** (``ioopt solve --out``, ``ioopt rank --out``): summary.json, labels.csv,
+portfolio/quotas/sectors/totals/flows.csv (with a solution), infeasibility.csv (an
+infeasible case), ranking.csv, ranking_quota_use.csv, ranking_rule.txt (rank).
+Analyses write their tables beside either (curve.csv, frontier.csv, compare_*.csv,
+io_*.csv) with :func:`write_table`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ioopt.batch.jobs import Job, JobOutput
+from ioopt.case import Case, labels_table
+from ioopt.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from ioopt.api import RunResult
+    from ioopt.analyses.infeasibility import Infeasibility
+
+MANIFEST = "manifest.json"
+SUMMARY = "summary.json"
+LABELS = "labels.csv"
+TABLE_NAMES = ("portfolio", "quotas", "sectors", "totals", "infeasibility")
+"""Per-scenario tables of a batch store, besides ``scenario``."""
+SOLVE_TABLES = ("portfolio", "quotas", "sectors", "totals", "flows")
+"""The tables of a run folder with a solution."""
+RUN_TABLES = (*SOLVE_TABLES, "infeasibility", "ranking", "ranking_quota_use")
+"""Every table a run folder may hold."""
+RULE = "ranking_rule.txt"
+
+
+def _problem(path: Path | str, expected: str) -> InputError:
+    return InputError([Problem(str(path), None, None, None, expected)])
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False, default=str)
+
+
+def written_at(folder: str | Path) -> float | None:
+    """When a results folder was written (its summary, manifest or ranking), as a POSIX
+    time; None when it holds none of them.
+    """
+    for name in (SUMMARY, MANIFEST, "ranking.csv"):
+        p = Path(folder) / name
+        if p.is_file():
+            return p.stat().st_mtime
+    return None
+
+
+# ---------------------------------------------------------------- batch store
+
+
+def is_store(folder: str | Path) -> bool:
+    """Whether ``folder`` holds a batch store (a manifest)."""
+    return (Path(folder) / MANIFEST).is_file()
+
+
+def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bool) -> Path:
+    """Create (or, with ``resume``, reopen) a store: the manifest and labels written,
+    scenario folders cut off mid-write removed. Returns the folder of the scenarios.
+    """
+    out = Path(out)
+    if is_store(out) and not resume:
+        raise _problem(out, "a new folder: this one already holds a batch (manifest.json); "
+                            "pass --resume to continue it, or choose another --out")
+    runs = out / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    for tmp in runs.glob(".*.tmp-*"):  # a job cut off mid-write
+        shutil.rmtree(tmp, ignore_errors=True)
+    _atomic_text(out / MANIFEST, _json(manifest))
+    labels_table(case).to_csv(out / LABELS, index=False)
+    return runs
+
+
+def write_job(out: str | Path, output: JobOutput) -> None:
+    """Write one scenario's row and tables, atomically (a temporary folder renamed)."""
+    runs = Path(out) / "runs"
+    final = runs / output.job_id
+    tmp = runs / f".{output.job_id}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, frame in output.tables.items():
+        frame.to_parquet(tmp / f"{name}.parquet", index=False)
+    pd.DataFrame([output.row]).to_parquet(tmp / "scenario.parquet", index=False)
+    (tmp / "hash").write_text(output.row["hash"], encoding="utf-8")
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+
+
+def job_done(out: str | Path, job: Job) -> bool:
+    """Whether the store holds ``job``'s answer (its folder, with the job's hash)."""
+    h = Path(out) / "runs" / job.id / "hash"
+    return h.is_file() and h.read_text(encoding="utf-8") == job.hash
+
+
+def read_job(out: str | Path, job_id: str, tables: bool = True) -> JobOutput:
+    """A finished scenario's row and (``tables``) its tables, as its job handed them back."""
+    folder = Path(out) / "runs" / job_id
+    row = pd.read_parquet(folder / "scenario.parquet").to_dict("records")[0]
+    frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLE_NAMES
+              if tables and (folder / f"{name}.parquet").is_file()}
+    return JobOutput(job_id, {str(k): v for k, v in row.items()}, frames)
+
+
+def read_manifest(out: str | Path) -> dict[str, Any]:
+    """The manifest of a results store."""
+    p = Path(out) / MANIFEST
+    if not p.is_file():
+        raise _problem(out, "a batch results folder (with manifest.json)")
+    data: dict[str, Any] = json.loads(p.read_text(encoding="utf-8"))
+    return data
+
+
+def read_table(out: str | Path, name: str) -> pd.DataFrame:
+    """One table of a store, every scenario's rows together, in the manifest's job order."""
+    manifest = read_manifest(out)
+    order = {j["id"]: i for i, j in enumerate(manifest["jobs"])}
+    frames = [pd.read_parquet(p) for p in sorted((Path(out) / "runs").glob(f"*/{name}.parquet"))]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=["scenario_id"])
+    table = pd.concat(frames, ignore_index=True)
+    key = table["scenario_id"].map(order).fillna(len(order))
+    return table.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def query(out: str | Path, sql: str) -> pd.DataFrame:
+    """Run SQL with DuckDB over a results store. Views: ``scenarios`` (one row per
+    scenario), ``portfolio``, ``quotas``, ``sectors``, ``totals``, ``infeasibility``
+    (those present), each with a ``scenario_id`` column.
+    """
+    import duckdb
+
+    read_manifest(out)
+    runs = (Path(out) / "runs").resolve()
+    con = duckdb.connect()
+    for view, name in [("scenarios", "scenario"), *((t, t) for t in TABLE_NAMES)]:
+        if any(runs.glob(f"*/{name}.parquet")):
+            pattern = str(runs / "*" / f"{name}.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM "
+                        f"read_parquet('{pattern}', union_by_name=true)")
+    try:
+        return con.execute(sql).df()
+    except duckdb.Error as exc:
+        views = [r[0] for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+        raise InputError([Problem("SQL", None, None, sql,
+                                  f"a query DuckDB can run over the views {views} ({exc})")]
+                         ) from None
+
+
+# ---------------------------------------------------------------- run folders
+
+
+def write_run(result: RunResult, out_dir: str | Path) -> Path:
+    """A run folder: summary.json, labels.csv (names in English and Chinese, for reports)
+    and, with a solution, the tables portfolio, quotas, sectors, totals, flows; an
+    infeasible scenario gets infeasibility.csv instead.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
+    labels_table(result.case).to_csv(out / LABELS, index=False)
+    if result.ok:
+        for name in SOLVE_TABLES:
+            getattr(result, name).to_csv(out / f"{name}.csv", index=False)
+    if result.infeasibility is not None:
+        write_infeasibility(result.infeasibility, out)
+    return out
+
+
+def write_infeasibility(inf: Infeasibility, out_dir: str | Path) -> Path:
+    """infeasibility.csv: the relaxations, then the IIS rows and the structural rows."""
+    frame = inf.relaxations.assign(kind="relaxation")
+    extra = [{"kind": "iis", "sentence": name} for name in inf.iis]
+    extra += [{"kind": "structural", "sentence": s} for s in inf.structural]
+    if extra:
+        frame = pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+    return write_table(out_dir, "infeasibility", frame)
+
+
+def write_ranking(out_dir: str | Path, table: pd.DataFrame, quota_use: pd.DataFrame,
+                  rule_lines: list[str]) -> list[Path]:
+    """ranking.csv, ranking_quota_use.csv and ranking_rule.txt (beside a run folder)."""
+    out = Path(out_dir)
+    paths = [write_table(out, "ranking", table), write_table(out, "ranking_quota_use",
+                                                             quota_use), out / RULE]
+    paths[2].write_text("\n".join(rule_lines) + "\n", encoding="utf-8")
+    return paths
+
+
+def write_table(out_dir: str | Path, name: str, frame: pd.DataFrame,
+                index: bool = False) -> Path:
+    """``<name>.csv`` in ``out_dir`` (created), e.g. an analysis table beside a store."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.csv"
+    frame.to_csv(path, index=index)
+    return path
+
+
+def is_run_folder(folder: str | Path) -> bool:
+    """Whether ``folder`` holds a solve or rank run (summary.json or ranking.csv)."""
+    return (Path(folder) / SUMMARY).is_file() or (Path(folder) / "ranking.csv").is_file()
+
+
+def read_summary(folder: str | Path) -> dict[str, Any]:
+    """A run folder's summary.json (empty when it has none: a bare ranking)."""
+    path = Path(folder) / SUMMARY
+    if not path.is_file():
+        return {}
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(str(path), exc.lineno, None, None,
+                                  f"the JSON summary ioopt writes ({exc.msg})")]) from None
+    return data
+
+
+def read_csv_table(folder: str | Path, name: str) -> pd.DataFrame | None:
+    """``<name>.csv`` of a results folder as ioopt wrote it; None when absent."""
+    path = Path(folder) / f"{name}.csv"
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise _problem(path, f"a CSV table as ioopt writes it ({exc})") from None
+
+
+def read_run_tables(folder: str | Path, names: tuple[str, ...] = RUN_TABLES
+                    ) -> dict[str, pd.DataFrame]:
+    """The tables of a run folder (those present among ``names``)."""
+    out = {}
+    for name in names:
+        frame = read_csv_table(folder, name)
+        if frame is not None:
+            out[name] = frame
+    return out
+
+
+def read_rule(folder: str | Path) -> str:
+    """A rank folder's rule text (ranking_rule.txt; empty when absent)."""
+    path = Path(folder) / RULE
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def read_labels(folder: str | Path) -> pd.DataFrame | None:
+    """labels.csv (kind, id, en, zh; all text) of a results folder; None when absent."""
+    path = Path(folder) / LABELS
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
