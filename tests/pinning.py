@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
@@ -237,19 +238,23 @@ def structure(m: pyo.ConcreteModel) -> dict[str, Any]:
 
 
 def _cell(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+    """A table cell as plain JSON: None for blank/NA/NaN, whole floats as int."""
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, str) and v == ""):
         return None
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v.item() if hasattr(v, "item") else v
+    v = v.item() if hasattr(v, "item") else v
+    if isinstance(v, float):
+        return None if math.isnan(v) else int(v) if v.is_integer() else v
+    return v
 
 
 def binding_quotas(result: api.RunResult) -> list[list[Any]]:
-    """The binding rows of ``result.quotas`` as sorted [name, year, park] triples."""
+    """The binding rows of ``result.quotas`` as sorted [name, year, park, scope] (scope
+    tells the rules' rows apart: they have no park).
+    """
     q = result.quotas
-    rows = q.loc[q["binding"].astype(bool), ["name", "year", "park"]]
-    out = [[str(n), _cell(y), _cell(p)] for n, y, p in rows.itertuples(index=False)]
-    return sorted(out, key=lambda r: (r[0], -1 if r[1] is None else r[1], r[2] or ""))
+    rows = q.loc[q["binding"].astype(bool), ["name", "year", "park", "scope"]]
+    out = [[str(n), _cell(y), _cell(p), _cell(s)] for n, y, p, s in rows.itertuples(index=False)]
+    return sorted(out, key=lambda r: (r[0], -1 if r[1] is None else r[1], r[2] or "", r[3] or ""))
 
 
 def selected_projects(result: api.RunResult) -> list[str]:
@@ -271,7 +276,24 @@ def tongliao_pin(result: api.RunResult, model: pyo.ConcreteModel) -> dict[str, A
     }
 
 
-def write_json(path: Path, data: Any) -> None:
-    """JSON with sorted-as-given keys, one item per line, a final newline."""
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """The pin as JSON, one entry (a family, a Var component, a quota row, a project) per
+    line so that git diffs show what changed.
+    """
+    def one(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            inner = ",\n".join(f"  {one(k)}: {one(v)}" for k, v in value.items())
+            parts.append(f" {one(key)}: {{\n{inner}\n }}")
+        elif isinstance(value, list):
+            inner = ",\n".join(f"  {one(v)}" for v in value)
+            parts.append(f" {one(key)}: [\n{inner}\n ]")
+        else:
+            parts.append(f" {one(key)}: {one(value)}")
+    text = "{\n" + ",\n".join(parts) + "\n}\n"
+    assert json.loads(text) == data
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
