@@ -156,8 +156,9 @@ def tables(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                 row.update({f: draw(s) for f, s in PROJECT_FIELDS.items()})
                 cap = row["capacity_10k"] = draw(nonneg(1e4))
                 st_ = row["status"]
-                row["base_output_10k"] = (draw(opt(share.map(lambda u, c=cap: u * c)))
-                                          if st_ == "existing" else None)
+                used = draw(opt(share))  # base-year output: a share of capacity
+                row["base_output_10k"] = (used * cap if st_ == "existing" and used is not None
+                                          else None)
                 row["earliest_year"] = (draw(opt(st.sampled_from(YEARS)))
                                         if st_ == "candidate" else None)
                 row["lead_time_years"] = draw(opt(st.integers(0, YEARS[-1] - BASE_YEAR)))
