@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,8 +17,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ioopt import units
+from ioopt.casecheck import check_case
+from ioopt.casedata import Case
 from ioopt.errors import InputError, Problem
 from ioopt.schemas import TABLES, CaseConfig
+
+__all__ = ["DEFAULT_CASE", "FALLBACK_CASE", "Case", "content_hash", "default_case_dir", "derive_tables",
+           "labels_table", "load_case", "pydantic_problems", "read_table", "read_yaml_model"]
 
 DEFAULT_CASE = Path(__file__).resolve().parent.parent / "data" / "tongliao"
 """The embedded default case (the Tongliao 14th Five-Year plan)."""
@@ -29,45 +33,6 @@ FALLBACK_CASE = Path(__file__).resolve().parent.parent / "data" / "example"
 def default_case_dir() -> Path:
     """The default case: Tongliao when present, else the small example case."""
     return DEFAULT_CASE if (DEFAULT_CASE / "case.yaml").exists() else FALLBACK_CASE
-
-
-@dataclass
-class Case:
-    """A validated case. Tables are pandas DataFrames, one row per file row.
-
-    Columns are those of the files (see :mod:`ioopt.schemas`) plus derived columns in
-    model units (see :func:`derive_tables`).
-    """
-
-    path: Path
-    config: CaseConfig
-    sectors: pd.DataFrame
-    coefficients: pd.DataFrame
-    parks: pd.DataFrame
-    projects: pd.DataFrame
-    project_inputs: pd.DataFrame
-    demand: pd.DataFrame
-    quotas: pd.DataFrame
-    rules: pd.DataFrame
-    dependencies: pd.DataFrame
-    content_hash: str = ""
-    applied: list[str] = field(default_factory=list)
-    """Human-readable list of scenario changes applied to the files' contents."""
-
-    @property
-    def years(self) -> list[int]:
-        """The horizon's years."""
-        return list(self.config.years)
-
-    @property
-    def electricity_sector(self) -> str | None:
-        """Id of the electricity sector, if the case has one."""
-        el = self.sectors.index[self.sectors["kind"] == "electricity"]
-        return str(el[0]) if len(el) else None
-
-    def replace(self, **changes: Any) -> Case:
-        """A copy with some fields replaced (tables are shared unless replaced)."""
-        return replace(self, **changes)
 
 
 # ------------------------------------------------------------------ reading
@@ -246,8 +211,6 @@ def content_hash(case_dir: Path) -> str:
 
 def load_case(case_dir: str | Path | None = None) -> Case:
     """Load and validate a case folder; raise InputError listing every problem found."""
-    from ioopt.checks import check_case  # cross-table checks need the tables first
-
     path = Path(case_dir) if case_dir is not None else default_case_dir()
     if not path.is_dir():
         raise InputError([Problem(str(path), None, None, None, "an existing case folder")])

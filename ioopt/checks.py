@@ -1,8 +1,8 @@
 """Cross-table consistency checks of a case; every problem collected with file/line/field.
 
-Each ``check_*`` function returns a list of :class:`Problem`; :func:`check_case` runs
-them all. Row-level checks (types, ranges, required columns) are done by the pydantic
-models when the tables are read.
+Each ``check_*`` function returns a list of :class:`Problem`;
+:func:`ioopt.casecheck.check_case` runs them all. Row-level checks (types, ranges,
+required columns) are done by the pydantic models when the tables are read.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ioopt.errors import Problem
 from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES, TABLES
 
 if TYPE_CHECKING:
-    from ioopt.case import Case
+    from ioopt.casedata import Case  # the type only: this module never imports ioopt.case
 
 
 def _line(frame: pd.DataFrame, idx: object) -> int | None:
@@ -343,16 +343,3 @@ def select_rows(frame: pd.DataFrame, where: dict[str, Any]) -> pd.Series:
 def _is_numeric(col: pd.Series) -> bool:
     converted: Any = pd.to_numeric(col, errors="coerce")
     return bool(converted.notna().sum() == col.notna().sum())
-
-
-CHECKS = (check_sectors, check_coefficients, check_projects, check_project_inputs,
-          check_demand, check_quotas, check_rules, check_dependencies, check_exclusive_groups,
-          check_uncertainty)
-
-
-def check_case(case: Case) -> list[Problem]:
-    """Run every cross-table check and return all problems found."""
-    out: list[Problem] = []
-    for check in CHECKS:
-        out.extend(check(case))
-    return out

@@ -32,7 +32,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ioopt.case import Case, derive_tables, pydantic_problems, read_yaml_model
-from ioopt.checks import check_case
+from ioopt.casecheck import check_case
 from ioopt.errors import InputError, Problem
 from ioopt.schemas import TABLES, CaseConfig
 
