@@ -5,7 +5,7 @@ passed to HiGHS directly (``highspy``) as bulk sparse arrays.
 ``ioopt.case``), assembles the same LP/MILP ioopt builds for it (same columns in the same
 order, same rows in the same order, same coefficients, bounds, integrality, objective),
 solves it with the options ioopt sets, re-solves the LP with the integer columns fixed
-for the row duals (as ``ioopt.solve.run_highs`` does), and extracts tables comparable to
+for the row duals (as ``ioopt.solver.highs.HighsSession.solve`` does), and extracts tables comparable to
 ioopt's ``portfolio``, ``quotas`` and ``sectors``. It times the four stages.
 
 What it covers: the case features the seeded synthetic generator

@@ -18,7 +18,7 @@ from tests.pinning import TONGLIAO_PIN, tongliao_pin, write_json
 def update_pins() -> None:
     """Solve the default case and rewrite tests/pins/tongliao.json."""
     case = api.load_case(DEFAULT_CASE)
-    write_json(TONGLIAO_PIN, tongliao_pin(api.run(case), api.build(case)))
+    write_json(TONGLIAO_PIN, tongliao_pin(api.run(case), api.build(case).pyomo))
     print(f"wrote {TONGLIAO_PIN}")
 
 

@@ -129,7 +129,7 @@ INSTANCES: dict[str, Callable[[], Path]] = {
 @cache
 def instance_model(name: str) -> pyo.ConcreteModel:
     """The built (not solved) model of an instance; built once per process."""
-    return api.build(api.load_case(INSTANCES[name]()))
+    return api.build(api.load_case(INSTANCES[name]())).pyomo
 
 
 def constraint_names(m: pyo.ConcreteModel) -> list[str]:

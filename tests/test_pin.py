@@ -34,7 +34,7 @@ HOW = "If the change is deliberate: UPDATE_PINS=1 pytest tests/test_pin.py"
 @pytest.fixture(scope="module")
 def now(tongliao_run):
     """The pin as computed now (the structure from a fresh, unsolved build)."""
-    pin = tongliao_pin(tongliao_run, api.build(api.load_case(DEFAULT_CASE)))
+    pin = tongliao_pin(tongliao_run, api.build(api.load_case(DEFAULT_CASE)).pyomo)
     if UPDATE:
         write_json(TONGLIAO_PIN, pin)
     return pin

@@ -35,8 +35,8 @@ from ioopt.case import Case, labels_table
 from ioopt.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from ioopt.api import RunResult
     from ioopt.analyses.infeasibility import Infeasibility
+    from ioopt.api import RunResult
 
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
