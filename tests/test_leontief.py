@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -69,25 +68,6 @@ def test_tongliao_view_is_sound():
     p = view.projects
     for k in ("energy_tce", "co2_t", "water_m3"):
         assert (p[f"{k}_embodied_per_unit"] >= p[f"{k}_direct_per_unit"] - 1e-12).all()
-
-
-@pytest.mark.parametrize("case_dir", [None, EXAMPLE, REF / "ref2_chain"], ids=["default", "example",
-                                                                           "ref2"])
-def test_project_coefficients_match_the_formulation(case_dir):
-    """iomath's per-project figures are the model data's (the IO view needs no Pyomo)."""
-    from ioopt.formulation.data import prepare
-
-    case = api.load_case(case_dir)
-    d = prepare(case)
-    el = case.electricity_sector
-    acc = case.config.accounting
-    elec = iomath.calc_project_elec(case.projects, case.coefficients, el)
-    pd.testing.assert_series_equal(elec, d.projects["elec"], check_names=False)
-    direct = iomath.calc_project_direct(case.projects, acc.ef_fuel_t_per_tce, acc.exclude_feedstock)
-    pd.testing.assert_frame_equal(direct, d.projects[["fuel_energy", "co2", "water"]])
-    inputs = iomath.calc_project_inputs(case.projects, case.coefficients, case.project_inputs, el,
-                                        elec)
-    pd.testing.assert_frame_equal(inputs.reset_index(drop=True), d.inputs.reset_index(drop=True))
 
 
 def test_io_view_imports_no_formulation():

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import units
+from ioopt import iomath, units
 from ioopt.case import Case
 from ioopt.families import SWITCHABLE
 from ioopt.schemas import FamilySettings, Measure, Mode
@@ -108,16 +108,11 @@ def prepare(case: Case) -> ModelData:
 
     p = case.projects.copy()
     el = case.electricity_sector
-    # electricity per unit: project column, else the sector's A coefficient
-    A_el = (case.coefficients[case.coefficients["input_sector"] == el]
-            .set_index("output_sector")["coef"].astype(float)) if el else pd.Series(dtype=float)
-    elec = pd.to_numeric(p["elec_mwh"]).astype(float)
-    p["elec"] = elec.fillna(p["sector"].map(A_el)).fillna(0.0)
-    fuel = p["fuel_tce"].astype(float)
-    feed = p["feedstock_share"].astype(float)
-    p["fuel_energy"] = fuel * (1.0 - feed) if acc.exclude_feedstock else fuel
-    p["co2"] = p["co2_process_t"].astype(float) + acc.ef_fuel_t_per_tce * fuel * (1.0 - feed)
-    p["water"] = p["water_m3"].astype(float)
+    # per unit of output: electricity (project column, else the sector's A coefficient),
+    # counted fuel, CO2 and water (the IO view computes them the same way)
+    p["elec"] = iomath.calc_project_elec(p, case.coefficients, el)
+    direct = iomath.calc_project_direct(p, acc.ef_fuel_t_per_tce, acc.exclude_feedstock)
+    p[direct.columns] = direct
     p["cap"] = p["capacity_10k"].astype(float)
     p["capex"] = p["capex_100m_cny"].astype(float)
     p["land"] = p["land_mu"].astype(float)
@@ -142,20 +137,8 @@ def prepare(case: Case) -> ModelData:
     candidates = [j for j in p.index if j in build_years]
 
     # intermediate inputs per unit of output: sector column of A, overridden per project
-    A = case.coefficients[["input_sector", "output_sector", "coef"]]
-    A = A[A["input_sector"] != el] if el else A
-    inputs = p[["project", "sector"]].merge(A, left_on="sector", right_on="output_sector")
-    inputs = inputs[["project", "input_sector", "coef"]]
-    pi = case.project_inputs[["project", "input_sector", "coef"]]
-    if len(pi):
-        keep = ~inputs.set_index(["project", "input_sector"]).index.isin(
-            pi.set_index(["project", "input_sector"]).index)
-        inputs = pd.concat([inputs[keep], pi], ignore_index=True)
-    if el:
-        inputs = pd.concat([inputs, pd.DataFrame({"project": p.index, "input_sector": el,
-                                                  "coef": p["elec"].to_numpy()})],
-                           ignore_index=True)
-    inputs = inputs[inputs["coef"].astype(float) != 0].astype({"coef": float})
+    inputs = iomath.calc_project_inputs(p, case.coefficients, case.project_inputs, el,
+                                        p["elec"])
 
     demand: dict[tuple[str, int], float] = defaultdict(float)
     for s, t, v in zip(case.demand["sector"], case.demand["year"],
