@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 import pyomo.environ as pyo
 
+from ioopt import words
 from ioopt.case import Case
 from ioopt.families import FAMILIES
 from ioopt.formulation import build_model
@@ -39,34 +40,6 @@ from ioopt.solver.compile import compile_model
 from ioopt.solver.highs import HighsSession
 from ioopt.solver.solve import solve_built
 from ioopt.solver.status import SolveStatus
-
-LABELS = {
-    "energy_total": "energy quota",
-    "energy_intensity": "energy-intensity cap",
-    "carbon_total": "CO2 allowance",
-    "carbon_intensity": "CO2-intensity cap",
-    "green_share": "green-power share",
-    "water_total": "water quota",
-    "water_intensity": "water-intensity cap",
-    "land": "land quota",
-    "capital_total": "investment budget",
-    "capital_year": "yearly investment budget",
-    "sector_capacity_cap": "capacity cap",
-    "sector_capacity_floor": "capacity floor",
-    "sector_output_cap": "output cap",
-    "sector_output_floor": "output floor",
-    "sector_value_floor": "output-value target",
-}
-"""Plain words for each quota and rule family."""
-
-_UNIT_WORDS = {"10k ": "万 ", "100m CNY": "亿元"}
-
-
-def plain_unit(unit: str) -> str:
-    """A model unit as a planner writes it: '10k tce' -> '万 tce', '100m CNY' -> '亿元'."""
-    for a, b in _UNIT_WORDS.items():
-        unit = unit.replace(a, b)
-    return unit
 
 
 @dataclass
@@ -167,8 +140,8 @@ def _relaxation(r: Any, case: Case) -> dict[str, Any]:
     if r.scope is not None and not pd.isna(r.scope):
         where.append(str(r.scope))
     year = "" if r.year is None or pd.isna(r.year) else f"{int(r.year)} "
-    label = LABELS.get(r.name, r.name)
-    unit = plain_unit(r.unit)
+    label = FAMILIES[r.name].label("en")
+    unit = words.unit(str(r.unit), "en")
     what = f"{year}{label}" + (f" ({', '.join(where)})" if where else "")
     verb = "short by" if sense == "<=" else "must come down by"
     sentence = f"{what} {verb} {relax:,.4g} {unit} (limit {r.limit:,.4g}, needs {needed:,.4g})"

@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import api
-from ioopt.analyses.infeasibility import plain_unit
+from ioopt import api, words
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
 
@@ -58,7 +57,7 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: api.RunResult,
     never = q[q["use"] > q["limit"] - q["fixed_use"] + 1e-6]
     if len(never):
         r = never.iloc[0]
-        unit = plain_unit(str(r["unit"]))
+        unit = words.unit(str(r["unit"]), "en")
         room = max(float(r["limit"] - r["fixed_use"]), 0.0)
         return _row_label(r), (f"rejected: can never fit: needs {r['use']:,.4g} {unit} of the "
                                f"{_row_words(r, base)}, and existing and committed plants leave "
@@ -67,7 +66,7 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: api.RunResult,
     if len(tight):
         r = tight.assign(ratio=tight["use"] / tight["slack"].clip(lower=1e-12)).sort_values(
             "ratio", ascending=False).iloc[0]
-        unit = plain_unit(str(r["unit"]))
+        unit = words.unit(str(r["unit"]), "en")
         left = max(float(r["slack"]), 0.0)
         cost = "" if pd.isna(force) else (
             "; it cannot be added to this portfolio without dropping another project"
@@ -122,7 +121,7 @@ def _group_use(mine: pd.DataFrame, base: api.RunResult) -> list[dict[str, Any]]:
     for (kind, quota, park, scope), g in priced.groupby(keys, dropna=False, sort=False):
         cost = float(g["opportunity_cost"].sum())
         years = sorted(int(y) for y in g["year"].dropna())
-        unit = plain_unit(str(g["unit"].iloc[0]))
+        unit = words.unit(str(g["unit"].iloc[0]), "en")
         lo, hi = g["shadow_price"].min(), g["shadow_price"].max()
         price = f"{lo:,.0f}" if abs(hi - lo) < 0.5 else f"{lo:,.0f}-{hi:,.0f}"
         per_year = float(g["use"].max())
@@ -136,8 +135,8 @@ def _group_use(mine: pd.DataFrame, base: api.RunResult) -> list[dict[str, Any]]:
         else:
             where = [str(parks.get(park) or park)] if isinstance(park, str) and park else []
             where += [str(scope)] if isinstance(scope, str) and scope else []
-            words = _label(str(quota)) + (f" ({', '.join(where)})" if where else "")
-            phrase = f"{per_year:,.4g} {unit}{a_year} of the {span}{words}, {money}"
+            place = _label(str(quota)) + (f" ({', '.join(where)})" if where else "")
+            phrase = f"{per_year:,.4g} {unit}{a_year} of the {span}{place}, {money}"
             label = f"{quota}[{', '.join(where)}]" if where else str(quota)
         out.append({"kind": kind, "label": label, "cost": cost, "phrase": phrase})
     return sorted(out, key=lambda x: -x["cost"])

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ioopt import words
+from ioopt.render import batch_charts as bch
 from ioopt.render import charts as ch
 from ioopt.render.folder import RunFolder, read_folder
 from ioopt.render.html import build_html
@@ -33,12 +35,13 @@ class ReportFiles:
         """Lines for the terminal."""
         lines = []
         if self.html:
-            lines.append(f"HTML report: {self.html}")
+            lines.append(words.t("html_written", path=self.html))
         if self.xlsx:
-            lines.append(f"Excel workbook: {self.xlsx}")
+            lines.append(words.t("xlsx_written", path=self.xlsx))
         if self.charts:
-            lines.append(f"static charts: {len(self.charts)} files in {self.charts[0].parent}/")
-        lines += [f"note: {n}" for n in self.notes]
+            lines.append(words.t("charts_written", n=len(self.charts),
+                                 folder=self.charts[0].parent))
+        lines += [words.t("report_note", note=n) for n in self.notes]
         return "\n".join(lines)
 
 
@@ -48,9 +51,9 @@ def make_charts(run: RunFolder, L: Labels) -> list[ch.Chart]:
         found = [ch.targets_chart(run, L), ch.sankey_chart(run, L), ch.quota_chart(run, L),
                  ch.timeline_chart(run, L), ch.ranking_chart(run, L)]
     else:
-        found = [ch.curve_chart(run, L), ch.frontier_chart(run, L),
-                 ch.objective_sweep_chart(run, L), ch.indicators_sweep_chart(run, L),
-                 *ch.selection_charts(run, L)]
+        found = [bch.curve_chart(run, L), bch.frontier_chart(run, L),
+                 bch.objective_sweep_chart(run, L), bch.indicators_sweep_chart(run, L),
+                 *bch.selection_charts(run, L)]
     return [c for c in found if c is not None]
 
 
@@ -72,7 +75,7 @@ def write_report(path: str | Path, fmt: str = "all", lang: str = "en",
     suffix = "" if lang == "en" else f"_{lang}"
     files = ReportFiles()
     if not run.ok:
-        files.notes.append("the run has no solution: the report shows why")
+        files.notes.append(L.t("no_solution_note"))
     if fmt in ("html", "all"):
         charts = make_charts(run, L)
         files.html = dest / f"report{suffix}.html"

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
+from ioopt import words
 from ioopt.render.charts import Chart
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
@@ -101,7 +102,7 @@ def table_html(frame: pd.DataFrame, css_class: str = "", max_rows: int = 2000,
                          else f"<td>{html.escape(text)}</td>")
         rc = f' class="{row_class[i]}"' if row_class is not None else ""
         rows.append(f"<tr{rc}>{''.join(cells)}</tr>")
-    more = (f'<p class="note">{len(frame) - max_rows} more rows in the workbook.</p>'
+    more = (f'<p class="note">{words.t("more_rows", n=len(frame) - max_rows)}</p>'
             if len(frame) > max_rows else "")
     return (f'<div class="scroll"><table class="{css_class}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>{more}")

@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ioopt import words
 from ioopt.render.charts import Chart
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
@@ -44,8 +45,7 @@ def write_static(charts: list[Chart], folder: Path, suffix: str = "",
     """
     browser = find_browser()
     if browser is None:
-        return [], ("no Chrome or Chromium found (install Debian's chromium, or set "
-                    "BROWSER_PATH to a Chrome executable)")
+        return [], words.t("no_browser")
     import plotly.io as pio
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -60,8 +60,8 @@ def write_static(charts: list[Chart], folder: Path, suffix: str = "",
     try:
         pio.write_images(figs, paths, width=1200, height=heights, scale=1)
     except Exception as exc:  # Kaleido or browser failures become a message
-        return [], (f"the browser at {browser} could not render them "
-                    f"({type(exc).__name__}: {exc})")
+        return [], words.t("browser_failed", browser=browser, kind=type(exc).__name__,
+                           error=exc)
     finally:
         if old is None:
             os.environ.pop("BROWSER_PATH", None)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from ioopt import __version__
+from ioopt import __version__, words
 from ioopt.batch import store
-from ioopt.render.charts import TARGET_FAMILIES, last_year, ranking_values
+from ioopt.render.charts import TARGET_FAMILIES, YUAN, last_year, ranking_values
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
 
@@ -38,7 +38,7 @@ def summary_rows(run: RunFolder, L: Labels) -> list[tuple[str, str]]:
         gap = s.get("mip_gap")
         rows.append((L.t("gap"), "-" if gap is None else f"{float(gap):.2e}"))
         if s.get("objective") is not None:
-            unit = str(s.get("objective_unit", "")).replace("100m CNY", "亿元")
+            unit = words.unit(str(s.get("objective_unit", "")))
             rows.append((L.t("objective"), f"{float(s['objective']):,.2f} {unit} "
                          f"({s.get('objective_name', '')})"))
     else:
@@ -51,10 +51,11 @@ def summary_rows(run: RunFolder, L: Labels) -> list[tuple[str, str]]:
             rows.append((L.t("gap"), f"≤ {float(sc['mip_gap'].max()):.2e}"))
         for ch in s.get("base_changes") or []:
             rows.append((L.t("changes"), str(ch)))
-    rows.append((L.t("version"), f"{s.get('ioopt_version', '?')} (report: {__version__})"))
+    rows.append((L.t("version"), L.t("report_version", version=s.get("ioopt_version", "?"),
+                                     current=__version__)))
     written = _written(run)
     rows.append((L.t("date"), dt.date.today().isoformat()
-                 + (f" (results written {written})" if written else "")))
+                 + (f" ({L.t('results_written', when=written)})" if written else "")))
     return rows
 
 
@@ -66,11 +67,10 @@ def headline(run: RunFolder, L: Labels) -> list[tuple[str, str]]:
     r = tot[tot["year"] == year].iloc[0]
     first = tot.iloc[0]
     out = []
-    for key, col, unit in (("gross_output", "gross_output_100m_cny", "亿元"),
-                           ("value_added", "value_added_100m_cny", "亿元"),
-                           ("energy", "energy_10k_tce", "万 tce"),
-                           ("co2", "co2_10k_t", "万 t"),
-                           ("water", "water_10k_m3", "万 m3")):
+    for key, col in (("gross_output", "gross_output_100m_cny"),
+                     ("value_added", "value_added_100m_cny"), ("energy", "energy_10k_tce"),
+                     ("co2", "co2_10k_t"), ("water", "water_10k_m3")):
+        unit = words.column_unit(col)[1]  # planning units, in both languages
         growth = ""
         if first[col] and len(tot) > 1:
             growth = f" ({int(first['year'])}: {first[col]:,.1f})"
@@ -99,7 +99,7 @@ def targets_table(run: RunFolder, L: Labels) -> pd.DataFrame:
             verdict = f"{L.t('short_by' if floor else 'over_by')} {gap:,.4g}"
         scope = str(r["scope"])
         name = L.chain(scope) if r["name"] == "sector_value_floor" else L.name("sector", scope)
-        unit = str(r["unit"]).replace("100m CNY", "亿元").replace("10k ", "万 ")
+        unit = words.unit(str(r["unit"]), L.lang)
         recs.append({L.t("target"): f"{L.family(r['name'])}: {name}",
                      L.t("year"): int(r["year"]) if pd.notna(r["year"]) else "",
                      L.t("limit"): r["limit"], L.t("achieved"): r["used"],
@@ -139,7 +139,7 @@ def ranking_view(run: RunFolder, L: Labels) -> pd.DataFrame:
         L.t("state"): [L.t(s) if s in ("committed", "candidate", "existing") else s
                        for s in rk["status"]],
         L.t("selected"): rk["selected"].astype(bool),
-        L.t("value") + " (亿元)": value,
+        f"{L.t('value')} ({YUAN})": value,
         L.t("decisive"): rk.get("decisive_constraint", ""),
         L.t("reason"): rk["reason"],
     })

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ioopt.render.charts import selection_matrix
+from ioopt.render.batch_charts import selection_matrix
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
 from ioopt.render.tables import headline, summary_rows, targets_table
