@@ -13,7 +13,8 @@ import pandas as pd
 
 from ioopt import iomath, units
 from ioopt.errors import Problem
-from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES, TABLES
+from ioopt.families import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES
+from ioopt.schemas import TABLES
 
 if TYPE_CHECKING:
     from ioopt.casedata import Case  # the type only: this module never imports ioopt.case

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ioopt.families import QUOTA_FAMILIES, RULE_FAMILIES, SWITCHABLE
+
 NonNeg = Annotated[float, Field(ge=0)]
 Share = Annotated[float, Field(ge=0, le=1)]
 
@@ -64,7 +66,6 @@ class Measure(StrEnum):
 # ------------------------------------------------------------------ family catalogue
 
 
-from ioopt.families import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES, SWITCHABLE, FamilySpec  # noqa: E402, F401
 
 # ---------------------------------------------------------------------- case.yaml
 

@@ -30,7 +30,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ioopt.case import Case, load_case
-from ioopt.schemas import FAMILIES, TABLES
+from ioopt.families import FAMILIES
+from ioopt.schemas import TABLES
 from tests.conftest import EXAMPLE
 
 MONEY = 1e-4

@@ -21,7 +21,7 @@ import os
 
 import pytest
 
-from ioopt.schemas import FAMILIES
+from ioopt.families import FAMILIES
 from tests.pinning import (
     GOLDEN_DIR,
     INSTANCES,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import api
+from ioopt import pipeline
 
 OWN_ROWS = {"production_max", "production_min", "build_once"}
 """Rows that belong to one project (indexed by it) and do not price shared resources."""
@@ -32,7 +32,7 @@ class RowInfo:
     """Index into the quota table for quota rows."""
 
 
-def row_infos(result: api.RunResult) -> list[RowInfo]:
+def row_infos(result: pipeline.RunResult) -> list[RowInfo]:
     """What each row of the base solve's model is, for valuing projects at its prices."""
     assert result.model is not None and result.solve.compiled is not None
     comp = result.solve.compiled
@@ -72,7 +72,7 @@ class Estimate:
     online_year: int | None
 
 
-def estimates(result: api.RunResult, infos: list[RowInfo]) -> dict[str, Estimate]:
+def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Estimate]:
     """Each committed/candidate project's value at the fixed-portfolio LP prices."""
     res = result.solve
     comp = res.compiled
@@ -181,7 +181,7 @@ USE_COLUMNS = ["project", "kind", "row", "quota", "year", "park", "scope", "sens
 
 
 def use_records(j: str, e: Estimate, infos: list[RowInfo], q: pd.DataFrame,
-                 base: api.RunResult) -> list[dict[str, Any]]:
+                 base: pipeline.RunResult) -> list[dict[str, Any]]:
     """Project j's use of each quota row and of each input, valued at the LP prices."""
     out = []
     sectors = base.case.sectors

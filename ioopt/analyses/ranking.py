@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import api
+from ioopt import pipeline
 from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
 from ioopt.analyses.exact import RANK_MIP_GAP, ExactSession, Outcome, exact_values
 from ioopt.analyses.reasons import reason
@@ -51,7 +51,7 @@ class Ranking:
     samples: int = 0
     seed: int | None = None
     notes: list[str] = field(default_factory=list)
-    base: api.RunResult | None = None
+    base: pipeline.RunResult | None = None
     """The base solve (with its infeasibility explanation when it has no solution)."""
 
     def write(self, out_dir: str | Path) -> list[Path]:
@@ -91,7 +91,7 @@ class Ranking:
 
 def _sample_task(args: tuple[Case, int, int, float | None]) -> tuple[int, str, list[str]]:
     case, seed, i, time_limit = args
-    r = api.run(sample_case(case, seed, i), time_limit=time_limit, explain=False)
+    r = pipeline.run(sample_case(case, seed, i), time_limit=time_limit, explain=False)
     if not r.ok:
         return i, r.status.value, []
     pf = r.portfolio
@@ -114,7 +114,7 @@ def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
     ``time_limit``); a re-solve that reaches it is reported with its bounds and status.
     """
     workers = workers or os.cpu_count() or 1
-    base = api.run(case, time_limit=time_limit, mip_gap=mip_gap)
+    base = pipeline.run(case, time_limit=time_limit, mip_gap=mip_gap)
     if not base.ok or base.solve.objective is None:
         return Ranking(table=pd.DataFrame(), quota_use=pd.DataFrame(), rule="", base_objective=float("nan"),
                        objective_unit="", exact=exact, base=base)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import api, words
+from ioopt import pipeline, words
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
 
@@ -18,7 +18,7 @@ def _fmt_money(v: float) -> str:
     return f"{v:,.1f} 亿元" if abs(v) >= 0.05 else f"{v * 1e4:,.0f} 万元"
 
 
-def reason(rec: dict[str, Any], use: pd.DataFrame, base: api.RunResult,
+def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
             exact: bool) -> tuple[str, str]:
     """(decisive constraint, a sentence a committee member can read)."""
     j = rec["project"]
@@ -99,7 +99,7 @@ def _row_label(r: Any) -> str:
     return f"{r['quota']}[{', '.join(parts)}]" if parts else str(r["quota"])
 
 
-def _row_words(r: Any, base: api.RunResult) -> str:
+def _row_words(r: Any, base: pipeline.RunResult) -> str:
     label = _label(str(r["quota"]))
     where = []
     if r["park"] is not None and not pd.isna(r["park"]) and r["park"] != "":
@@ -111,7 +111,7 @@ def _row_words(r: Any, base: api.RunResult) -> str:
     return f"{year}{label}" + (f" ({', '.join(where)})" if where else "")
 
 
-def _group_use(mine: pd.DataFrame, base: api.RunResult) -> list[dict[str, Any]]:
+def _group_use(mine: pd.DataFrame, base: pipeline.RunResult) -> list[dict[str, Any]]:
     """A project's priced quota and input use, grouped across years, largest cost first."""
     priced = mine[mine["opportunity_cost"] > 1e-9]
     names = base.case.sectors["name"]

@@ -28,13 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import api, units
+from ioopt import pipeline, units
 from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, run_batch
 from ioopt.batch.store import write_table
 from ioopt.case import Case
 from ioopt.errors import InputError, Problem
+from ioopt.families import FAMILIES, QUOTA_FAMILIES
 from ioopt.scenario import Scenario, apply_overrides
-from ioopt.schemas import FAMILIES, QUOTA_FAMILIES, Measure
+from ioopt.schemas import Measure
 from ioopt.solver.status import SolveStatus, solved
 
 
@@ -320,7 +321,7 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
     # x's use at the optimum without it (the family switched off)
     free = apply_overrides(base, Scenario(name=f"no {x}", case={"families": {x: {
         "enabled": False}}}), "--x")
-    r0 = api.run(free, explain=False, ranging=False)
+    r0 = pipeline.run(free, explain=False, ranging=False)
     if not r0.ok:
         raise InputError([Problem("--x", None, None, x, f"a case with a solution without the "
                                   f"{x} quota, but it is {r0.status.value}: {r0.solve.message}")])

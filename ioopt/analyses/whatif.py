@@ -8,7 +8,7 @@ terms (intensity and share rows). :class:`WhatIf` builds and compiles the base c
 once, keeps one HiGHS instance, and for each scenario
 
 1. checks that the scenario's case differs from the base in quota limits only
-   (everything else equal: tables, settings); otherwise it rebuilds (``api.run``);
+   (everything else equal: tables, settings); otherwise it rebuilds (``pipeline.run``);
 2. moves the changed rows on its :class:`~ioopt.solver.highs.HighsSession` (the row's
    bound, or for a ratio the coefficients of its denominator, as the family catalogue
    says) and mirrors each change into the Pyomo model, so the model always states the
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-from ioopt import api
+from ioopt import pipeline
 from ioopt.case import Case
 from ioopt.families import FAMILIES, QUOTA_FAMILIES
 from ioopt.formulation import build_model
@@ -144,7 +144,7 @@ class WhatIf:
     # -------------------------------------------------------------------- run
 
     def run(self, case: Case, scenario: str | None = None, explain: bool = True
-            ) -> api.RunResult:
+            ) -> pipeline.RunResult:
         """Solve ``case`` (the base case with changes): in place when only limits move."""
         if self.why_rebuild(case) is None:
             if not self._built:
@@ -153,11 +153,11 @@ class WhatIf:
             if changes is not None and not self.model.infeasible:
                 return self._run_in_place(case, changes, scenario, explain)
         self.rebuilds += 1
-        return api.run(case, scenario=scenario, time_limit=self.time_limit,
+        return pipeline.run(case, scenario=scenario, time_limit=self.time_limit,
                        mip_gap=self.mip_gap, explain=explain, ranging=self.ranging)
 
     def _run_in_place(self, case: Case, changes: list[tuple[QuotaRow, float]],
-                      scenario: str | None, explain: bool) -> api.RunResult:
+                      scenario: str | None, explain: bool) -> pipeline.RunResult:
         t0 = time.perf_counter()
         for q, lim in changes:
             self._move(q, lim)
@@ -166,11 +166,11 @@ class WhatIf:
         res = self.session.solve(ranging=self.ranging)
         t2 = time.perf_counter()
         self.fast_runs += 1
-        result = api.RunResult(case=case, solve=res, model=self.model, scenario=scenario)
+        result = pipeline.RunResult(case=case, solve=res, model=self.model, scenario=scenario)
         if res.status.has_solution and res.col_value is not None:
             # the tables read the solution from res.col_value: the shared model's Pyomo
             # variables are not loaded (they would be overwritten by the next scenario)
-            api.extract_tables(result)
+            pipeline.extract_tables(result)
         elif explain and res.status == SolveStatus.INFEASIBLE:
             from ioopt.analyses.infeasibility import explain_infeasibility
             result.infeasibility = explain_infeasibility(case, self.time_limit)

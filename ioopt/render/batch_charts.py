@@ -10,10 +10,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ioopt import words
+from ioopt.families import FAMILIES
 from ioopt.render.charts import PALETTE, Chart, layout
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
-from ioopt.schemas import FAMILIES
 from ioopt.units import DIMENSIONS
 
 SUMMED_FAMILIES = ("energy_total", "carbon_total", "water_total", "land", "capital_total")

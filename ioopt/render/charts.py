@@ -17,9 +17,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ioopt import words
+from ioopt.families import RULE_FAMILIES
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
-from ioopt.schemas import RULE_FAMILIES
 
 FONT = ("Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, PingFang SC, "
         "Source Han Sans SC, Arial, sans-serif")

@@ -1,0 +1,200 @@
+"""The one orchestration path of a single run: build -> solve -> result tables.
+
+:func:`run` builds the model of a (scenario-applied) case, solves it on a fresh HiGHS
+session and extracts the result tables into a :class:`RunResult`; an infeasible scenario
+is explained (:mod:`ioopt.analyses.infeasibility`). ``ioopt.api`` re-exports all of it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ioopt import __version__
+from ioopt.analyses.infeasibility import Infeasibility, explain_infeasibility
+from ioopt.batch import store
+from ioopt.case import Case
+from ioopt.formulation import Built, build_model
+from ioopt.results import (
+    flows_table,
+    objective_unit,
+    portfolio_table,
+    quota_table,
+    sector_table,
+    yearly_totals,
+)
+from ioopt.solver.highs import SolveResult
+from ioopt.solver.solve import solve_built
+from ioopt.solver.status import SolveStatus
+
+OBJECTIVE_NAMES = {
+    "gross_output": "gross industrial output",
+    "value_added": "industrial value added",
+    "tax": "tax revenue",
+    "jobs": "jobs (job-years)",
+    "weighted": "weighted benefit",
+}
+
+
+def relaxed(case: Case) -> Case:
+    """The case with ``solver.relax_integers`` on: its LP relaxation."""
+    solver = case.config.solver.model_copy(update={"relax_integers": True})
+    config = case.config.model_copy(update={"solver": solver})
+    return case.replace(config=config, applied=[*case.applied, "solver.relax_integers: true"])
+
+
+def build(case: Case) -> Built:
+    """Build the model of a case (no solve): ``.pyomo`` is the Pyomo model."""
+    return build_model(case)
+
+
+def solve(model: Built, case: Case, time_limit: float | None = None,
+          mip_gap: float | None = None, ranging: bool = False) -> SolveResult:
+    """Solve a built model with the case's solver settings, overridden by the arguments."""
+    s = case.config.solver
+    return solve_built(model, time_limit=time_limit or s.time_limit_s,
+                       mip_gap=s.mip_gap if mip_gap is None else mip_gap, threads=s.threads,
+                       ranging=ranging)
+
+
+@dataclass
+class RunResult:
+    """A solved (or failed) run: status, summary and the result tables."""
+
+    case: Case
+    solve: SolveResult
+    model: Built | None
+    """The built model (``model.pyomo`` is the Pyomo model)."""
+    scenario: str | None = None
+    portfolio: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timings: dict[str, float] = field(default_factory=dict)
+    infeasibility: Infeasibility | None = None
+    """For an infeasible scenario: the smallest relaxation and an IIS (ioopt.analyses.infeasibility)."""
+
+    _flows: pd.DataFrame | None = None
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """Supply-chain flows by year (ioopt.results.flows_table), computed when first
+        asked for (from this run's solution, so also after its model has moved on).
+        """
+        if self._flows is None:
+            self._flows = (flows_table(self.model, self.solve)
+                           if self.ok and self.model is not None else pd.DataFrame())
+        return self._flows
+
+    @property
+    def status(self) -> SolveStatus:
+        """The solve status."""
+        return self.solve.status
+
+    @property
+    def ok(self) -> bool:
+        """True when a solution is available."""
+        return self.solve.status.has_solution
+
+    def summary(self) -> dict[str, Any]:
+        """The run summary as a JSON-ready dict (what ``--json`` prints)."""
+        cfg = self.case.config
+        measure = cfg.objective.measure.value
+        unit = objective_unit(self.model) if self.model is not None else ""
+        name = OBJECTIVE_NAMES[measure]
+        if cfg.objective.import_cost and measure != "jobs":
+            name += " minus import costs"
+        name += f", {cfg.years[0]}-{cfg.years[-1]}"
+        if cfg.objective.discount_rate:
+            name += f", discounted at {cfg.objective.discount_rate:.1%}"
+        if cfg.solver.relax_integers:
+            name += " (LP relaxation: fractional builds allowed)"
+        out: dict[str, Any] = {
+            "ioopt_version": __version__,
+            "case": cfg.name,
+            "case_dir": str(self.case.path),
+            "case_hash": self.case.content_hash,
+            "scenario": self.scenario,
+            "scenario_changes": self.case.applied,
+            "status": self.solve.status.value,
+            "termination": self.solve.termination,
+            "message": self.solve.message,
+            "objective": self.solve.objective,
+            "objective_name": name,
+            "objective_unit": unit,
+            "mip_gap": self.solve.mip_gap,
+            "years": list(cfg.years),
+            "shadow_price_method": self.solve.shadow_price_method,
+            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+        if self.infeasibility is not None:
+            out["infeasibility"] = self.infeasibility.to_dict()
+        if not self.ok:
+            return out
+        pf = self.portfolio
+        cand = pf[pf["status"] != "existing"]
+        out["n_projects"] = len(pf)
+        out["n_candidates"] = int((pf["status"] == "candidate").sum())
+        out["n_selected"] = int(cand["selected"].sum())
+        out["selected"] = cand.loc[cand["selected"], "project"].tolist()
+        out["totals"] = _records(self.totals)
+        out["quotas"] = _records(self.quotas.drop(columns=["description"]))
+        return out
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write summary.json, labels.csv (names in English and Chinese, for reports) and
+        the tables: portfolio, quotas, sectors, totals, flows.
+
+        An infeasible scenario gets infeasibility.csv instead of the tables.
+        """
+        return store.write_run(self, out_dir)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    recs = json.loads(frame.to_json(orient="records", force_ascii=False))
+    return list(recs)
+
+
+def extract_tables(result: RunResult) -> None:
+    """Fill a solved run's portfolio, quota, sector and totals tables from its model
+    (whose variables hold the solution).
+    """
+    m, res = result.model, result.solve
+    assert m is not None
+    result.portfolio = portfolio_table(m, res)
+    result.quotas = quota_table(m, res)
+    result.sectors = sector_table(m, res)
+    result.totals = yearly_totals(m, res, result.portfolio)
+
+
+def run(case: Case, scenario: str | None = None, time_limit: float | None = None,
+        mip_gap: float | None = None, explain: bool = True, ranging: bool = True) -> RunResult:
+    """Build, solve and extract the result tables of a (scenario-applied) case.
+
+    ``explain``: when the scenario is infeasible, find the smallest relaxation of its
+    quotas that makes it feasible and an IIS (``result.infeasibility``).
+    ``ranging``: sensitivity ranges of the fixed-portfolio LP in the quota and portfolio
+    tables (see ioopt.results).
+    """
+    t0 = time.perf_counter()
+    model = build(case)
+    t1 = time.perf_counter()
+    res = solve(model, case, time_limit=time_limit, mip_gap=mip_gap, ranging=ranging)
+    t2 = time.perf_counter()
+    result = RunResult(case=case, solve=res, model=model, scenario=scenario)
+    if res.status.has_solution:
+        extract_tables(result)
+    elif explain and res.status == SolveStatus.INFEASIBLE:
+        result.infeasibility = explain_infeasibility(case, time_limit)
+    t3 = time.perf_counter()
+    result.timings = {"build": t1 - t0, **res.timings, "solve_total": t2 - t1,
+                      "extract": t3 - t2}
+    return result
+
+
+# ------------------------------------------------------------------ one function per command
