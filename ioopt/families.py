@@ -129,6 +129,8 @@ FAMILIES: dict[str, FamilySpec] = {
 
 QUOTA_FAMILIES = [f for f, s in FAMILIES.items() if s.table == "quotas"]
 RULE_FAMILIES = [f for f, s in FAMILIES.items() if s.table == "rules"]
+TOTAL_QUOTAS = [f for f in QUOTA_FAMILIES if not FAMILIES[f].ratio]
+"""Quota families whose limit is an amount (tce, m3, mu, 亿元): limits add up over rows."""
 ROW_FAMILIES = [f for f, s in FAMILIES.items() if s.rows]
 SWITCHABLE = {f: s for f, s in FAMILIES.items() if s.switchable}
 """The families case.yaml's ``families`` section may switch (the others are structural)."""

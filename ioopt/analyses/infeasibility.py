@@ -122,7 +122,7 @@ def _denominator(d: ModelData, q: QuotaRow) -> float:
     """Base-year size of a ratio row's denominator (value added, or a park's electricity)."""
     p = d.projects[d.projects["status"] == "existing"]
     out = p["base_output_10k"].fillna(p["capacity_10k"]).astype(float)
-    if q.family == "green_share":
+    if q.den is not None and q.den[0] == "elec_use":  # a park's electricity use
         return float((out * p["elec"])[p["park"] == q.park].sum()) or 1.0
     return float((out * p["va"]).sum()) or 1.0
 
@@ -143,8 +143,9 @@ def _relaxation(r: Any, case: Case) -> dict[str, Any]:
     label = FAMILIES[r.name].label("en")
     unit = words.unit(str(r.unit), "en")
     what = f"{year}{label}" + (f" ({', '.join(where)})" if where else "")
-    verb = "short by" if sense == "<=" else "must come down by"
-    sentence = f"{what} {verb} {relax:,.4g} {unit} (limit {r.limit:,.4g}, needs {needed:,.4g})"
+    sentence = words.t("explain.short_by" if sense == "<=" else "explain.come_down", "en",
+                       what=what, relax=f"{relax:,.4g}", unit=unit, limit=f"{r.limit:,.4g}",
+                       needed=f"{needed:,.4g}")
     return {"family": r.name, "year": r.year, "park": r.park, "scope": r.scope, "sense": sense,
             "limit": r.limit, "needed": needed, "relax_by": relax, "unit": r.unit,
             "relative": relax / max(abs(r.limit), 1e-12), "sentence": sentence}

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import pandas as pd
 import pyomo.environ as pyo
 
+from ioopt.families import FAMILIES
 from ioopt.formulation.accounting import TOTALS, Totals
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
@@ -48,8 +49,8 @@ def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
         m_ = mode_or(mode, fam.mode)
         park_ = park or None
         if year is None or pd.isna(year):
-            years: list[int | None] = list(d.years) if family not in (
-                "land", "capital_total") else [None]
+            years: list[int | None] = (list(d.years) if FAMILIES[family].needs_year
+                                       is not False else [None])
         else:
             years = [int(year)]
         for t in years:

@@ -10,26 +10,23 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ioopt import words
-from ioopt.families import FAMILIES
+from ioopt.families import FAMILIES, TOTAL_QUOTAS
 from ioopt.render.charts import PALETTE, Chart, layout
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
 from ioopt.units import DIMENSIONS
 
-SUMMED_FAMILIES = ("energy_total", "carbon_total", "water_total", "land", "capital_total")
-"""Families whose limits add up over a curve's or frontier's rows (an axis with a unit)."""
-
 
 def total_unit(family: str) -> str:
     """The words of a summed family's unit ('万 tce'); '' for the others."""
-    if family not in SUMMED_FAMILIES:
+    if family not in TOTAL_QUOTAS:
         return ""
     return words.unit(DIMENSIONS[FAMILIES[family].dimension].model_unit)
 
 
 def step_unit(family: str) -> str:
     """The unit of a curve's step value: CNY per base unit of a summed family."""
-    if family not in SUMMED_FAMILIES:
+    if family not in TOTAL_QUOTAS:
         return "CNY"
     return f"CNY/{DIMENSIONS[FAMILIES[family].dimension].base_unit}"
 

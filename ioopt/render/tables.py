@@ -31,8 +31,8 @@ def summary_rows(run: RunFolder, L: Labels) -> list[tuple[str, str]]:
     rows = [(L.t("case"), f"{case} ({s.get('case', '')})" if case != s.get("case") else case)]
     if run.kind in ("solve", "rank"):
         rows.append((L.t("scenario"), str(s.get("scenario") or L.t("base_case"))))
-        status = str(s.get("status", "?"))
-        if s.get("message"):
+        status = words.status(s.get("status"), L.lang)
+        if s.get("message") and L.lang == "en":
             status += f" ({s['message']})"
         rows.append((L.t("status"), status))
         gap = s.get("mip_gap")

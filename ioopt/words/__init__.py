@@ -32,22 +32,10 @@ import re
 
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
+from ioopt.words.sentences import SENTENCES
+from ioopt.words.tables import CLI, REPORT, TEXT, Entry
 
 LANGS = ("en", "zh")
-
-from ioopt.words.tables import CLI, REPORT, TEXT, Entry  # noqa: E402  (the word tables)
-
-# ------------------------------------------------------------------ sentences of the analyses
-# The ranking's reasons (``ioopt.rank``: ``_reason``, ``_row_words``, ``_group_use``,
-# ``_fmt_money``, ``Ranking.text``) and the infeasibility explanation's sentences and family
-# phrases (``ioopt.analyses.reasons`` and ``.infeasibility``) move here: keys ``rank.<name>``
-# and ``explain.<name>``, (en, zh) pairs, read with :func:`t`; their family phrases
-# ("energy-intensity cap", ...) go to :data:`FAMILY_PHRASES`. Units through :func:`unit`.
-SENTENCES: dict[str, Entry] = {}
-
-FAMILY_PHRASES: dict[str, Entry] = {}
-"""Family words inside sentences ("the 2025 CO2 allowance"), where they differ from the
-names of :data:`FAMILY_NAMES`; empty until the analyses' sentences move here."""
 
 # ------------------------------------------------------------------ names
 FAMILY_NAMES: dict[str, tuple[str, str]] = {

@@ -1,0 +1,74 @@
+"""The analyses' sentences: the ranking's reasons and verdicts and the infeasibility
+explanation, key -> (English, Chinese), with ``str.format`` fields. Read through
+:func:`ioopt.words.t` (``words.t("rank.selected", lang, ...)``).
+"""
+
+from __future__ import annotations
+
+from ioopt.words.tables import Entry
+
+SENTENCES: dict[str, Entry] = {
+    # money and small words
+    "rank.yi": ("{v:,.1f} 亿元", "{v:,.1f} 亿元"),
+    "rank.wan": ("{v:,.0f} 万元", "{v:,.0f} 万元"),
+    "rank.about": ("about ", "约"),
+    "rank.a_year": (" a year", "/年"),
+    "rank.worth": ("worth {money} at {price} {unit}", "价值 {money}（影子价格 {price} {unit}）"),
+    "rank.input_phrase": ("{use} {unit}{a_year} of {what} ({span}), {worth}",
+                          "{what}{use} {unit}{a_year}（{span}），{worth}"),
+    "rank.quota_phrase": ("{use} {unit}{a_year} of the {span}{place}, {worth}",
+                          "{span}{place}{use} {unit}{a_year}，{worth}"),
+    "rank.uses": ("; it uses {phrase}", "；占用{phrase}"),
+    # verdicts of selected and committed projects
+    "rank.selected": ("selected: without it the optimum falls by {about}{money}{uses}",
+                      "入选：去掉它目标值下降{about}{money}{uses}"),
+    "rank.commitment_costs": ("the commitment costs the region {about}{money}",
+                              "该承诺使全市损失{about}{money}"),
+    "rank.chosen_anyway": ("it would be chosen anyway (without it the optimum falls by "
+                           "{about}{money})", "不承诺也会入选（去掉它目标值下降{about}{money}）"),
+    "rank.committed": ("committed: {verdict}{uses}", "已承诺：{verdict}{uses}"),
+    # verdicts of rejected candidates
+    "rank.requires": ("rejected: requires {req}, which is not selected",
+                      "落选：所依赖的项目 {req} 未入选"),
+    "rank.exclusive": ("rejected: {other} is selected in its exclusive group '{group}'",
+                       "落选：互斥组“{group}”中已选 {other}"),
+    "rank.never_fits": ("rejected: can never fit: needs {use} {unit} of the {row}, and existing "
+                        "and committed plants leave only {room} {unit} of its {limit}",
+                        "落选：无法容纳：需要{row} {use} {unit}，现有和已承诺项目占用后仅剩 "
+                        "{room} {unit}（限额 {limit}）"),
+    "rank.does_not_fit": ("rejected: does not fit: needs {use} {unit} of the {row}, only {left} "
+                          "{unit} left{cost}", "落选：容纳不下：需要{row} {use} {unit}，仅剩 "
+                          "{left} {unit}{cost}"),
+    "rank.forcing_costs": ("; forcing it in costs {about}{money}", "；强制纳入的代价为{about}{money}"),
+    "rank.cannot_add": ("; it cannot be added to this portfolio without dropping another project",
+                        "；不替换其他项目就无法纳入当前组合"),
+    "rank.cannot_add_alone": ("rejected: it cannot be added to this portfolio without dropping "
+                              "another project", "落选：不替换其他项目就无法纳入当前组合"),
+    "rank.needs_more": ("rejected: needs {phrase}, more than the {rest} its output is worth net "
+                        "of its other inputs and quotas{cost}",
+                        "落选：需要{phrase}，超过其产出扣除其他投入和配额后的价值 {rest}{cost}"),
+    "rank.costs_more": ("rejected: its inputs and quotas cost {total} at these prices, more than "
+                        "the {gross} its output is worth (largest: {phrase}){cost}",
+                        "落选：按这些影子价格，其投入和配额成本 {total}，高于其产出价值 {gross}"
+                        "（最大一项：{phrase}）{cost}"),
+    "rank.room_better": ("rejected: it pays at today's prices, but the portfolio uses the room "
+                         "better{cost}", "落选：按当前价格有收益，但现有组合对资源的利用更优{cost}"),
+    # re-solves that stopped before a verdict
+    "rank.head_selected": ("selected: ", "入选："),
+    "rank.head_rejected": ("rejected: ", "落选："),
+    "rank.falls_by": ("without it the optimum falls by", "去掉它目标值下降"),
+    "rank.forcing": ("forcing it in costs", "强制纳入的代价"),
+    "rank.failed": ("the re-solve failed; its value is unknown", "重新求解失败，数值未知"),
+    "rank.no_solution": ("the re-solve stopped at its time limit without a solution{known}: "
+                         "not decided", "重新求解达到时间上限仍无解{known}：未能判定"),
+    "rank.at_least": ("; {what} at least {money}", "；{what}至少 {money}"),
+    "rank.stopped": ("the re-solve stopped at its time limit{gap}: {what} {low}at most {high}",
+                     "重新求解达到时间上限{gap}：{what}{low}至多 {high}"),
+    "rank.gap": (", gap {gap:.2%}", "（间隙 {gap:.2%}）"),
+    "rank.low": ("at least {money} and ", "至少 {money}、"),
+    # the infeasibility explanation
+    "explain.short_by": ("{what} short by {relax} {unit} (limit {limit}, needs {needed})",
+                         "{what}缺口 {relax} {unit}（限额 {limit}，需要 {needed}）"),
+    "explain.come_down": ("{what} must come down by {relax} {unit} (limit {limit}, needs {needed})",
+                          "{what}须下调 {relax} {unit}（要求 {limit}，可达 {needed}）"),
+}
