@@ -22,6 +22,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.repn.standard_repn import generate_standard_repn
 from scipy.sparse import csc_matrix, csr_matrix
@@ -158,6 +159,13 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     """Compile the model's active objective and constraints to a HighsLp, and its named
     Expressions to a matrix over the same columns.
     """
+    # the cyclic garbage collector would scan the model's objects again and again while
+    # the term lists grow (nothing made here is garbage until it returns)
+    with PauseGC():
+        return _compile(m)
+
+
+def _compile(m: pyo.ConcreteModel) -> Compiled:
     objs = list(m.component_data_objects(pyo.Objective, active=True))
     if len(objs) != 1:
         raise ValueError(f"the model needs exactly one active objective, has {len(objs)}")
@@ -168,41 +176,47 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     rows: dict[str, dict[Hashable, int]] = {}
     lower: list[float] = []
     upper: list[float] = []
-    coefs: list[float] = list(oc)
-    var_list: list[Any] = list(ov)
-    starts = [len(coefs)]
+    pairs: list[tuple[Any, Any]] = list(zip(oc, ov, strict=True))
+    starts = [len(pairs)]
     for con in m.component_objects(pyo.Constraint, active=True):
         name = con.local_name
         table = rows.setdefault(name, {})
         for k, cd in con.items():
             if not cd.active:
                 continue
-            c, v, const = _terms(cd.body)
-            coefs.extend(c)
-            var_list.extend(v)
-            starts.append(len(coefs))
-            lb, ub = cd.lb, cd.ub
+            lb, body, ub = cd.to_bounded_expression(True)
+            const = 0.0
+            try:  # the common case: a LinearExpression of (coef, var) monomials
+                if type(body) is not LinearExpression:
+                    raise AttributeError
+                pairs.extend([a._args_ for a in body.args])
+            except AttributeError:
+                c, v, const = _terms(body)
+                pairs.extend(zip(c, v, strict=True))
+            starts.append(len(pairs))
             lower.append(-INF if lb is None else float(lb) - const)
             upper.append(INF if ub is None else float(ub) - const)
             table[k] = len(row_ref)
             row_ref.append((name, k))
+    coefs, var_list = zip(*pairs, strict=True) if pairs else ((), ())
 
     # columns: variable components in order of first appearance (objective, then rows),
     # each whole; the position map is transient (this function only)
     position: dict[int, int] = {}
-    comps: list[Any] = []
     every: list[tuple[Any, Hashable, Any]] = []
+    cols_of_terms: list[int] = []
     for v in var_list:
-        if id(v) in position:
-            continue
-        pc = v.parent_component()
-        comps.append(pc)
-        pname = pc.local_name
-        for k, vd in pc.items():
-            position[id(vd)] = len(every)
-            every.append((pname, k, vd))
-    col = np.fromiter((position[id(v)] for v in var_list), dtype=np.int64, count=len(var_list))
-    val = np.asarray(coefs, dtype=float)
+        i = position.get(id(v))
+        if i is None:
+            pc = v.parent_component()
+            pname = pc.local_name
+            for k, vd in pc.items():
+                position[id(vd)] = len(every)
+                every.append((pname, k, vd))
+            i = position[id(v)]
+        cols_of_terms.append(i)
+    col = np.asarray(cols_of_terms, dtype=np.int64)
+    val = np.fromiter(coefs, dtype=float, count=len(coefs))
     n_obj = starts[0]
     c_all = np.zeros(len(every))
     np.add.at(c_all, col[:n_obj], val[:n_obj])
@@ -267,22 +281,23 @@ def _expressions(m: pyo.ConcreteModel, position: dict[int, int], new_pos: np.nda
     """
     table: dict[str, dict[Hashable, int]] = {}
     coefs: list[float] = []
-    cols: list[int] = []
+    var_list: list[Any] = []
     starts = [0]
     consts: list[float] = []
     for comp in m.component_objects(pyo.Expression):
         t = table.setdefault(comp.local_name, {})
         for k, ed in comp.items():
             c, v, const = _terms(ed.expr)
-            for cc, vv in zip(c, v, strict=True):
-                p = position.get(id(vv), -1)
-                col = int(new_pos[p]) if p >= 0 else -1
-                if col >= 0:
-                    coefs.append(cc)
-                    cols.append(col)
+            coefs.extend(c)
+            var_list.extend(v)
             starts.append(len(coefs))
             consts.append(const)
             t[k] = len(consts) - 1
-    E = csr_matrix((np.asarray(coefs, dtype=float), np.asarray(cols, dtype=np.int64),
-                    np.asarray(starts, dtype=np.int64)), shape=(len(consts), n_cols))
+    pos = np.fromiter((position.get(id(v), -1) for v in var_list), dtype=np.int64,
+                      count=len(var_list))
+    col = np.where(pos >= 0, new_pos[np.maximum(pos, 0)] if len(new_pos) else -1, -1)
+    row = np.repeat(np.arange(len(consts), dtype=np.int64), np.diff(np.asarray(starts)))
+    keep = col >= 0
+    E = csr_matrix((np.asarray(coefs, dtype=float)[keep], (row[keep], col[keep])),
+                   shape=(len(consts), n_cols))
     return table, E, np.asarray(consts, dtype=float)
