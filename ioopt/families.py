@@ -42,6 +42,8 @@ class FamilySpec(BaseModel):
     """False for a switch that writes no rows of its own (``commitment``)."""
     switchable: bool = True
     """Can be switched off or made soft in case.yaml (structural rows cannot)."""
+    totals_column: str | None = None
+    """The column of the yearly totals table (``totals.csv``) a total's row caps."""
     label_en: str = ""
     label_zh: str = ""
     description: str = ""
@@ -71,14 +73,14 @@ FAMILIES: dict[str, FamilySpec] = {
                         "local production + imports = intermediate use + exports + final demand"),
     "energy_total": _f("<=", "energy", "quotas", "energy quota", "能耗总量",
                        "counted energy use (tce) <= the year's energy quota",
-                       needs_park=False, default_penalty=1e5),
+                       needs_park=False, default_penalty=1e5, totals_column="energy_10k_tce"),
     "energy_intensity": _f("<=", "energy_intensity", "quotas", "energy intensity", "能耗强度",
                            "counted energy <= limit (tce per 10k CNY) x value added",
                            ratio=True, moves="coefficient", needs_park=False,
                            default_penalty=1e5),
     "carbon_total": _f("<=", "co2", "quotas", "CO2 total", "碳排放总量",
                        "CO2 (process + fuel + net imported electricity) <= the year's allowance",
-                       needs_park=False, default_penalty=1e5),
+                       needs_park=False, default_penalty=1e5, totals_column="co2_10k_t"),
     "carbon_intensity": _f("<=", "co2_intensity", "quotas", "CO2 intensity", "碳排放强度",
                            "CO2 <= limit (t per 10k CNY) x value added",
                            ratio=True, moves="coefficient", needs_park=False,
@@ -91,7 +93,7 @@ FAMILIES: dict[str, FamilySpec] = {
                       ratio=True, moves="coefficient", needs_park=True, default_penalty=1e5),
     "water_total": _f("<=", "water", "quotas", "water quota", "用水总量",
                       "industrial water use <= the year's water quota",
-                      needs_park=False, default_penalty=1e4),
+                      needs_park=False, default_penalty=1e4, totals_column="water_10k_m3"),
     "water_intensity": _f("<=", "water_intensity", "quotas", "water intensity", "用水强度",
                           "water use <= limit (m3 per 10k CNY) x value added",
                           ratio=True, moves="coefficient", needs_park=False,

@@ -171,3 +171,20 @@ def test_exact_ranking_time_limit_is_reported_not_a_verdict():
         value = rec["leave_one_out"] if rec["selected"] else rec["force_in_cost"]
         assert not (isinstance(value, float) and value == float("inf"))
     assert any("time limit" in n for n in r.notes)
+
+
+def test_reasons_in_chinese_say_the_same(example_rank):
+    """The reasons come from the one words module: in Chinese each states the same verdict
+    and decisive constraint, with no English verdict words left."""
+    import re
+
+    from ioopt.analyses.reasons import reason
+
+    r = example_rank
+    for rec in r.table.to_dict("records"):
+        con_en, en = reason(rec, r.quota_use, r.base, True, "en")
+        con_zh, zh = reason(rec, r.quota_use, r.base, True, "zh")
+        assert en == rec["reason"] and con_zh == con_en
+        head = {"rejected": "落选", "selected": "入选", "committed": "已承诺"}[en.split(":")[0]]
+        assert zh.startswith(head), zh
+        assert not re.search(r"\b(rejected|selected|forcing|without it|does not fit)\b", zh), zh

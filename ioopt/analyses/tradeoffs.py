@@ -245,9 +245,9 @@ def _curve_table(res: BatchResult, family: str, year: int | None, park: str | No
 
 # --------------------------------------------------------------- the frontier
 
-X_TOTALS = {"energy_total": "energy_10k_tce", "carbon_total": "co2_10k_t",
-            "water_total": "water_10k_m3"}
-"""Quota families a frontier can tighten, and the yearly total each one caps."""
+X_TOTALS = {f: s.totals_column for f, s in FAMILIES.items() if s.totals_column}
+"""Quota families a frontier can tighten, and the yearly total each one caps (from the
+family catalogue)."""
 
 
 @dataclass

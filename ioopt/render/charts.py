@@ -25,7 +25,7 @@ FONT = ("Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, PingFang SC, "
         "Source Han Sans SC, Arial, sans-serif")
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"]
-TARGET_FAMILIES = tuple(RULE_FAMILIES)
+TARGET_FAMILIES = tuple(RULE_FAMILIES)  # the plan's targets are the rule families
 """The plan's targets and caps of a sector or chain: the rule families."""
 YUAN = words.unit("100m CNY")
 """Money in the charts: 亿元."""
