@@ -35,14 +35,6 @@ import pandas as pd
 
 from ioopt import __version__, words
 from ioopt.case import Case, load_case
-from ioopt.pipeline import (
-    RunResult,
-    build,
-    extract_tables,
-    relaxed,
-    run,
-    solve,
-)
 from ioopt.scenario import apply_scenario, load_scenario, scenario_diff
 from ioopt.schemas import TABLES, case_json_schema
 
@@ -52,6 +44,7 @@ if TYPE_CHECKING:
     from ioopt.analyses.ranking import Ranking
     from ioopt.analyses.tradeoffs import Curve, Frontier
     from ioopt.batch import BatchResult, BatchSpec
+    from ioopt.pipeline import RunResult, build, extract_tables, relaxed, run, solve
     from ioopt.render import ReportFiles
     from ioopt.render.folder import RunFolder
 
@@ -60,6 +53,19 @@ __all__ = ["CaseSchema", "RunResult", "ScenarioChanges", "Validation", "__versio
            "io_view", "load", "load_case", "query", "rank", "read_results", "relaxed", "report",
            "run", "scenario_changes", "schema", "solve", "summary_text", "table_text", "validate",
            "words"]
+
+_PIPELINE = ("RunResult", "build", "extract_tables", "relaxed", "run", "solve")
+
+
+def __getattr__(name: str) -> Any:
+    """The single-run path (:mod:`ioopt.pipeline`: Pyomo, HiGHS) is imported when first
+    used, so that ``ioopt --help`` and the commands that do not solve start quickly.
+    """
+    if name in _PIPELINE:
+        from ioopt import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'ioopt.api' has no attribute {name!r}")
 
 def load(case_dir: str | Path | None = None, scenario: str | Path | None = None,
          relax: bool = False) -> Case:
@@ -70,7 +76,11 @@ def load(case_dir: str | Path | None = None, scenario: str | Path | None = None,
     case = load_case(case_dir)
     if scenario is not None:
         case = apply_scenario(case, scenario)
-    return relaxed(case) if relax else case
+    if not relax:
+        return case
+    from ioopt.pipeline import relaxed
+
+    return relaxed(case)
 
 
 @dataclass
