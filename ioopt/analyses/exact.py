@@ -69,7 +69,7 @@ class ExactSession:
             self.build_cols[j].append((t, col))
         for cols in self.build_cols.values():
             cols.sort()
-        self.once_row = dict(((k, r) for k, r in self.comp.rows.get("build_once", {}).items()))
+        self.once_row = dict(self.comp.rows.get("build_once", {}))
         for j, oy in self.committed.items():
             for t, col in self.build_cols.get(j, []):
                 v = 1.0 if t == oy else 0.0
@@ -159,7 +159,7 @@ def exact_values(case: Case, tasks: list[tuple[str, str]], workers: int,
     n = max(1, min(workers, len(tasks)))
     chunks = [tasks[i::n] for i in range(n)]
     args = [(case, chunk, time_limit, mip_gap) for chunk in chunks]
-    results = _map(_exact_chunk, args, n)
+    results = map_tasks(_exact_chunk, args, n)
     base = results[0][0]
     out = {}
     for _, done in results:
@@ -180,9 +180,11 @@ def _exact_chunk(args: tuple[Case, list[tuple[str, str]], float | None, float]
     return s.base_objective, done
 
 
-def _map(fn: Callable[[Any], Any], tasks: list[Any], workers: int) -> list[Any]:
-    """``fn`` over ``tasks``, in a process pool when there are several workers."""
+def map_tasks(fn: Callable[[Any], Any], tasks: list[Any], workers: int) -> list[Any]:
+    """``fn`` over ``tasks`` in order, in a process pool when there are several workers
+    (each task carries what it needs: no process globals).
+    """
     if workers <= 1 or len(tasks) <= 1:
         return [fn(t) for t in tasks]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, tasks))
+        return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * workers))))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ import pandas as pd
 
 from ioopt import pipeline
 from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
-from ioopt.analyses.exact import RANK_MIP_GAP, ExactSession, Outcome, exact_values
+from ioopt.analyses.exact import RANK_MIP_GAP, ExactSession, Outcome, exact_values, map_tasks
 from ioopt.analyses.reasons import reason
 from ioopt.batch import store
 from ioopt.case import Case
@@ -96,13 +95,6 @@ def _sample_task(args: tuple[Case, int, int, float | None]) -> tuple[int, str, l
         return i, r.status.value, []
     pf = r.portfolio
     return i, r.status.value, pf.loc[pf["selected"] & (pf["status"] != "existing"), "project"].tolist()
-
-
-def _map(fn: Any, tasks: list[Any], workers: int) -> list[Any]:
-    if workers <= 1 or len(tasks) <= 1:
-        return [fn(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
 
 
 def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
@@ -209,7 +201,7 @@ def _delta(base: float, o: Outcome) -> float:
 
 def _robustness(case: Case, news: list[str], samples: int, seed: int, workers: int,
                 time_limit: float | None, notes: list[str]) -> dict[str, float]:
-    res = _map(_sample_task, [(case, seed, i, time_limit) for i in range(samples)], workers)
+    res = map_tasks(_sample_task, [(case, seed, i, time_limit) for i in range(samples)], workers)
     ok = [sel for _, st, sel in res if SolveStatus.parse(st).has_solution]
     counts: dict[str, int] = defaultdict(int)
     for sel in ok:
