@@ -109,10 +109,12 @@ def summary_text(result: RunResult) -> str:
     return text_summary(result)
 
 
-def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
+def rank(case: Case, quick: bool = False, samples: int = 0, seed: int = 0,
          workers: int | None = None, time_limit: float | None = None) -> Ranking:
     """Rank the committed and candidate projects of a case (``ioopt rank``): ``.table``,
     ``.quota_use``, ``.base`` (the base run; without a solution when ``.base.ok`` is False).
+
+    Every value is a MILP re-solve; ``quick``: the LP estimates only (bounds, no verdicts).
 
     ``samples``: robustness over that many samples of the case's declared uncertainty
     (InputError when it declares none).
@@ -122,7 +124,7 @@ def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
 
     if samples:
         require_uncertainty(case)
-    return rank_projects(case, exact=exact, samples=samples, seed=seed, workers=workers,
+    return rank_projects(case, exact=not quick, samples=samples, seed=seed, workers=workers,
                          time_limit=time_limit)
 
 

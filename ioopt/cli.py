@@ -148,8 +148,8 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
 @main.command()
 @case_options
 @out_option("Folder for ranking.csv and the rest.")
-@click.option("--exact", is_flag=True, help="Re-solve the MILP for every project (leave-one-out, force-in); "
-              "default: fast LP estimates.")
+@click.option("--quick", is_flag=True, help="LP estimates only (every other build decision held): bounds "
+              "('at most'), no verdicts; default: the MILP re-solved for every project.")
 @click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
               help="Sampled scenarios from the case's uncertainty ranges, for robustness.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the samples.")
@@ -165,7 +165,8 @@ def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, top: int, 
 
     \b
     Example:
-        ioopt rank --exact --out out/rank
+        ioopt rank --out out/rank
+        ioopt rank --quick
         ioopt rank --samples 50 --seed 1 --workers 2
     """
     result = api.rank(api.load(case_dir, scenario), **kw)

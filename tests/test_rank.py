@@ -188,3 +188,38 @@ def test_reasons_in_chinese_say_the_same(example_rank):
         head = {"rejected": "落选", "selected": "入选", "committed": "已承诺"}[en.split(":")[0]]
         assert zh.startswith(head), zh
         assert not re.search(r"\b(rejected|selected|forcing|without it|does not fit)\b", zh), zh
+
+
+def test_quick_estimates_are_bounds_without_verdicts():
+    r = rank(api.load_case(EXAMPLE), exact=False, workers=1)
+    assert "leave_one_out" not in r.table and "upper bound" in r.rule
+    for text in r.table["reason"]:
+        for verdict in ("chosen anyway", "does not fit", "commitment costs",
+                        "cannot be added to this portfolio"):
+            assert verdict not in text, text
+    sel = r.table[r.table["selected"]]
+    assert sel["reason"].str.contains("at most").all()
+
+
+def test_a_near_tie_is_reported_as_a_tie():
+    """Two identical candidates that exclude each other: whichever the solver builds, the
+    other's force-in cost is within the MIP gap, so the ranking calls it a tie with its
+    twin, not a misfit."""
+    case = api.load_case(EXAMPLE)
+    t = _tables(case)
+    p = t["projects"]
+    twin = p[p["project"] == "foil_2"].copy()
+    twin["project"] = "foil_2_twin"
+    p = pd.concat([p, twin], ignore_index=True)
+    p.loc[p["project"].isin(["foil_2", "foil_2_twin"]), "exclusive_group"] = "twins"
+    t["projects"] = p
+    r = rank(case.replace(**derive_tables(t)), exact=True, workers=1)
+    tab = r.table.set_index("project")
+    assert tab.loc[["foil_2", "foil_2_twin"], "selected"].sum() == 1
+    out = "foil_2" if not tab.at["foil_2", "selected"] else "foil_2_twin"
+    other = "foil_2_twin" if out == "foil_2" else "foil_2"
+    assert tab.at[out, "tie"]
+    assert abs(tab.at[out, "force_in_cost"]) <= tab.at[out, "tie_tolerance"]
+    assert tab.at[out, "reason"].startswith("rejected, but within the MIP gap")
+    assert other in tab.at[out, "reason"] and other in tab.at[out, "exact_changed"]
+    assert any("ties" in n for n in r.notes)

@@ -38,10 +38,12 @@ class Outcome:
     bound: float = float("nan")
     """The proven bound on the optimum (a maximum: no solution is better; NaN: none)."""
     gap: float = float("nan")
+    changed: tuple[str, ...] = ()
+    """The other projects whose build decision differs from the base portfolio's."""
 
-    def as_tuple(self) -> tuple[str, float, float, float]:
+    def as_tuple(self) -> tuple[str, float, float, float, tuple[str, ...]]:
         """For passing between processes."""
-        return self.status.value, self.objective, self.bound, self.gap
+        return self.status.value, self.objective, self.bound, self.gap, self.changed
 
 
 class ExactSession:
@@ -74,6 +76,8 @@ class ExactSession:
             for t, col in self.build_cols.get(j, []):
                 v = 1.0 if t == oy else 0.0
                 self.s.set_col_bounds(np.array([col]), np.array([v]), np.array([v]))
+        self.start: np.ndarray | None = None
+        """The base optimum (the warm start of every re-solve)."""
         base = self._run()
         self.base_status, self.base_objective = base.status, base.objective
         self.start = self._x if base.status.has_solution else None
@@ -89,14 +93,28 @@ class ExactSession:
             base = self._run()
             self.base_status, self.base_objective = base.status, base.objective
 
-    def _run(self) -> Outcome:
+    def _run(self, j: str | None = None) -> Outcome:
         res = self.s.solve(duals=False)
         self._x = res.col_value
         bound = res.bound if res.bound is not None else (
             res.objective if res.status == SolveStatus.OPTIMAL and res.objective is not None
             else float("nan"))
         return Outcome(res.status, float("nan") if res.objective is None else res.objective,
-                       float(bound), float("nan") if res.mip_gap is None else res.mip_gap)
+                       float(bound), float("nan") if res.mip_gap is None else res.mip_gap,
+                       self._changed(res.col_value, j))
+
+    def _changed(self, x: np.ndarray | None, j: str | None) -> tuple[str, ...]:
+        start = self.start
+        if x is None or start is None or j is None:
+            return ()
+        out = []
+        for k, cols in self.build_cols.items():
+            if k == j:
+                continue
+            idx = [c for _, c in cols]
+            if bool((start[idx] > 0.5).any()) != bool((x[idx] > 0.5).any()):
+                out.append(k)
+        return tuple(sorted(out))
 
     def _restore(self, j: str) -> None:
         for t, col in self.build_cols.get(j, []):
@@ -123,7 +141,7 @@ class ExactSession:
         x_cols = [xt[(j, t)] for t in self.d.x_years(j) if (j, t) in xt]
         self.s.set_col_bounds(np.array(cols), np.zeros(len(cols)), np.zeros(len(cols)))
         self._warm(cols + x_cols)
-        out = self._run()
+        out = self._run(j)
         self._restore(j)
         return out
 
@@ -138,12 +156,12 @@ class ExactSession:
             r = np.array([self.once_row[j]])
             self.s.set_row_bounds(r, np.array([1.0]), np.array([1.0]))
             self._warm()
-            out = self._run()
+            out = self._run(j)
             self.s.set_row_bounds(r, np.array([-INF]), np.array([1.0]))
         else:
             self.s.set_col_bounds(np.array(cols[:1]), np.array([1.0]), np.array([1.0]))
             self._warm()
-            out = self._run()
+            out = self._run(j)
         self._restore(j)
         return out
 
@@ -164,13 +182,13 @@ def exact_values(case: Case, tasks: list[tuple[str, str]], workers: int,
     out = {}
     for _, done in results:
         for j, what, tup in done:
-            st, obj, bound, gap = tup
-            out[(j, what)] = Outcome(SolveStatus.parse(st), obj, bound, gap)
+            st, obj, bound, gap, changed = tup
+            out[(j, what)] = Outcome(SolveStatus.parse(st), obj, bound, gap, tuple(changed))
     return base, out
 
 
 def _exact_chunk(args: tuple[Case, list[tuple[str, str]], float | None, float]
-                 ) -> tuple[float, list[tuple[str, str, tuple[str, float, float, float]]]]:
+                 ) -> tuple[float, list[tuple[str, str, tuple[str, float, float, float, tuple[str, ...]]]]]:
     case, chunk, time_limit, mip_gap = args
     s = ExactSession(case, time_limit, mip_gap)
     done = []

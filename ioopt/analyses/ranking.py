@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import pipeline
+from ioopt import pipeline, words
 from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
 from ioopt.analyses.exact import RANK_MIP_GAP, ExactSession, Outcome, exact_values, map_tasks
 from ioopt.analyses.reasons import reason
@@ -97,13 +97,15 @@ def _sample_task(args: tuple[Case, int, int, float | None]) -> tuple[int, str, l
     return i, r.status.value, pf.loc[pf["selected"] & (pf["status"] != "existing"), "project"].tolist()
 
 
-def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
+def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
          workers: int | None = None, time_limit: float | None = None,
          mip_gap: float = RANK_MIP_GAP, resolve_time_limit: float | None = None) -> Ranking:
     """Rank the committed and candidate projects of a (scenario-applied) case.
 
-    ``resolve_time_limit``: HiGHS's time limit for each exact re-solve (default
-    ``time_limit``); a re-solve that reaches it is reported with its bounds and status.
+    ``exact`` (default): every value from a MILP re-solve; False: the LP estimates only
+    (bounds, without verdicts). ``resolve_time_limit``: HiGHS's time limit for each exact
+    re-solve (default ``time_limit``); a re-solve that reaches it is reported with its
+    bounds and status. Values within the MIP gap of the optimum are reported as ties.
     """
     workers = workers or os.cpu_count() or 1
     base = pipeline.run(case, time_limit=time_limit, mip_gap=mip_gap)
@@ -133,6 +135,8 @@ def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
             notes.append(f"note: the re-solve model's base optimum {session_base:,.4f} differs "
                          f"from the solve's {base_obj:,.4f} (within the MIP gap)")
         base_obj = session_base
+    # two optima closer than the MIP gap are not told apart by the solver: a tie
+    tie_tol = mip_gap * max(1.0, abs(base_obj))
     robust = _robustness(case, news, samples, seed, workers, time_limit, notes) if samples else {}
     rows, use_rows = [], []
     for j in news:
@@ -159,6 +163,9 @@ def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
             rec["exact_bound"] = (base_obj - o.bound if o.status.stopped_early
                                   and np.isfinite(o.bound) else np.nan)
             rec["exact_gap"] = o.gap if o.status.stopped_early else np.nan
+            rec["exact_changed"] = " ".join(o.changed)
+            rec["tie"] = bool(o.status == SolveStatus.OPTIMAL and abs(v) <= tie_tol)
+            rec["tie_tolerance"] = tie_tol
         if rec["status"] == "committed":
             rec["commitment_cost"] = -(rec["leave_one_out"] if exact else rec["leave_one_out_estimate"])
         if samples:
@@ -178,12 +185,18 @@ def rank(case: Case, exact: bool = False, samples: int = 0, seed: int = 0,
         if stopped:
             notes.append(f"{stopped} re-solve(s) stopped at the time limit: their values are "
                          "bounds, not verdicts (raise --time-limit)")
+    if exact and "tie" in table and table["tie"].any():
+        unit = words.unit(str(base.summary()["objective_unit"]))
+        notes.append(f"{int(table['tie'].sum())} project(s) within the MIP gap of the optimum "
+                     f"({tie_tol:,.4g} {unit}): ties, not verdicts")
     table, rule = _order(table, exact, bool(samples))
-    method = (f"exact: the MILP re-solved (gap {mip_gap:g}) with the project removed or forced "
-              "in; *_estimate columns hold every other build decision fixed (an LP), which can "
-              "only overstate a loss or a cost" if exact else
-              "estimates: LP re-solves with every other build decision held at the optimum "
-              "(they can only overstate a loss or a cost; use --exact for MILP re-solves)")
+    method = (f"exact: the MILP re-solved (relative MIP gap {mip_gap:g}) with the project "
+              "removed or forced in; values within the gap are ties; *_estimate columns hold "
+              "every other build decision fixed (an LP), which can only overstate a loss or a "
+              "cost" if exact else
+              "estimates (--quick): LP re-solves with every other build decision held at the "
+              "optimum; each is an upper bound (at most) on the loss or the cost, not a "
+              "verdict; rank without --quick for MILP re-solves")
     rule = rule + "\nvalues: " + method
     return Ranking(table=table, quota_use=quota_use, rule=rule, base_objective=base_obj,
                    objective_unit=str(base.summary()["objective_unit"]), exact=exact,

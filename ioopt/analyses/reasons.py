@@ -44,14 +44,18 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
     groups = _group_use(mine, base, say)
     loss = rec["leave_one_out"] if exact else rec["leave_one_out_estimate"]
     force = rec["force_in_cost"] if exact else rec["force_in_cost_estimate"]
-    about = "" if exact else say("about")
+    about = "" if exact else say("at_most")
     stopped = _stopped(rec, say) if exact else None
     if stopped is not None:
         return "", stopped
+    if exact and rec.get("tie"):
+        return "", _tie(rec, say)
     if rec["selected"]:
         quotas = [g for g in groups if g["kind"] == "quota"]
         uses = say("uses", phrase=quotas[0]["phrase"]) if quotas else ""
         label = quotas[0]["label"] if quotas else ""
+        if rec["status"] == "committed" and not exact:  # a bound: no verdict
+            return label, say("committed_quick", money=say.money(loss), uses=uses)
         if rec["status"] == "committed":
             cc = -loss
             verdict = (say("commitment_costs", about=about, money=say.money(cc)) if cc > 1e-6
@@ -78,14 +82,15 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
                                   row=_row_words(r, base, say), room=f"{room:,.4g}",
                                   limit=f"{r['limit']:,.4g}")
     cost = "" if pd.isna(force) else (
-        say("cannot_add") if np.isinf(force) else
+        say("cannot_add" if exact else "held_quick") if np.isinf(force) else
         say("forcing_costs", about=about, money=say.money(force)))
     tight = q[q["use"] > q["slack"] + 1e-6]
     if len(tight):
         r = tight.assign(ratio=tight["use"] / tight["slack"].clip(lower=1e-12)).sort_values(
             "ratio", ascending=False).iloc[0]
         left = max(float(r["slack"]), 0.0)
-        return _row_label(r), say("does_not_fit", use=f"{r['use']:,.4g}",
+        return _row_label(r), say("does_not_fit" if exact else "short_quick",
+                                  use=f"{r['use']:,.4g}",
                                   unit=say.unit(r["unit"]), row=_row_words(r, base, say),
                                   left=f"{left:,.4g}", cost=cost)
     gross = float(rec.get("net_output_at_prices", np.nan)) + sum(
@@ -101,7 +106,7 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
         return g["label"], say("costs_more", total=say.money(total), gross=say.money(gross),
                                phrase=g["phrase"], cost=cost)
     if not pd.isna(force) and np.isinf(force):
-        return "portfolio", say("cannot_add_alone")
+        return "portfolio", say("cannot_add_alone" if exact else "held_alone_quick")
     return "portfolio", say("room_better", cost=cost)
 
 
@@ -156,6 +161,16 @@ def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[
             label = f"{quota}[{', '.join(where)}]" if where else str(quota)
         out.append({"kind": kind, "label": label, "cost": cost, "phrase": phrase})
     return sorted(out, key=lambda x: -x["cost"])
+
+
+def _tie(rec: dict[str, Any], say: _Say) -> str:
+    """A value within the MIP gap: the data do not decide between the two portfolios."""
+    sel = bool(rec["selected"])
+    others = str(rec.get("exact_changed") or "")
+    of = say("tie_of", others=", ".join(others.split())) if others else ""
+    v = rec["leave_one_out"] if sel else rec["force_in_cost"]
+    return say("tie_selected" if sel else "tie_rejected", of=of, money=say.money(float(v)),
+               tol=say.money(float(rec["tie_tolerance"])))
 
 
 def _stopped(rec: dict[str, Any], say: _Say) -> str | None:

@@ -11,7 +11,6 @@ SENTENCES: dict[str, Entry] = {
     # money and small words
     "rank.yi": ("{v:,.1f} 亿元", "{v:,.1f} 亿元"),
     "rank.wan": ("{v:,.0f} 万元", "{v:,.0f} 万元"),
-    "rank.about": ("about ", "约"),
     "rank.a_year": (" a year", "/年"),
     "rank.worth": ("worth {money} at {price} {unit}", "价值 {money}（影子价格 {price} {unit}）"),
     "rank.input_phrase": ("{use} {unit}{a_year} of {what} ({span}), {worth}",
@@ -53,6 +52,28 @@ SENTENCES: dict[str, Entry] = {
                         "（最大一项：{phrase}）{cost}"),
     "rank.room_better": ("rejected: it pays at today's prices, but the portfolio uses the room "
                          "better{cost}", "落选：按当前价格有收益，但现有组合对资源的利用更优{cost}"),
+    # LP estimates (--quick): bounds, never verdicts
+    "rank.at_most": ("at most ", "至多"),
+    "rank.committed_quick": ("committed: without it the optimum falls by at most {money}{uses}",
+                             "已承诺：去掉它目标值至多下降{money}{uses}"),
+    "rank.short_quick": ("rejected: needs {use} {unit} of the {row}, only {left} {unit} left in "
+                         "this portfolio{cost}", "落选：需要{row} {use} {unit}，当前组合仅剩 "
+                         "{left} {unit}{cost}"),
+    "rank.held_quick": ("; it cannot be added with every other build decision held",
+                        "；其他建设决策不变时无法纳入"),
+    "rank.held_alone_quick": ("rejected: it cannot be added with every other build decision held "
+                              "(rank without --quick to re-solve)",
+                              "落选：其他建设决策不变时无法纳入（去掉 --quick 重新求解）"),
+    # ties: values within the MIP gap
+    "rank.tie_selected": ("selected, but within the MIP gap{of}: the choice is not decided by the "
+                          "data (without it the optimum falls by {money}, within the gap's {tol})",
+                          "入选，但差距在 MIP 间隙以内{of}：取舍并非由数据决定（去掉它目标值下降"
+                          "{money}，在间隙 {tol} 以内）"),
+    "rank.tie_rejected": ("rejected, but within the MIP gap{of}: the choice is not decided by the "
+                          "data (forcing it in costs {money}, within the gap's {tol})",
+                          "落选，但差距在 MIP 间隙以内{of}：取舍并非由数据决定（强制纳入代价"
+                          "{money}，在间隙 {tol} 以内）"),
+    "rank.tie_of": (" of {others}", "（相对 {others}）"),
     # re-solves that stopped before a verdict
     "rank.head_selected": ("selected: ", "入选："),
     "rank.head_rejected": ("rejected: ", "落选："),
