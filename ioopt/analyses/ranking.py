@@ -28,7 +28,14 @@ import pandas as pd
 
 from ioopt import pipeline, words
 from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
-from ioopt.analyses.exact import RANK_MIP_GAP, ExactSession, Outcome, exact_values, map_tasks
+from ioopt.analyses.exact import (
+    RANK_MIP_GAP,
+    Base,
+    ExactSession,
+    Outcome,
+    exact_values,
+    map_tasks,
+)
 from ioopt.analyses.reasons import reason
 from ioopt.batch import store
 from ioopt.case import Case
@@ -120,7 +127,10 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
     tasks = [(j, "without") for j in news if pf.at[j, "selected"]]
     tasks += [(j, "forced") for j in news if not pf.at[j, "selected"]]
     # fast: LP re-solves with every other build decision held at the optimum
-    lp = ExactSession(case, time_limit, mip_gap, fixed=True)
+    # the base optimum, solved once, starts every session (no session solves it again)
+    assert base.solve.compiled is not None and base.solve.col_value is not None
+    start = Base(base.solve.objective, base.solve.col_value, base.solve.compiled.cols)
+    lp = ExactSession(case, time_limit, mip_gap, fixed=True, base=start)
     lp_vals = {(j, w): _delta(lp.base_objective, lp.without(j) if w == "without" else lp.forced(j))
                for j, w in tasks}
     notes: list[str] = []
@@ -128,7 +138,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
     base_obj = base.solve.objective
     if exact:
         session_base, exact_out = exact_values(case, tasks, workers,
-                                               resolve_time_limit or time_limit, mip_gap)
+                                               resolve_time_limit or time_limit, mip_gap, start)
         if not tasks:
             session_base = base_obj
         if abs(session_base - base_obj) > 1e-6 * max(1.0, abs(base_obj)):

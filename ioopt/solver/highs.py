@@ -80,7 +80,7 @@ class HighsSession:
 
     def __init__(self, comp: Compiled, time_limit: float | None = None,
                  mip_gap: float | None = None, threads: int | None = None,
-                 log_file: str | None = None) -> None:
+                 log_file: str | None = None, options: dict[str, Any] | None = None) -> None:
         self.comp = comp
         lp = comp.lp
         self.row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
@@ -102,6 +102,8 @@ class HighsSession:
             self.h.setOptionValue("mip_rel_gap", float(mip_gap))
         if threads:
             self.h.setOptionValue("threads", int(threads))
+        for name, value in (options or {}).items():
+            self.h.setOptionValue(name, value)
         self.integral = True
         """False after :meth:`relax_integrality`: the session solves the LP relaxation."""
         self._in_sync = False
