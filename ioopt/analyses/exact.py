@@ -53,10 +53,13 @@ class Outcome:
     gap: float = float("nan")
     changed: tuple[str, ...] = ()
     """The other projects whose build decision differs from the base portfolio's."""
+    seconds: float = 0.0
+    """HiGHS's own time for the re-solve."""
 
-    def as_tuple(self) -> tuple[str, float, float, float, tuple[str, ...]]:
+    def as_tuple(self) -> tuple[str, float, float, float, tuple[str, ...], float]:
         """For passing between processes."""
-        return self.status.value, self.objective, self.bound, self.gap, self.changed
+        return (self.status.value, self.objective, self.bound, self.gap, self.changed,
+                self.seconds)
 
 
 class ExactSession:
@@ -136,7 +139,7 @@ class ExactSession:
             else float("nan"))
         return Outcome(res.status, float("nan") if res.objective is None else res.objective,
                        float(bound), float("nan") if res.mip_gap is None else res.mip_gap,
-                       self._changed(res.col_value, j))
+                       self._changed(res.col_value, j), res.timings.get("solve", 0.0))
 
     def _changed(self, x: np.ndarray | None, j: str | None) -> tuple[str, ...]:
         start = self.start
@@ -218,13 +221,14 @@ def exact_values(case: Case, tasks: list[tuple[str, str]], workers: int,
     out = {}
     for _, done in results:
         for j, what, tup in done:
-            st, obj, bound, gap, changed = tup
-            out[(j, what)] = Outcome(SolveStatus.parse(st), obj, bound, gap, tuple(changed))
+            st, obj, bound, gap, changed, seconds = tup
+            out[(j, what)] = Outcome(SolveStatus.parse(st), obj, bound, gap, tuple(changed),
+                                     seconds)
     return objective, out
 
 
 def _exact_chunk(args: tuple[Case, list[tuple[str, str]], float | None, float, Base | None]
-                 ) -> tuple[float, list[tuple[str, str, tuple[str, float, float, float, tuple[str, ...]]]]]:
+                 ) -> tuple[float, list[tuple[str, str, tuple[str, float, float, float, tuple[str, ...], float]]]]:
     case, chunk, time_limit, mip_gap, base = args
     s = ExactSession(case, time_limit, mip_gap, base=base)
     done = []

@@ -174,6 +174,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
                                   and np.isfinite(o.bound) else np.nan)
             rec["exact_gap"] = o.gap if o.status.stopped_early else np.nan
             rec["exact_changed"] = " ".join(o.changed)
+            rec["exact_highs_s"] = o.seconds
             rec["tie"] = bool(o.status == SolveStatus.OPTIMAL and abs(v) <= tie_tol)
             rec["tie_tolerance"] = tie_tol
         if rec["status"] == "committed":
