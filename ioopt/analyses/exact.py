@@ -56,10 +56,6 @@ class Outcome:
     seconds: float = 0.0
     """HiGHS's own time for the re-solve."""
 
-    def as_tuple(self) -> tuple[str, float, float, float, tuple[str, ...], float]:
-        """For passing between processes."""
-        return (self.status.value, self.objective, self.bound, self.gap, self.changed,
-                self.seconds)
 
 
 class ExactSession:
@@ -220,21 +216,19 @@ def exact_values(case: Case, tasks: list[tuple[str, str]], workers: int,
     objective = float(results[0][0])
     out = {}
     for _, done in results:
-        for j, what, tup in done:
-            st, obj, bound, gap, changed, seconds = tup
-            out[(j, what)] = Outcome(SolveStatus.parse(st), obj, bound, gap, tuple(changed),
-                                     seconds)
+        for j, what, outcome in done:
+            out[(j, what)] = outcome
     return objective, out
 
 
 def _exact_chunk(args: tuple[Case, list[tuple[str, str]], float | None, float, Base | None]
-                 ) -> tuple[float, list[tuple[str, str, tuple[str, float, float, float, tuple[str, ...], float]]]]:
+                 ) -> tuple[float, list[tuple[str, str, Outcome]]]:
     case, chunk, time_limit, mip_gap, base = args
     s = ExactSession(case, time_limit, mip_gap, base=base)
     done = []
     for j, what in chunk:
         o = s.without(j) if what == "without" else s.forced(j)
-        done.append((j, what, o.as_tuple()))
+        done.append((j, what, o))
     return s.base_objective, done
 
 

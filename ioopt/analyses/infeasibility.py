@@ -140,7 +140,7 @@ def _relaxation(r: Any, case: Case) -> dict[str, Any]:
     if r.scope is not None and not pd.isna(r.scope):
         where.append(str(r.scope))
     year = "" if r.year is None or pd.isna(r.year) else f"{int(r.year)} "
-    label = FAMILIES[r.name].label("en")
+    label = words.family(r.name, "en")
     unit = words.unit(str(r.unit), "en")
     what = f"{year}{label}" + (f" ({', '.join(where)})" if where else "")
     sentence = words.t("explain.short_by" if sense == "<=" else "explain.come_down", "en",

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from ioopt import pipeline, words
-from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
 
 
@@ -31,8 +30,7 @@ class _Say:
         return words.unit(str(u), self.lang)
 
     def family(self, name: str) -> str:
-        spec = FAMILIES.get(name)
-        return spec.label(self.lang) if spec is not None else name
+        return words.family(name, self.lang)
 
 
 def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,

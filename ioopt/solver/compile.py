@@ -120,38 +120,32 @@ def lp_matrix(lp: Any) -> csc_matrix:
                       shape=(lp.num_row_, lp.num_col_))
 
 
-def _terms(expr: Any) -> tuple[list[float], list[Any], float]:
-    """(coefficients, variables, constant) of a linear expression."""
+def _pairs(expr: Any) -> tuple[list[tuple[Any, Any]], float]:
+    """``((coef, var) pairs, constant)`` of a linear expression. The common case, a
+    ``LinearExpression`` of monomials as ``ioopt.formulation.rows`` writes them, is read
+    directly; any other linear expression through Pyomo's standard repn.
+    """
     if type(expr) is LinearExpression:
-        try:  # the common case: every term a (coef, var) monomial
-            pairs = [a._args_ for a in expr.args]
+        try:  # every term a (coef, var) monomial
+            return [a._args_ for a in expr.args], 0.0
         except AttributeError:
-            pairs = None
-        if pairs is not None:
-            if not pairs:
-                return [], [], 0.0
-            cs, vs_ = zip(*pairs, strict=True)
-            return list(cs), list(vs_), 0.0
-        coefs: list[float] = []
-        vs: list[Any] = []
+            pass
+        pairs: list[tuple[Any, Any]] = []
         const = 0.0
         for a in expr.args:
             if type(a) is MonomialTermExpression:
-                c, v = a.args
-                coefs.append(c if type(c) is float else float(pyo.value(c)))
-                vs.append(v)
+                pairs.append(a.args)
             elif getattr(a, "is_variable_type", lambda: False)():
-                coefs.append(1.0)
-                vs.append(a)
+                pairs.append((1.0, a))
             else:
                 const += float(pyo.value(a))
-        return coefs, vs, const
+        return pairs, const
     if expr is None or isinstance(expr, (int, float)):
-        return [], [], float(expr or 0.0)
+        return [], float(expr or 0.0)
     repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
     if not repn.is_linear():
         raise ValueError(f"a nonlinear expression cannot go to HiGHS: {expr}")
-    return ([float(c) for c in repn.linear_coefs], list(repn.linear_vars),
+    return (list(zip(map(float, repn.linear_coefs), repn.linear_vars, strict=True)),
             float(repn.constant or 0.0))
 
 
@@ -170,13 +164,12 @@ def _compile(m: pyo.ConcreteModel) -> Compiled:
     if len(objs) != 1:
         raise ValueError(f"the model needs exactly one active objective, has {len(objs)}")
     obj = objs[0]
-    oc, ov, _ = _terms(obj.expr)
+    pairs, _ = _pairs(obj.expr)
 
     row_ref: list[tuple[str, Hashable]] = []
     rows: dict[str, dict[Hashable, int]] = {}
     lower: list[float] = []
     upper: list[float] = []
-    pairs: list[tuple[Any, Any]] = list(zip(oc, ov, strict=True))
     starts = [len(pairs)]
     for con in m.component_objects(pyo.Constraint, active=True):
         name = con.local_name
@@ -185,14 +178,8 @@ def _compile(m: pyo.ConcreteModel) -> Compiled:
             if not cd.active:
                 continue
             lb, body, ub = cd.to_bounded_expression(True)
-            const = 0.0
-            try:  # the common case: a LinearExpression of (coef, var) monomials
-                if type(body) is not LinearExpression:
-                    raise AttributeError
-                pairs.extend([a._args_ for a in body.args])
-            except AttributeError:
-                c, v, const = _terms(body)
-                pairs.extend(zip(c, v, strict=True))
+            terms, const = _pairs(body)
+            pairs.extend(terms)
             starts.append(len(pairs))
             lower.append(-INF if lb is None else float(lb) - const)
             upper.append(INF if ub is None else float(ub) - const)
@@ -280,24 +267,24 @@ def _expressions(m: pyo.ConcreteModel, position: dict[int, int], new_pos: np.nda
     no column (in no row and not in the objective) is free in the LP and reads as 0.
     """
     table: dict[str, dict[Hashable, int]] = {}
-    coefs: list[float] = []
-    var_list: list[Any] = []
+    pairs: list[tuple[Any, Any]] = []
     starts = [0]
     consts: list[float] = []
     for comp in m.component_objects(pyo.Expression):
         t = table.setdefault(comp.local_name, {})
         for k, ed in comp.items():
-            c, v, const = _terms(ed.expr)
-            coefs.extend(c)
-            var_list.extend(v)
-            starts.append(len(coefs))
+            terms, const = _pairs(ed.expr)
+            pairs.extend(terms)
+            starts.append(len(pairs))
             consts.append(const)
             t[k] = len(consts) - 1
+    coefs, var_list = zip(*pairs, strict=True) if pairs else ((), ())
     pos = np.fromiter((position.get(id(v), -1) for v in var_list), dtype=np.int64,
                       count=len(var_list))
     col = np.where(pos >= 0, new_pos[np.maximum(pos, 0)] if len(new_pos) else -1, -1)
     row = np.repeat(np.arange(len(consts), dtype=np.int64), np.diff(np.asarray(starts)))
     keep = col >= 0
-    E = csr_matrix((np.asarray(coefs, dtype=float)[keep], (row[keep], col[keep])),
+    E = csr_matrix((np.fromiter(coefs, dtype=float, count=len(coefs))[keep],
+                    (row[keep], col[keep])),
                    shape=(len(consts), n_cols))
     return table, E, np.asarray(consts, dtype=float)

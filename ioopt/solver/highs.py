@@ -115,25 +115,23 @@ class HighsSession:
 
     def set_row_bounds(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         """Set the bounds of rows (model arrays, and the instance when in sync)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        if not len(rows):
-            return
-        self.row_lower[rows] = lower
-        self.row_upper[rows] = upper
-        if self._in_sync:
-            self.h.changeRowsBounds(len(rows), rows.astype(np.int32), self.row_lower[rows],
-                                    self.row_upper[rows])
+        self._set_bounds(self.row_lower, self.row_upper, rows, lower, upper,
+                         self.h.changeRowsBounds)
 
     def set_col_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
-        """Set the bounds of columns."""
-        cols = np.asarray(cols, dtype=np.int64)
-        if not len(cols):
+        """Set the bounds of columns (model arrays, and the instance when in sync)."""
+        self._set_bounds(self.col_lower, self.col_upper, cols, lower, upper,
+                         self.h.changeColsBounds)
+
+    def _set_bounds(self, lo_all: np.ndarray, up_all: np.ndarray, idx: np.ndarray,
+                    lower: np.ndarray, upper: np.ndarray, change: Any) -> None:
+        idx = np.asarray(idx, dtype=np.int64)
+        if not len(idx):
             return
-        self.col_lower[cols] = lower
-        self.col_upper[cols] = upper
+        lo_all[idx] = lower
+        up_all[idx] = upper
         if self._in_sync:
-            self.h.changeColsBounds(len(cols), cols.astype(np.int32), self.col_lower[cols],
-                                    self.col_upper[cols])
+            change(len(idx), idx.astype(np.int32), lo_all[idx], up_all[idx])
 
     def coefficient(self, row: int, col: int) -> float:
         """The matrix coefficient at (row, col) (0 where there is none)."""
