@@ -26,7 +26,9 @@ case.yaml without ``families``), rows in ioopt's build order:
 - ``build_once[j]`` (candidates with more than one possible year), ``production_max[j,t]``,
   ``production_min[j,t]`` (min_util > 0), ``chain_balance[s,t]``, ``energy_total[t]``,
   ``carbon_total[t]``, ``water_total[t]``, ``land[p]``, ``capital_total``;
-- objective: maximise ``sum_t df_t (sum_j w_j x[j,t] - sum_s pimp_s imp[s,t])`` in 亿元.
+- objective: maximise ``sum_t df_t (sum_j w_j x[j,t] - sum_s pimp_s imp[s,t])`` in 亿元;
+- accounting: renewables count as local generation only when ``accounting.renewables`` is
+  ``pooled`` (the synthetic cases contract none to a park).
 """
 
 from __future__ import annotations
@@ -114,6 +116,10 @@ def load(case_dir: Path) -> RefCase:
         raise NotImplementedError("reference: soft quota rows")
     if "exclusive_group" in projects.columns and projects["exclusive_group"].fillna("").astype(str).ne("").any():
         raise NotImplementedError("reference: exclusive groups")
+    if "supplies" in projects.columns and projects["supplies"].fillna("").astype(str).ne("").any():
+        raise NotImplementedError("reference: renewables contracted to parks (green_supply rows)")
+    if (config.get("objective") or {}).get("capital_charge", "none") != "none":
+        raise NotImplementedError("reference: capital charge in the objective")
     return RefCase(config, sectors, coefficients, projects, quotas, demand)
 
 
@@ -230,8 +236,12 @@ def prepare(case: RefCase) -> RefData:
     fuel_energy = fuel * (1.0 - feed) if exclude_feed else fuel
     co2 = _num(p, "co2_process_t", 0.0) + ef_fuel * fuel * (1.0 - feed)
     renewable = _col(p, "renewable", False).fillna(False).astype(bool).to_numpy()
-    net_el = elec - (sector_of == el).astype(float)  # local generation displaces grid power
-    e_coef = fuel_energy + kappa * net_el + (kappa * renewable if count_ren else 0.0)
+    # local generation displaces grid power: fossil plants, and renewables only when the
+    # accounting pools them (no project here is contracted to a park: load() refuses it)
+    pooled = acc.get("renewables", "contracted") == "pooled"
+    local_gen = (sector_of == el) & (~renewable | pooled)
+    net_el = elec - local_gen.astype(float)
+    e_coef = fuel_energy + kappa * net_el + (kappa * (renewable & local_gen) if count_ren else 0.0)
     c_coef = co2 + ef_grid * net_el
     uses = A.copy()
     if el >= 0:

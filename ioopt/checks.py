@@ -107,7 +107,8 @@ def check_projects(case: Case) -> list[Problem]:
     f = "projects.csv"
     years = case.years
     out = _ref(p, f, "sector", set(case.sectors.index), "sector")
-    out += _ref(p, f, "park", set(case.parks["park"]), "park")
+    parks = set(case.parks["park"])
+    out += _ref(p, f, "park", parks, "park")
     el = case.electricity_sector
     lines = _lines(p)
     for idx, r in zip(p.index, p.to_dict("records"), strict=True):
@@ -140,6 +141,12 @@ def check_projects(case: Case) -> list[Problem]:
         if r["renewable"] and el is not None and r["sector"] != el:
             out.append(Problem(f, line, "renewable", True,
                                f"false unless the project is in the electricity sector '{el}'"))
+        if r["supplies"] and not r["renewable"]:
+            out.append(Problem(f, line, "supplies", r["supplies"],
+                               "blank unless the project is renewable (renewable = true)"))
+        elif r["supplies"] and r["supplies"] not in parks:
+            out.append(Problem(f, line, "supplies", r["supplies"],
+                               f"a park of parks.csv (one of {sorted(parks)}) or blank"))
         if st != "existing" and r["base_output_10k"] is not None and not pd.isna(
                 r["base_output_10k"]):
             out.append(Problem(f, line, "base_output_10k", r["base_output_10k"],

@@ -86,11 +86,15 @@ FAMILIES: dict[str, FamilySpec] = {
                            ratio=True, moves="coefficient", needs_park=False,
                            default_penalty=1e5),
     "green_supply": _f("<=", "electricity", "none", "renewable supply", "绿电供给",
-                       "renewable electricity delivered to parks <= local renewable generation",
-                       switchable=False),
+                       "renewable electricity contracted to a park <= the park's electricity "
+                       "use (pooled accounting: green power of parks <= local renewable "
+                       "generation)", switchable=False),
     "green_share": _f(">=", "share", "quotas", "green-power share", "绿电占比",
                       "renewable electricity to a park >= share x the park's electricity use",
                       ratio=True, moves="coefficient", needs_park=True, default_penalty=1e5),
+    "green_power": _f(">=", "electricity", "quotas", "green power", "绿电消纳量",
+                      "renewable electricity a park counts (contracted to it) >= the year's "
+                      "target (万 MWh)", needs_park=True, default_penalty=100.0),
     "water_total": _f("<=", "water", "quotas", "water quota", "用水总量",
                       "industrial water use <= the year's water quota",
                       needs_park=False, default_penalty=1e4, totals_column="water_10k_m3"),

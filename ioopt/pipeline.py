@@ -109,6 +109,9 @@ class RunResult:
         name = OBJECTIVE_NAMES[measure]
         if cfg.objective.import_cost and measure != "jobs":
             name += " minus import costs"
+        if cfg.objective.capital_charge == "annuity" and measure != "jobs":
+            name += (f" and capital charges (annuity at {cfg.objective.capital_rate:.0%} over "
+                     "each asset's life)")
         name += f", {cfg.years[0]}-{cfg.years[-1]}"
         if cfg.objective.discount_rate:
             name += f", discounted at {cfg.objective.discount_rate:.1%}"

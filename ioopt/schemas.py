@@ -93,6 +93,15 @@ class Accounting(_Strict):
         0.7025, ge=0, description="t CO2 per MWh of electricity imported from the grid "
         "(MEE provincial factor).",
     )
+    renewables: Literal["contracted", "pooled"] = Field(
+        "contracted", description="Which renewable electricity counts as the region's own. "
+        "contracted (the rules as written): only the output of renewable projects contracted "
+        "to a local park (projects.csv `supplies`) lowers the region's counted energy and CO2 "
+        "and counts towards green-power targets; the rest is exported and credits nothing, "
+        "so only net exports of fossil generation reduce the counted totals. pooled (ioopt "
+        "before 0.3): every MWh of local renewable generation counts, exported or not, and "
+        "green targets draw on the city's pooled renewable output.",
+    )
 
 
 class FamilySettings(_Strict):
@@ -119,11 +128,26 @@ class Objective(_Strict):
         True, description="Subtract the cost of imports (import_price x imports) from "
         "money measures.",
     )
+    capital_charge: Literal["none", "annuity"] = Field(
+        "none", description="How investment enters a money objective. none: it does not "
+        "(investment is limited only by the capital families). annuity: each year a new "
+        "project is online, its capex times the capital recovery factor at capital_rate over "
+        "its life_years is subtracted, so a project online late in the horizon pays for the "
+        "years it produces, not for its whole life.",
+    )
+    capital_rate: float = Field(
+        0.08, ge=0, lt=1, description="Interest rate of the capital charge's annuity "
+        "(8 %: the social discount rate of NDRC's 建设项目经济评价方法与参数, 3rd ed.).")
+    asset_life_years: int = Field(
+        20, ge=1, description="Economic life of an asset for the annuity, years, where "
+        "projects.csv gives no life_years.")
 
     @model_validator(mode="after")
     def _weights_for_weighted(self) -> Objective:
         if self.measure == Measure.weighted and not self.weights:
             raise ValueError("measure 'weighted' needs a non-empty 'weights' mapping")
+        if self.capital_charge == "annuity" and self.measure == Measure.jobs:
+            raise ValueError("capital_charge 'annuity' needs a money measure, not 'jobs'")
         return self
 
 
@@ -264,6 +288,8 @@ class ProjectRow(_Strict):
     tax_cny: NonNeg | None = Field(None, description="Taxes, CNY per unit; blank: sector tax_share x price.")
     jobs: NonNeg = Field(0.0, description="Jobs at full capacity, persons.")
     renewable: bool = Field(False, description="Generates renewable electricity (electricity sector only).")
+    supplies: str = Field("", description="Renewable projects: the park whose users buy the output under contract (direct green supply, 源网荷储, green-power trading); it counts as that park's green power and lowers the region's counted energy and CO2, up to the park's use. Blank: the grid (exported; counts for the region only when accounting.renewables is pooled).")
+    life_years: Annotated[int, Field(ge=1)] | None = Field(None, description="Economic life for the capital charge's annuity, years; blank: objective.asset_life_years.")
     exclusive_group: str = Field("", description="Projects sharing a group id: at most one is built.")
     illustrative: bool = Field(False, description="True for candidates built from sector norms, not named in a source.")
     source: str = Field(min_length=1, description="Provenance of the row's figures.")

@@ -79,7 +79,8 @@ def write_example_plus(dst: Path) -> Path:
     The example builds neither carbon/water intensity, capital_year, sector capacity
     caps/floors (its one cap covers only the existing smelter: a constant row, not
     written), sector output caps, sector value floors nor production_min. Added here:
-    two intensity quotas (one soft with its own penalty), two yearly budgets (one soft),
+    two intensity quotas (one soft with its own penalty), two yearly budgets (one soft), a
+    green-power floor,
     four sector rules (a chain and sectors, hard and soft) and a minimum utilisation.
     """
     shutil.copytree(EXAMPLE, dst)
@@ -92,6 +93,8 @@ def write_example_plus(dst: Path) -> Path:
          "source": "test: golden rows"},
         {"family": "capital_year", "year": 2023, "limit": 90, "unit": "100m CNY",
          "mode": "soft", "source": "test: golden rows"},
+        {"family": "green_power", "year": 2025, "park": "huolinguole", "limit": 700,
+         "unit": "10k MWh", "source": "test: golden rows"},
     ])
     _append_rows(dst / "rules.csv", [
         {"rule": "sector_capacity_cap", "scope": "aluminium", "year": 2024, "limit": 300,

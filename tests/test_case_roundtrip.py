@@ -43,7 +43,7 @@ REFS = {
     "sectors": {"sector": "sector"},
     "coefficients": {"input_sector": "sector", "output_sector": "sector"},
     "parks": {"park": "park"},
-    "projects": {"project": "project", "sector": "sector", "park": "park"},
+    "projects": {"project": "project", "sector": "sector", "park": "park", "supplies": "park"},
     "project_inputs": {"project": "project", "input_sector": "sector"},
     "demand": {"sector": "sector"},
     "quotas": {"park": "park"},

@@ -49,6 +49,7 @@ FAMILY_INSTANCES: dict[str, tuple[str, ...]] = {
     "carbon_total": _EX,
     "carbon_intensity": ("example_plus",),
     "green_share": _EX,
+    "green_power": ("example_plus",),
     "water_total": _EX,
     "water_intensity": ("example_plus",),
     "land": ("ref2_chain", *_EX),

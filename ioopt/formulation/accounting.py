@@ -3,13 +3,16 @@
 Accounting (see models/FORMULATION.md, "Energy and CO2 accounting"):
 
 - counted energy ``E_t = sum_j fuel_j' x[j,t] + kappa * (sum_j elec_j x[j,t]
-  - sum_{j generates} x[j,t]) + [renewables counted] kappa * sum_{j renewable} x[j,t]``,
-  i.e. fuel burned locally (feedstock excluded when the switch is on) plus the
-  electricity the region takes from the grid (its use net of local generation). This is
-  MODEL.md's ``sum_j (fuel_j + kappa elec_j) x`` without counting locally generated power
-  twice (once as the plant's coal, once as the consumer's electricity).
-- CO2 ``C_t = sum_j (co2p_j + ef_fuel fuel_j) x[j,t] + ef_grid (sum_j elec_j x[j,t] -
-  sum_{j generates} x[j,t])``: renewables emit nothing and displace grid power.
+  - sum_{j fossil generator} x[j,t] - sum_{j renewable, counted} x[j,t])
+  + [renewables counted] kappa * sum_{j renewable, counted} x[j,t]``: fuel burned locally
+  (feedstock excluded when the switch is on) plus the electricity the region takes from
+  the grid, net of its own generation. A renewable's output is "counted" (the region's
+  own) only when it is contracted to a local park (``supplies``), or always when
+  ``accounting.renewables`` is ``pooled``: exported renewable electricity never lowers the
+  region's totals, while net exports of fossil generation do (their fuel is counted
+  where it is burned).
+- CO2 ``C_t = sum_j (co2p_j + ef_fuel fuel_j) x[j,t] + ef_grid * (the same net grid
+  electricity)``: counted renewables emit nothing and displace grid power.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class Totals:
     water: dict[int, Terms]
     va: dict[int, Terms]
     elec_by_park: dict[tuple[str, int], Terms]
+    green_by_park: dict[tuple[str, int], Terms]
+    """Output of the renewable projects contracted to each park (``supplies``)."""
 
 
 TOTALS = {"energy": "energy_use", "co2": "co2_emitted", "water": "water_use",
@@ -46,19 +51,22 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
     p = d.projects
     acc = d.case.config.accounting
     kappa = acc.kappa_tce_per_mwh
-    gen = set(d.generators)
     ren = set(d.renewables)
+    # generation that displaces the region's grid electricity: fossil plants, and the
+    # renewables whose output counts as the region's own (contracted, or all when pooled)
+    local = {j for j in d.generators if j not in ren or d.counted_locally(j)}
     count_ren = not acc.exclude_renewable_electricity
     e_coef, c_coef = {}, {}
     for j, fuel, co2, elec in zip(p.index, p["fuel_energy"], p["co2"], p["elec"], strict=True):
-        net_el = float(elec) - (1.0 if j in gen else 0.0)
-        e_coef[j] = float(fuel) + kappa * net_el + (kappa if (count_ren and j in ren) else 0.0)
+        net_el = float(elec) - (1.0 if j in local else 0.0)
+        counted_ren = count_ren and j in ren and j in local
+        e_coef[j] = float(fuel) + kappa * net_el + (kappa if counted_ren else 0.0)
         c_coef[j] = float(co2) + acc.ef_grid_t_per_mwh * net_el
     water = p["water"].to_dict()
     va = p["va"].to_dict()
     elec = p["elec"].to_dict()
     park = p["park"].to_dict()
-    out = Totals({}, {}, {}, {}, {})
+    out = Totals({}, {}, {}, {}, {}, {})
     for t in d.years:
         xs = [(j, m.x[j, t]) for j in p.index if (j, t) in m.x]
         out.energy[t] = [(e_coef[j], v) for j, v in xs if e_coef[j] != 0]
@@ -68,6 +76,8 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
         for j, v in xs:
             if elec[j] != 0:
                 out.elec_by_park.setdefault((park[j], t), []).append((elec[j], v))
+            if j in d.contracted:
+                out.green_by_park.setdefault((d.contracted[j], t), []).append((1.0, v))
     for attr, name in TOTALS.items():
         terms = getattr(out, attr)
         m.add_component(name, pyo.Expression(list(d.years),

@@ -65,12 +65,21 @@ class ModelData:
     electricity: str | None
     generators: list[str]
     renewables: list[str]
+    contracted: dict[str, str] = field(default_factory=dict)
+    """Renewable project -> the park that buys its output under contract (``supplies``)."""
+    pooled: bool = False
+    """accounting.renewables is pooled: every renewable MWh counts as the region's own."""
     objective_weight: dict[str, float] = field(default_factory=dict)
     """Project -> objective coefficient per model unit of output (undiscounted)."""
 
     def family(self, name: str) -> Family:
         """Settings of a family; structural rows (build_once, ...) are always on and hard."""
         return self.families.get(name) or Family(name, True, Mode.hard, 0.0)
+
+    def counted_locally(self, j: str) -> bool:
+        """Whether renewable project j's output counts as the region's own electricity
+        (contracted to a local park, or every renewable when accounting is pooled)."""
+        return self.pooled or j in self.contracted
 
     def x_years(self, j: str) -> list[int]:
         """Years in which project j may produce."""
@@ -147,6 +156,8 @@ def prepare(case: Case) -> ModelData:
 
     generators = list(p.index[p["sector"] == el]) if el else []
     renewables = list(p.index[p["renewable"].astype(bool)])
+    contracted = {str(j): str(park) for j, park in zip(p.index, p["supplies"], strict=True)
+                  if park and j in set(renewables)}
 
     weights = _objective_weights(p, measure, cfg.objective.weights)
     return ModelData(
@@ -156,7 +167,7 @@ def prepare(case: Case) -> ModelData:
         by_sector={str(k): list(v) for k, v in p.groupby("sector", sort=True).groups.items()},
         by_park={str(k): list(v) for k, v in p.groupby("park", sort=True).groups.items()},
         demand=dict(demand), electricity=el, generators=generators, renewables=renewables,
-        objective_weight=weights,
+        contracted=contracted, pooled=acc.renewables == "pooled", objective_weight=weights,
     )
 
 

@@ -109,49 +109,102 @@ def add_water_intensity(b: Builder, d: ModelData, tot: Totals) -> None:
     _intensity(b, d, tot.water, tot.va, "water_intensity", TOTALS["water"])
 
 
-def add_green_supply(b: Builder, d: ModelData, tot: Totals) -> None:
-    """Renewable electricity allocated to parks with a green-share target.
+def _green_parks(d: ModelData) -> list[tuple[str, int]]:
+    """(park, year) of every green-share or green-power limit."""
+    keys = {(lim.park, lim.year) for f in ("green_share", "green_power")
+            for lim in quota_limits(d, f)}
+    return sorted(keys, key=str)  # type: ignore[arg-type]
 
-    - ``green[p,t] >= 0``: renewable electricity delivered to park p (万 MWh).
-    - ``green_supply[t]``: ``sum_p green[p,t] - sum_{j renewable} x[j,t] <= 0``.
+
+def green_terms(b: Builder, d: ModelData, tot: Totals) -> dict[tuple[str, int], Terms]:
+    """The renewable electricity each green-target park counts, per (park, year): the
+    output of the projects contracted to it (``supplies``), or, when accounting is pooled,
+    its share ``green[p,t]`` of the city's renewable output.
     """
-    limits = list(quota_limits(d, "green_share"))
-    if not limits:
-        return
+    if d.pooled:
+        return {k: [(1.0, b.m.green[k])] for k in _green_parks(d)}
+    return {k: tot.green_by_park.get(k, []) for k in _green_parks(d)}
+
+
+def add_green_supply(b: Builder, d: ModelData, tot: Totals) -> None:
+    """Renewable electricity a park can count.
+
+    - contracted (the default): ``green_supply[p,t]``: ``sum_{j supplies p} x[j,t] -
+      elec_use[p,t] <= 0`` -- a contract delivers at most what the park uses (direct
+      supply is consumed on site; the rest would be exported and count for no one).
+    - pooled: ``green[p,t] >= 0`` for parks with a green target, and ``green_supply[t]``:
+      ``sum_p green[p,t] - sum_{j renewable} x[j,t] <= 0``.
+    """
     m = b.m
-    index = sorted({(lim.park, lim.year) for lim in limits}, key=str)
+    rows: Rows = {}
+    if not d.pooled:
+        for (p, t), terms in sorted(tot.green_by_park.items(), key=str):
+            use = tot.elec_by_park.get((p, t), [])
+            rows[(p, t)] = ([*terms, *((-c, v) for c, v in use)], 0.0, "<=", 0.0)
+        add_rows(b, "green_supply", rows)
+        return
+    index = _green_parks(d)
+    if not index:
+        return
     m.green = pyo.Var(index, domain=pyo.NonNegativeReals)
-    supply = {}
     for t in d.years:
         terms: Terms = [(1.0, m.green[p, tt]) for p, tt in index if tt == t]
         if terms:
             terms += [(-1.0, m.x[j, t]) for j in d.renewables if (j, t) in m.x]
-            supply[(t,)] = (terms, 0.0, "<=", 0.0)
-    add_rows(b, "green_supply", supply)
+            rows[(t,)] = (terms, 0.0, "<=", 0.0)
+    add_rows(b, "green_supply", rows)
+
+
+def _green_expressions(b: Builder, d: ModelData, tot: Totals) -> dict[tuple[str, int], Terms]:
+    """The green power each target park counts, stated once as the Expression
+    ``green_use[p,t]`` (and the park's electricity use as ``elec_use[p,t]``)."""
+    if "green" not in b.shared:
+        green = green_terms(b, d, tot)
+        index = list(green)
+        b.m.green_use = pyo.Expression(index, rule=lambda _m, p, t: linear(green[p, t]))
+        b.m.elec_use = pyo.Expression(index, rule=lambda _m, p, t: linear(
+            tot.elec_by_park.get((p, t), [])))
+        b.shared["green"] = green
+    out: dict[tuple[str, int], Terms] = b.shared["green"]
+    return out
 
 
 def add_green_share(b: Builder, d: ModelData, tot: Totals) -> None:
-    """``green_share[p,t]``: ``green[p,t] - share_p * elec_use[p,t] >= 0`` where the
-    Expression ``elec_use[p,t] = sum_{j in p} elec_j x[j,t]``.
+    """``green_share[p,t]``: ``green_use[p,t] - share_p * elec_use[p,t] >= 0`` where
+    ``elec_use[p,t] = sum_{j in p} elec_j x[j,t]`` and ``green_use`` is the park's
+    counted renewable electricity (see :func:`green_terms`).
     """
     limits = list(quota_limits(d, "green_share"))
     if not limits:
         return
-    m = b.m
-    index = sorted({(lim.park, lim.year) for lim in limits}, key=str)
-    m.elec_use = pyo.Expression(index, rule=lambda _m, p, t: linear(
-        tot.elec_by_park.get((p, t), [])))
+    green = _green_expressions(b, d, tot)
     records: list[QuotaRow] = []
     rows: Rows = {}
     for yr, p, share, mode, pen in limits:
         assert yr is not None and p is not None
         use = tot.elec_by_park.get((p, yr), [])
         key = (p, yr)
-        records.append(QuotaRow("green_share", key, yr, p, None, share, num=("green", key),
+        records.append(QuotaRow("green_share", key, yr, p, None, share, num=("green_use", key),
                                 den=("elec_use", key), mode=mode, penalty=pen))
-        rows[key] = ([(1.0, m.green[p, yr]), *((-share * c, v) for c, v in use)], 0.0, ">=",
-                     0.0)
+        rows[key] = ([*green[key], *((-share * c, v) for c, v in use)], 0.0, ">=", 0.0)
     add_quota_rows(b, "green_share", records, rows)
+
+
+def add_green_power(b: Builder, d: ModelData, tot: Totals) -> None:
+    """``green_power[p,t]``: ``green_use[p,t] >= limit`` (万 MWh of renewable electricity
+    the park counts, e.g. the plan's 192亿 kWh for Huolinguole)."""
+    limits = list(quota_limits(d, "green_power"))
+    if not limits:
+        return
+    green = _green_expressions(b, d, tot)
+    records: list[QuotaRow] = []
+    rows: Rows = {}
+    for yr, p, lim, mode, pen in limits:
+        assert yr is not None and p is not None
+        key = (p, yr)
+        records.append(QuotaRow("green_power", key, yr, p, None, lim, mode=mode, penalty=pen))
+        rows[key] = (green[key], 0.0, ">=", lim)
+    add_quota_rows(b, "green_power", records, rows)
 
 
 def add_land(b: Builder, d: ModelData, _tot: object = None) -> None:

@@ -108,11 +108,16 @@ class Builder:
     """Terms two families share (written in one pass), kept until the build ends."""
 
 
-def set_objective(m: pyo.ConcreteModel, name: str, terms: Terms, sense: Any) -> None:
-    """Add the objective ``name`` (the one solved: any other is deactivated)."""
+def set_objective(m: pyo.ConcreteModel, name: str, terms: Terms, sense: Any,
+                  const: float = 0.0) -> None:
+    """Add the objective ``name`` (the one solved: any other is deactivated), ``sum(terms)
+    + const``."""
     for obj in m.component_objects(pyo.Objective, active=True):
         obj.deactivate()
-    m.add_component(name, pyo.Objective(expr=_expression(merge(terms)), sense=sense))
+    expr = _expression(merge(terms))
+    if const:
+        expr = LinearExpression([const, *expr.args])
+    m.add_component(name, pyo.Objective(expr=expr, sense=sense))
 
 
 def add_rows(

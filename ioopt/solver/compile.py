@@ -164,7 +164,7 @@ def _compile(m: pyo.ConcreteModel) -> Compiled:
     if len(objs) != 1:
         raise ValueError(f"the model needs exactly one active objective, has {len(objs)}")
     obj = objs[0]
-    pairs, _ = _pairs(obj.expr)
+    pairs, offset = _pairs(obj.expr)
 
     row_ref: list[tuple[str, Hashable]] = []
     rows: dict[str, dict[Hashable, int]] = {}
@@ -243,7 +243,7 @@ def _compile(m: pyo.ConcreteModel) -> Compiled:
     lp.col_upper_ = col_upper
     lp.row_lower_ = np.asarray(lower, dtype=float)
     lp.row_upper_ = np.asarray(upper, dtype=float)
-    lp.offset_ = 0.0
+    lp.offset_ = offset
     maximize = obj.sense == pyo.maximize
     lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
