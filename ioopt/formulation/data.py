@@ -78,7 +78,8 @@ class ModelData:
 
     def counted_locally(self, j: str) -> bool:
         """Whether renewable project j's output counts as the region's own electricity
-        (contracted to a local park, or every renewable when accounting is pooled)."""
+        (contracted to a local park, or every renewable when accounting is pooled).
+        """
         return self.pooled or j in self.contracted
 
     def x_years(self, j: str) -> list[int]:

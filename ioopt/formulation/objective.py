@@ -1,5 +1,6 @@
 """The objective: the chosen measure over the horizon, minus import costs, capital
-charges and penalties."""
+charges and penalties.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def capital_recovery_factor(rate: float, life: int) -> float:
 
 def annuities(d: ModelData) -> dict[str, float]:
     """New project -> its yearly capital charge (亿元 per year online) when the objective's
-    ``capital_charge`` is ``annuity``; empty otherwise (and for the jobs measure)."""
+    ``capital_charge`` is ``annuity``; empty otherwise (and for the jobs measure).
+    """
     obj = d.case.config.objective
     if obj.capital_charge != "annuity" or not d.money_objective:
         return {}

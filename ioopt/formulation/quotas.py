@@ -138,9 +138,9 @@ def add_green_supply(b: Builder, d: ModelData, tot: Totals) -> None:
     m = b.m
     rows: Rows = {}
     if not d.pooled:
-        for (p, t), terms in sorted(tot.green_by_park.items(), key=str):
+        for (p, t), contracted in sorted(tot.green_by_park.items(), key=str):
             use = tot.elec_by_park.get((p, t), [])
-            rows[(p, t)] = ([*terms, *((-c, v) for c, v in use)], 0.0, "<=", 0.0)
+            rows[(p, t)] = ([*contracted, *((-c, v) for c, v in use)], 0.0, "<=", 0.0)
         add_rows(b, "green_supply", rows)
         return
     index = _green_parks(d)
@@ -157,7 +157,8 @@ def add_green_supply(b: Builder, d: ModelData, tot: Totals) -> None:
 
 def _green_expressions(b: Builder, d: ModelData, tot: Totals) -> dict[tuple[str, int], Terms]:
     """The green power each target park counts, stated once as the Expression
-    ``green_use[p,t]`` (and the park's electricity use as ``elec_use[p,t]``)."""
+    ``green_use[p,t]`` (and the park's electricity use as ``elec_use[p,t]``).
+    """
     if "green" not in b.shared:
         green = green_terms(b, d, tot)
         index = list(green)
@@ -192,7 +193,8 @@ def add_green_share(b: Builder, d: ModelData, tot: Totals) -> None:
 
 def add_green_power(b: Builder, d: ModelData, tot: Totals) -> None:
     """``green_power[p,t]``: ``green_use[p,t] >= limit`` (万 MWh of renewable electricity
-    the park counts, e.g. the plan's 192亿 kWh for Huolinguole)."""
+    the park counts, e.g. the plan's 192亿 kWh for Huolinguole).
+    """
     limits = list(quota_limits(d, "green_power"))
     if not limits:
         return

@@ -111,7 +111,8 @@ class Builder:
 def set_objective(m: pyo.ConcreteModel, name: str, terms: Terms, sense: Any,
                   const: float = 0.0) -> None:
     """Add the objective ``name`` (the one solved: any other is deactivated), ``sum(terms)
-    + const``."""
+    + const``.
+    """
     for obj in m.component_objects(pyo.Objective, active=True):
         obj.deactivate()
     expr = _expression(merge(terms))
