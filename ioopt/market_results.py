@@ -87,3 +87,22 @@ def market_table(built: Built, res: SolveResult) -> pd.DataFrame:
     out = out.assign(_o=out["sector"].map(order)).sort_values(
         ["direction", "_o", "year", "step"], kind="stable").drop(columns="_o")
     return out.reset_index(drop=True)
+
+
+def stepped_import_prices(built: Built, res: SolveResult) -> dict[tuple[str, int], float]:
+    """(sector, year) -> the average price paid for its imports (亿元 per 万 units) where
+    markets.csv prices them by steps (for valuing import flows).
+    """
+    d = built.data
+    if built.pyomo.component(STEP_VARS["import"]) is None:
+        return {}
+    used = var_series(built, res, STEP_VARS["import"])
+    k = units.CNY_PER_UNIT_TO_MODEL
+    out = {}
+    for (s, t, dn), steps in d.markets.items():
+        if dn != "import":
+            continue
+        vol = [float(used.get((s, t, st.step), 0.0)) for st in steps]
+        if sum(vol) > 1e-12:
+            out[(s, t)] = sum(v * st.price_cny * k for v, st in zip(vol, steps, strict=True)) / sum(vol)
+    return out

@@ -27,7 +27,7 @@ from ioopt.families import FAMILIES
 from ioopt.formulation import Built
 from ioopt.formulation.accounting import TOTALS
 from ioopt.formulation.rows import QuotaRow
-from ioopt.market_results import marginal_prices
+from ioopt.market_results import marginal_prices, stepped_import_prices
 from ioopt.solution import (
     columns,
     comp_of,
@@ -344,7 +344,7 @@ def flows_table(built: Built, res: SolveResult) -> pd.DataFrame:
     deliveries to the sectors whose projects use it (intermediate use), and imports into,
     exports from and final demand of each sector. ``quantity_10k`` is in the source
     sector's unit (``unit``; the target's for imports); ``value_100m_cny`` values it at that
-    sector's price (imports at the import price).
+    sector's price (imports at the import price, or what their market steps cost).
     """
     d = built.data
     x = production(built, res)
@@ -375,6 +375,8 @@ def flows_table(built: Built, res: SolveResult) -> pd.DataFrame:
     out = out[out["quantity_10k"] > 1e-9].copy()
     price = out["sector"].map(sectors["price"])
     price = price.where(out["kind"] != "import", out["sector"].map(sectors["import_price"]))
+    for (s, t), paid in stepped_import_prices(built, res).items():  # markets.csv steps
+        price[(out["kind"] == "import") & (out["sector"] == s) & (out["year"].astype(int) == t)] = paid
     out["unit"] = out["sector"].map(sectors["unit"])
     out["value_100m_cny"] = out["quantity_10k"] * price.astype(float)
     out["year"] = out["year"].astype(int)
