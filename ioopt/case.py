@@ -188,7 +188,8 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 def _duplicates(frame: pd.DataFrame, file: str, key: tuple[str, ...]) -> list[Problem]:
     if frame.empty:
         return []
-    keyed = frame[list(key)].astype(str)
+    cols = frame[list(key)]
+    keyed = cols.astype(object).where(cols.notna(), "").astype(str)  # blank == blank
     dup = keyed.duplicated(keep="first")
     out = []
     for idx in frame.index[dup]:

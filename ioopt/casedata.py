@@ -35,6 +35,7 @@ class Case:
     quotas: pd.DataFrame
     rules: pd.DataFrame
     dependencies: pd.DataFrame
+    markets: pd.DataFrame
     content_hash: str = ""
     applied: list[str] = field(default_factory=list)
     """Human-readable list of scenario changes applied to the files' contents."""

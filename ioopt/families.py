@@ -3,7 +3,7 @@
 An entry says what the family *is*: its sense (``<=``, ``>=`` or ``==``), its dimension
 and unit, whether its limit is a ratio (intensity, share) or a total, how a change of
 its limit moves the compiled matrix (a row bound, or the coefficients of the row's
-denominator), where its limits live (quotas.csv, rules.csv, or none), its soft-mode
+denominator), where its limits live (quotas.csv, rules.csv, markets.csv, or none), its soft-mode
 penalty and its label words in English and Chinese. The formulation writes each family
 with one ``add_<family>`` function (:mod:`ioopt.formulation`, in catalogue order), and
 each has one golden file (``tests/golden/<family>.lp``); ``tests/test_catalogue.py``
@@ -26,7 +26,7 @@ class FamilySpec(BaseModel):
     sense: Literal["<=", ">=", "=="]
     dimension: str
     """A key of :data:`ioopt.units.DIMENSIONS` (its model and base units)."""
-    table: Literal["quotas", "rules", "none"]
+    table: Literal["quotas", "rules", "markets", "none"]
     ratio: bool = False
     """The limit is a ratio (per value added, a share of electricity use)."""
     moves: Literal["bound", "coefficient", "none"] = "bound"
@@ -53,9 +53,10 @@ class FamilySpec(BaseModel):
         return self.label_zh if lang == "zh" else self.label_en
 
 
-def _f(sense: Literal["<=", ">=", "=="], dimension: str, table: Literal["quotas", "rules", "none"],
+def _f(sense: Literal["<=", ">=", "=="], dimension: str,
+       table: Literal["quotas", "rules", "markets", "none"],
        en: str, zh: str, description: str, **kw: object) -> FamilySpec:
-    if table == "none":
+    if table in ("none", "markets"):
         kw.setdefault("moves", "none")
     return FamilySpec(sense=sense, dimension=dimension, table=table, label_en=en, label_zh=zh,
                       description=description, **kw)  # type: ignore[arg-type]
@@ -71,6 +72,12 @@ FAMILIES: dict[str, FamilySpec] = {
                          switchable=False),
     "chain_balance": _f("==", "quantity", "none", "supply-chain balance", "产业链平衡",
                         "local production + imports = intermediate use + exports + final demand"),
+    "export_market": _f("==", "quantity", "markets", "export market", "外销市场",
+                        "exports = the sum of their price steps (markets.csv): per-year "
+                        "limits, lower prices beyond a threshold"),
+    "import_market": _f("==", "quantity", "markets", "import market", "外购市场",
+                        "imports = the sum of their price steps (markets.csv): per-year "
+                        "limits, higher prices beyond a threshold"),
     "energy_total": _f("<=", "energy", "quotas", "energy quota", "能耗总量",
                        "counted energy use (tce) <= the year's energy quota",
                        needs_park=False, default_penalty=1e5, totals_column="energy_10k_tce"),

@@ -20,6 +20,7 @@ from ioopt.analyses.infeasibility import Infeasibility, explain_infeasibility
 from ioopt.batch import store
 from ioopt.case import Case
 from ioopt.formulation import Built, build_model
+from ioopt.market_results import market_table
 from ioopt.results import (
     flows_table,
     objective_unit,
@@ -74,6 +75,8 @@ class RunResult:
     portfolio: pd.DataFrame = field(default_factory=pd.DataFrame)
     quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
     sectors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    markets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Each market step's volume used (ioopt.market_results; empty without markets.csv)."""
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
     infeasibility: Infeasibility | None = None
@@ -151,7 +154,8 @@ class RunResult:
 
     def write(self, out_dir: str | Path) -> Path:
         """Write summary.json, labels.csv (names in English and Chinese, for reports) and
-        the tables: portfolio, quotas, sectors, totals, flows.
+        the tables: portfolio, quotas, sectors, totals, flows (and markets, where the case
+        has market steps).
 
         An infeasible scenario gets infeasibility.csv instead of the tables.
         """
@@ -172,6 +176,7 @@ def extract_tables(result: RunResult) -> None:
     result.portfolio = portfolio_table(m, res)
     result.quotas = quota_table(m, res)
     result.sectors = sector_table(m, res)
+    result.markets = market_table(m, res)
     result.totals = yearly_totals(m, res, result.portfolio)
 
 

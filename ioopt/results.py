@@ -27,6 +27,7 @@ from ioopt.families import FAMILIES
 from ioopt.formulation import Built
 from ioopt.formulation.accounting import TOTALS
 from ioopt.formulation.rows import QuotaRow
+from ioopt.market_results import marginal_prices, stepped_import_prices
 from ioopt.solution import (
     columns,
     comp_of,
@@ -278,7 +279,10 @@ def _build_reduced_cost(built: Built, res: SolveResult,
 
 
 def sector_table(built: Built, res: SolveResult) -> pd.DataFrame:
-    """Production, imports, exports, intermediate use and final demand by sector and year."""
+    """Production, imports, exports, intermediate use and final demand by sector and year;
+    the marginal value of each product and, where markets.csv has steps, its marginal
+    export and import prices (:mod:`ioopt.market_results`).
+    """
     d = built.data
     x = production(built, res)
     sectors = d.case.sectors
@@ -310,6 +314,7 @@ def sector_table(built: Built, res: SolveResult) -> pd.DataFrame:
         "final_demand_10k": [d.demand.get(k, 0.0) for k in keys],
         "output_value_100m_cny": value.to_numpy().ravel(),
         "marginal_value_cny_per_unit": -np.asarray(duals) * _money_scale(built) / units.QTY,
+        **marginal_prices(built, res, keys),
     })
     return out
 
@@ -339,7 +344,7 @@ def flows_table(built: Built, res: SolveResult) -> pd.DataFrame:
     deliveries to the sectors whose projects use it (intermediate use), and imports into,
     exports from and final demand of each sector. ``quantity_10k`` is in the source
     sector's unit (``unit``; the target's for imports); ``value_100m_cny`` values it at that
-    sector's price (imports at the import price).
+    sector's price (imports at the import price, or what their market steps cost).
     """
     d = built.data
     x = production(built, res)
@@ -370,6 +375,8 @@ def flows_table(built: Built, res: SolveResult) -> pd.DataFrame:
     out = out[out["quantity_10k"] > 1e-9].copy()
     price = out["sector"].map(sectors["price"])
     price = price.where(out["kind"] != "import", out["sector"].map(sectors["import_price"]))
+    for (s, t), paid in stepped_import_prices(built, res).items():  # markets.csv steps
+        price[(out["kind"] == "import") & (out["sector"] == s) & (out["year"].astype(int) == t)] = paid
     out["unit"] = out["sector"].map(sectors["unit"])
     out["value_100m_cny"] = out["quantity_10k"] * price.astype(float)
     out["year"] = out["year"].astype(int)

@@ -17,9 +17,16 @@ Example::
       - {sector: primary_aluminium, price_cny: 21000}
     coefficients:
       - {input_sector: electricity, output_sector: primary_aluminium, coef: 13.0}
+    markets:                       # a step by its key; a new key adds the step
+      - {sector: al_deep, year: null, direction: export, step: 1, volume_10k: 350,
+         price_cny: 14000, source: "plan capacity"}
+    demand:
+      - {sector: corn_grain, year: 2025, final_demand_10k: 120}
 
 Every selector must match at least one row; every field must be a column of the table.
-Errors name the scenario file and the key path (``quotas[1].park``).
+Rows of coefficients, markets and demand whose key is new are added (a new row needs
+every required column). Errors name the scenario file and the key path
+(``quotas[1].park``).
 """
 
 from __future__ import annotations
@@ -35,6 +42,11 @@ from ioopt.case import Case, derive_tables, pydantic_problems, read_yaml_model
 from ioopt.casecheck import check_case
 from ioopt.errors import InputError, Problem
 from ioopt.schemas import TABLES, CaseConfig
+
+ROW_TABLES = ("projects", "sectors", "coefficients", "rules", "markets", "demand")
+"""Tables a scenario changes row by row (by the row's key; quotas have their own form)."""
+ADDABLE = ("coefficients", "markets", "demand")
+"""Tables where a scenario row with a new key adds a row."""
 
 
 class QuotaChange(BaseModel):
@@ -63,6 +75,8 @@ class Scenario(BaseModel):
     sectors: list[dict[str, Any]] = Field(default_factory=list)
     coefficients: list[dict[str, Any]] = Field(default_factory=list)
     rules: list[dict[str, Any]] = Field(default_factory=list)
+    markets: list[dict[str, Any]] = Field(default_factory=list)
+    demand: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def load_scenario(path: str | Path, _seen: tuple[Path, ...] = ()) -> list[tuple[Path, Scenario]]:
@@ -152,13 +166,13 @@ def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
         if qc.penalty is not None:
             q.loc[sel, "penalty"] = qc.penalty
         applied.append(f"quotas: {qc.model_dump(exclude_none=True)} ({int(sel.sum())} rows)")
-    for table in ("projects", "sectors", "coefficients", "rules"):
+    for table in ROW_TABLES:
         for i, change in enumerate(getattr(sc, table)):
             problems += _set_rows(tables, table, change, name, f"{table}[{i}]", applied)
     if problems:
         raise InputError(problems)
     # re-validate changed rows with the row models, then the cross-table checks
-    for table in ("projects", "sectors", "coefficients", "rules", "quotas"):
+    for table in (*ROW_TABLES, "quotas"):
         spec = TABLES[table]
         cols = list(spec.row.model_fields)
         for rec in tables[table][cols].to_dict("records"):
@@ -193,9 +207,11 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
     spec = TABLES[table]
     frame = tables[table]
     key = spec.key
-    missing = [k for k in key if k not in change]
+    # a key field that may be blank in the file (a year: every year) may be left out
+    missing = [k for k in key if k not in change and spec.row.model_fields[k].is_required()]
     if missing:
         return [Problem(file, None, where, change, f"the key field(s) {list(key)} of {spec.file}")]
+    change = {**dict.fromkeys(key), **change}
     fields = {k: v for k, v in change.items() if k not in key}
     unknown = [k for k in fields if k not in spec.row.model_fields]
     if unknown:
@@ -206,12 +222,13 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
     for k in key:
         sel &= frame[k].map(_key_text) == _key_text(change[k])
     if not sel.any():
-        if table == "coefficients":  # a new coefficient is a legitimate change
+        if table in ADDABLE:  # a new coefficient, market step or demand is a legitimate change
             row: dict[str, Any] = dict.fromkeys(frame.columns)
             row.update(change)
             if not change.get("source"):
                 row["source"] = "scenario"
-            tables[table] = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+            added = pd.DataFrame([row], columns=frame.columns)
+            tables[table] = added if frame.empty else pd.concat([frame, added], ignore_index=True)
             applied.append(f"{table}: added {change}")
             return []
         return [Problem(file, None, where, {k: change[k] for k in key},

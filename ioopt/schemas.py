@@ -165,7 +165,7 @@ class SolverSettings(_Strict):
 class Perturbation(_Strict):
     """An uncertain number: a multiplier drawn per sample for the matching rows' field."""
 
-    table: Literal["sectors", "coefficients", "projects", "quotas", "rules"] = Field(
+    table: Literal["sectors", "coefficients", "projects", "quotas", "rules", "markets"] = Field(
         description="Table whose field is perturbed.")
     field: str = Field(description="Numeric column, e.g. price_cny, coef, limit, fuel_tce.")
     where: dict[str, str | int | float] = Field(
@@ -232,9 +232,9 @@ class SectorRow(_Strict):
     price_cny: NonNeg = Field(description="Output value, CNY per unit.")
     va_share: Share = Field(description="Value added as a share of output value.")
     tax_share: Share = Field(0.0, description="Taxes as a share of output value.")
-    import_price_cny: NonNeg | None = Field(None, description="CNY per unit imported; blank: price_cny.")
-    import_limit_10k: NonNeg | None = Field(None, description="Imports per year, 万 units; blank: unlimited; 0: none.")
-    export_limit_10k: NonNeg | None = Field(None, description="Exports per year, 万 units; blank: unlimited; 0: none.")
+    import_price_cny: NonNeg | None = Field(None, description="CNY per unit imported; blank: price_cny (replaced by the step prices in the years markets.csv has import steps for the sector).")
+    import_limit_10k: NonNeg | None = Field(None, description="Imports per year, 万 units; blank: unlimited; 0: none (replaced in the years markets.csv has import steps for the sector).")
+    export_limit_10k: NonNeg | None = Field(None, description="Exports per year, 万 units; blank: unlimited; 0: none. Exports earn nothing beyond the output value of what is produced (price_cny); markets.csv gives per-year limits and lower prices for volume beyond a threshold.")
     source: str = Field(min_length=1, description="Where the figures come from (seed file, public source, or 'estimate: ...').")
 
 
@@ -305,12 +305,47 @@ class ProjectInputRow(_Strict):
 
 
 class DemandRow(_Strict):
-    """``demand.csv`` (optional): local final demand that must be met."""
+    """``demand.csv`` (optional): local final demand that must be met, per sector and year
+    (the right-hand side of ``chain_balance``; no row: 0). Markets (``markets.csv``) are
+    what the region may sell or buy beyond it.
+    """
 
     sector: str = Field(min_length=1, description="Sector id.")
     year: int = Field(description="Year of the horizon.")
-    final_demand_10k: NonNeg = Field(description="万 units per year.")
+    final_demand_10k: NonNeg = Field(description="万 units per year that must be delivered locally.")
     source: str = Field(min_length=1, description="Provenance.")
+
+
+class Direction(StrEnum):
+    """Which side of a market a step is on."""
+
+    export = "export"
+    import_ = "import"
+
+
+class MarketRow(_Strict):
+    """``markets.csv`` (optional): export and import markets as price-volume steps, per
+    sector, year and direction (family ``export_market`` / ``import_market``).
+
+    Where a sector has rows for a year and direction, they replace sectors.csv's
+    constant limit (and, for imports, its import price) in that year: the year's limit is
+    the sum of the step widths (unlimited when the last width is blank) and each step's
+    volume sells (costs) its own price. Other years keep sectors.csv's terms; a sector
+    without rows behaves as without this file. Steps are taken in ``step`` order; export
+    prices must not rise from step to step and must not exceed the sector's
+    ``price_cny``, import prices must not fall.
+    """
+
+    sector: str = Field(min_length=1, description="Sector id. A sector, year and direction without steps keeps sectors.csv's limit (and import price).")
+    year: int | None = Field(None, description="Year of the horizon; blank: every year (then no year-specific steps for the same sector and direction).")
+    direction: Direction = Field(description="export (sold outside the region) or import (bought from outside).")
+    step: Annotated[int, Field(ge=1)] = Field(description="Order of the step within its sector, year and direction (1 first).")
+    volume_10k: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="Width of the step, 万 units per year; blank (last step only): unlimited.")
+    price_cny: NonNeg = Field(description="CNY per unit for the volume in this step (exports: "
+                              "received, at most the sector's price_cny and not rising from "
+                              "step to step; imports: paid, not falling).")
+    source: str = Field(min_length=1, description="Provenance of the step's volume and price.")
 
 
 class QuotaRow(_Strict):
@@ -366,6 +401,8 @@ TABLES: dict[str, TableSpec] = {
     "project_inputs": TableSpec(file="project_inputs.csv", row=ProjectInputRow, required=False,
                                 key=("project", "input_sector")),
     "demand": TableSpec(file="demand.csv", row=DemandRow, required=False, key=("sector", "year")),
+    "markets": TableSpec(file="markets.csv", row=MarketRow, required=False,
+                         key=("sector", "year", "direction", "step")),
     "quotas": TableSpec(file="quotas.csv", row=QuotaRow, required=True,
                         key=("family", "year", "park")),
     "rules": TableSpec(file="rules.csv", row=RuleRow, required=False, key=("rule", "scope", "year")),

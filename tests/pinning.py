@@ -6,7 +6,7 @@ on the built model (component names, ``component_data_objects``,
 ``generate_standard_repn``). Nothing of ``m._ioopt`` or the row registry.
 
 - :data:`INSTANCES` / :func:`load_instance`: the small instances the golden rows are
-  rendered from (the three reference instances, the example case and ``example_plus``, a
+  rendered from (the four reference instances, the example case and ``example_plus``, a
   copy of the example with rows added so that every constraint family is built).
 - :func:`render_family`: the LP-like text of one constraint component.
 - :func:`structure` / :func:`tongliao_pin`: the pinned numbers of the default case.
@@ -123,6 +123,7 @@ INSTANCES: dict[str, Callable[[], Path]] = {
     "ref1_energy": lambda: REF / "ref1_energy",
     "ref2_chain": lambda: REF / "ref2_chain",
     "ref3_curve": lambda: REF / "ref3_curve",
+    "ref4_markets": lambda: REF / "ref4_markets",
     "example": lambda: EXAMPLE,
     "example_plus": _example_plus_dir,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -66,3 +67,23 @@ def test_late_water_transfer_is_absorbed_in_operation(tongliao_run):
     assert late["binding"].sum() > base["binding"].sum()
     assert late.loc[2023, "shadow_price"] > 3 * base.loc[2023, "shadow_price"]
     assert r.solve.objective < tongliao_run.solve.objective - 1.0  # 亿元 given up
+
+
+def test_markets_example_prices_deep_processing_beyond_the_plan(tongliao_run):
+    r = _run("markets_example.yaml")
+    assert _selected(r) == _selected(tongliao_run)
+    s = r.sectors.set_index(["sector", "year"])
+    mk = r.markets.set_index(["sector", "year", "direction", "step"])
+    # beyond the plan's capacity path (336.4 万t in 2024) deep products sell at 13,000:
+    # still worth making from imported primary aluminium at 12,900, so volumes stay and
+    # the 100.5 万t over the path lose 1,000 CNY/t
+    assert mk.loc[("al_deep", 2024, "export", 1), "full"]
+    assert mk.loc[("al_deep", 2024, "export", 2), "used_10k"] == pytest.approx(100.47, abs=0.01)
+    assert s.loc[("al_deep", 2024), "marginal_export_price_cny_per_unit"] == pytest.approx(13000)
+    assert s.loc[("al_deep", 2021), "marginal_export_price_cny_per_unit"] == pytest.approx(14000)
+    assert s.loc[("al_primary", 2024), "imports_10k"] == pytest.approx(147.03, abs=0.01)
+    assert s.loc[("al_primary", 2021), "marginal_export_price_cny_per_unit"] == pytest.approx(12300)
+    assert pd.isna(s.loc[("al_primary", 2024), "marginal_export_price_cny_per_unit"])  # none sold
+    assert not mk.xs("elec", level="sector")["full"].any()  # Lu-Gu's ceiling never binds
+    loss = tongliao_run.solve.objective - r.solve.objective
+    assert 18.0 < loss < 20.0  # 亿元: (100.47 + 86.87) x 1,000 CNY/t + 7.45 x 300 CNY/t

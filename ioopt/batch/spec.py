@@ -17,6 +17,10 @@
         sectors: {sector: al_primary}              # a row of a table, by its key
         field: price_cny
         values: [18000, 21000]
+      - name: al_deep_market
+        markets: {sector: al_deep, direction: export, step: 1}   # a market step (year blank)
+        field: volume_10k
+        values: [300, 350, 400]
       - name: measure
         case: objective.measure                    # a case setting, dotted path
         values: [gross_output, value_added]
@@ -36,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from ioopt.case import read_yaml_model
 from ioopt.schemas import Perturbation
 
-TABLE_AXES = ("projects", "sectors", "coefficients", "rules")
+TABLE_AXES = ("projects", "sectors", "coefficients", "rules", "markets", "demand")
 """Case tables a grid axis can set a field of."""
 
 
@@ -67,6 +71,8 @@ class Axis(BaseModel):
     sectors: dict[str, Any] | None = None
     coefficients: dict[str, Any] | None = None
     rules: dict[str, Any] | None = None
+    markets: dict[str, Any] | None = None
+    demand: dict[str, Any] | None = None
     field: str | None = None
     case: str | None = None
     values: list[Any] | Steps | None = None

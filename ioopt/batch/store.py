@@ -45,7 +45,7 @@ TABLE_NAMES = ("portfolio", "quotas", "sectors", "totals", "infeasibility")
 """Per-scenario tables of a batch store, besides ``scenario``."""
 SOLVE_TABLES = ("portfolio", "quotas", "sectors", "totals", "flows")
 """The tables of a run folder with a solution."""
-RUN_TABLES = (*SOLVE_TABLES, "infeasibility", "ranking", "ranking_quota_use")
+RUN_TABLES = (*SOLVE_TABLES, "markets", "infeasibility", "ranking", "ranking_quota_use")
 """Every table a run folder may hold."""
 RULE = "ranking_rule.txt"
 
@@ -183,8 +183,9 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
 
 def write_run(result: RunResult, out_dir: str | Path) -> Path:
     """A run folder: summary.json, labels.csv (names in English and Chinese, for reports)
-    and, with a solution, the tables portfolio, quotas, sectors, totals, flows; an
-    infeasible scenario gets infeasibility.csv instead.
+    and, with a solution, the tables portfolio, quotas, sectors, totals, flows (and
+    markets, where the case has market steps); an infeasible scenario gets
+    infeasibility.csv instead.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -193,6 +194,8 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if result.ok:
         for name in SOLVE_TABLES:
             getattr(result, name).to_csv(out / f"{name}.csv", index=False)
+        if len(result.markets):  # only a case with markets.csv steps has it
+            result.markets.to_csv(out / "markets.csv", index=False)
     if result.infeasibility is not None:
         write_infeasibility(result.infeasibility, out)
     return out

@@ -13,6 +13,7 @@ from ioopt.families import ROW_FAMILIES
 from ioopt.formulation.accounting import region_totals
 from ioopt.formulation.chain import add_chain_balance
 from ioopt.formulation.data import ModelData, prepare
+from ioopt.formulation.markets import add_export_market, add_import_market
 from ioopt.formulation.objective import add_objective
 from ioopt.formulation.phasing import (
     add_build_once,
@@ -48,6 +49,7 @@ from ioopt.formulation.rows import Builder, QuotaRow
 ADD: dict[str, Callable[..., None]] = {
     "build_once": add_build_once, "production_max": add_production_max,
     "production_min": add_production_min, "chain_balance": add_chain_balance,
+    "export_market": add_export_market, "import_market": add_import_market,
     "energy_total": add_energy_total, "energy_intensity": add_energy_intensity,
     "carbon_total": add_carbon_total, "carbon_intensity": add_carbon_intensity,
     "green_supply": add_green_supply, "green_share": add_green_share,

@@ -17,6 +17,7 @@ import pandas as pd
 from ioopt import iomath, units
 from ioopt.case import Case
 from ioopt.families import SWITCHABLE
+from ioopt.markets import MarketKey, Step, market_steps
 from ioopt.schemas import FamilySettings, Measure, Mode
 
 
@@ -71,6 +72,12 @@ class ModelData:
     """accounting.renewables is pooled: every renewable MWh counts as the region's own."""
     objective_weight: dict[str, float] = field(default_factory=dict)
     """Project -> objective coefficient per model unit of output (undiscounted)."""
+    markets: dict[MarketKey, list[Step]] = field(default_factory=dict)
+    """(sector, year, direction) -> its price steps (markets.csv), for the switched-on
+    market families only."""
+    price_weight: dict[str, float] = field(default_factory=dict)
+    """Sector -> how the objective's measure moves per 亿元 of output value lost to a lower
+    price (gross output, value added: 1; tax: the sector's tax share; jobs: 0)."""
 
     def family(self, name: str) -> Family:
         """Settings of a family; structural rows (build_once, ...) are always on and hard."""
@@ -161,6 +168,7 @@ def prepare(case: Case) -> ModelData:
                   if park and j in set(renewables)}
 
     weights = _objective_weights(p, measure, cfg.objective.weights)
+    directions = tuple(dn for dn in ("export", "import") if families[f"{dn}_market"].enabled)
     return ModelData(
         case=case, years=years, discount=discount, families=families, money_objective=money,
         projects=p, candidates=candidates, build_years=build_years, fixed_online=fixed_online,
@@ -169,7 +177,24 @@ def prepare(case: Case) -> ModelData:
         by_park={str(k): list(v) for k, v in p.groupby("park", sort=True).groups.items()},
         demand=dict(demand), electricity=el, generators=generators, renewables=renewables,
         contracted=contracted, pooled=acc.renewables == "pooled", objective_weight=weights,
+        markets=market_steps(case, directions),
+        price_weight=_price_weights(case, measure, cfg.objective.weights),
     )
+
+
+def _price_weights(case: Case, measure: Measure,
+                   weights: Mapping[Any, float]) -> dict[str, float]:
+    """Per sector, the objective's change per unit of output value (亿元) a lower price
+    takes away: gross output and value added fall one for one (inputs do not change),
+    tax by the sector's tax share, jobs not at all; a weighted measure by its weights.
+    """
+    s = case.sectors
+    tax = pd.to_numeric(s["tax_share"]).astype(float).fillna(0.0).to_dict()
+    per = {"gross_output": 1.0, "value_added": 1.0, "jobs": 0.0}
+    if measure == Measure.weighted:
+        return {k: sum(w * (tax[k] if m == "tax" else per[m]) for m, w in weights.items())
+                for k in s.index}
+    return {k: tax[k] if measure == Measure.tax else per[measure.value] for k in s.index}
 
 
 def _objective_weights(p: pd.DataFrame, measure: Measure,

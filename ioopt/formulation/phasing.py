@@ -20,7 +20,9 @@ def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     - ``build[j,t]`` in {0,1}: candidate j comes online in year t.
     - ``x[j,t] >= 0``: production of project j in year t (万 units).
     - ``imp[s,t]``, ``exp[s,t] >= 0``: trade with the rest of the country, bounded by the
-      sector's import and export limits.
+      sector's import and export limits (sectors.csv), except where markets.csv has steps
+      for the sector, year and direction: there the steps bound it (their sum, the
+      ``export_market`` / ``import_market`` row).
     """
     p = d.projects
     build_index = [(j, t) for j in d.candidates for t in d.build_years[j]]
@@ -43,14 +45,16 @@ def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     imp_lim = s["import_limit_10k"].to_dict()
     exp_lim = s["export_limit_10k"].to_dict()
 
-    def bounds_from(lim: dict[str, float | None]):  # type: ignore[no-untyped-def]
+    def bounds_from(lim: dict[str, float | None], direction: str):  # type: ignore[no-untyped-def]
         def rule(_m: pyo.ConcreteModel, sec: str, t: int) -> tuple[float, float | None]:
+            if (sec, t, direction) in d.markets:
+                return (0.0, None)  # its market's steps bound it
             v = lim[sec]
             return (0.0, None if v is None or v != v else float(v))
         return rule
 
-    m.imp = pyo.Var(trade_index, domain=pyo.NonNegativeReals, bounds=bounds_from(imp_lim))
-    m.exp = pyo.Var(trade_index, domain=pyo.NonNegativeReals, bounds=bounds_from(exp_lim))
+    m.imp = pyo.Var(trade_index, domain=pyo.NonNegativeReals, bounds=bounds_from(imp_lim, "import"))
+    m.exp = pyo.Var(trade_index, domain=pyo.NonNegativeReals, bounds=bounds_from(exp_lim, "export"))
 
 
 def online(m: pyo.ConcreteModel, d: ModelData, j: str, t: int) -> tuple[Terms, float]:

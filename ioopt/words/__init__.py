@@ -103,6 +103,9 @@ COLUMN_WORDS: dict[str, str] = {
     "decisive_constraint": "决定性约束", "objective": "目标值", "scenario_id": "情景",
     "source": "来源", "target": "去向", "kind": "类别", "quantity": "数量",
     "description": "说明", "label": "标签", "n_selected": "入选数", "message": "信息",
+    "marginal_value": "边际价值", "marginal_export_price": "边际外销价格",
+    "marginal_import_price": "边际外购价格", "direction": "方向", "step": "档位",
+    "volume": "档位数量", "price_cny": "价格（元/单位）", "full": "已满",
 }
 """Chinese headers of result-table columns (English headers are the column names)."""
 
