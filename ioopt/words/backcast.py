@@ -9,7 +9,7 @@ from ioopt.words.tables import Entry
 BACKCAST: dict[str, Entry] = {
     "backcast.heading": (
         "backcast of case '{case}': existing plants and committed projects only, each online "
-        "in its stated year ({n_cand} candidates and {n_later} later commitments left out), "
+        "in its stated year (left out: {n_cand} candidate(s), {n_later} commitment(s) online later), "
         "years {years}; the model decides production, imports and exports under the case's "
         "quotas",
         "案例 '{case}' 回测：仅含现有及已定项目，按实际投产年份上线（剔除 {n_cand} 个候选项目、"
