@@ -326,7 +326,7 @@ class HistoryRow(_Strict):
 
     indicator: Literal["gross_output", "value_added", "energy", "co2", "water", "production", "electricity_generation"] = Field(
         description="gross_output, value_added (money); energy (counted as the model counts: equivalent value, renewable and feedstock excluded as case.yaml says), co2, water (region only); production (physical, scope sectors); electricity_generation (local plants).")
-    scope: str = Field("region", description="'region', a chain, a sector id, a park id or a project id (money and production), or several joined by '+' (summed once each).")
+    scope: str = Field("region", description="'region', a chain, a sector, a park or a project id (money: any; energy, co2, water: region; production: sectors; electricity_generation: region or a park), or several joined by '+' (each project counted once).")
     year: int = Field(description="Year, from base_year to the horizon's last year (the base year is compared with existing plants' base_output_10k).")
     value: float = Field(ge=0, description="The figure, in `unit`.")
     unit: str = Field(min_length=1, description="Unit of the indicator's dimension: '100m CNY'/'亿元', '10k tce', '10k t CO2', '10k m3', '10k MWh'/'亿kWh'; production: the sector's unit, '10k <unit>' or '万<unit>'.")
