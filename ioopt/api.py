@@ -13,7 +13,7 @@ The CLI is a thin layer over these functions; a notebook can do all it does::
 
 Command -> function: validate -> :func:`validate`; solve -> :func:`load` + :func:`run`
 (:func:`summary_text` for its terminal summary); rank -> :func:`rank`; io ->
-:func:`io_view`; scenario show -> :func:`scenario_changes`; batch -> :func:`batch`; query
+:func:`io_view`; backcast -> :func:`backcast`; scenario show -> :func:`scenario_changes`; batch -> :func:`batch`; query
 -> :func:`query`; compare -> :func:`compare`; report -> :func:`report` (and
 :func:`read_results` for a folder's tables); curve -> :func:`curve`; frontier ->
 :func:`frontier`; schema -> :func:`schema`. Each returns an object with its DataFrames, and
@@ -39,6 +39,7 @@ from ioopt.scenario import apply_scenario, load_scenario, scenario_diff
 from ioopt.schemas import TABLES, case_json_schema
 
 if TYPE_CHECKING:
+    from ioopt.analyses.backcast import Backcast
     from ioopt.analyses.compare import Comparison
     from ioopt.analyses.io_view import IOView
     from ioopt.analyses.ranking import Ranking
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from ioopt.render.folder import RunFolder
 
 __all__ = ["CaseSchema", "RunResult", "ScenarioChanges", "Validation", "__version__",
-           "apply_scenario", "batch", "build", "compare", "curve", "extract_tables", "frontier",
+           "apply_scenario", "backcast", "batch", "build", "compare", "curve", "extract_tables", "frontier",
            "io_view", "load", "load_case", "query", "rank", "read_results", "relaxed", "report",
            "run", "scenario_changes", "schema", "solve", "summary_text", "table_text", "validate",
            "words"]
@@ -126,6 +127,23 @@ def rank(case: Case, quick: bool = False, samples: int = 0, seed: int = 0,
         require_uncertainty(case)
     return rank_projects(case, exact=not quick, samples=samples, seed=seed, workers=workers,
                          time_limit=time_limit)
+
+
+def backcast(case: Case, time_limit: float | None = None) -> Backcast:
+    """The case against its history (``ioopt backcast``): run with the decisions actually
+    taken (existing and committed projects, online in their stated years) up to the last
+    year of history.csv; ``.table`` has model, history and error % per indicator and
+    year, ``.run`` the run behind it (explained when infeasible: ``.run.infeasibility``).
+    InputError when the case has no history.csv.
+    """
+    from ioopt.analyses.backcast import backcast as run_backcast
+    from ioopt.errors import InputError, Problem
+
+    if case.history.empty:
+        raise InputError([Problem(str(case.path / "history.csv"), None, None, None,
+                                  "history rows to compare with (see `ioopt schema`: "
+                                  "history.csv)")])
+    return run_backcast(case, time_limit=time_limit)
 
 
 def io_view(case: Case) -> IOView:

@@ -21,11 +21,12 @@ from ioopt.checks import (
     check_uncertainty,
 )
 from ioopt.errors import Problem
+from ioopt.history import check_history
 from ioopt.markets import check_markets
 
 CHECKS = (check_sectors, check_coefficients, check_projects, check_project_inputs,
           check_demand, check_markets, check_quotas, check_rules, check_dependencies,
-          check_exclusive_groups, check_uncertainty)
+          check_exclusive_groups, check_uncertainty, check_history)
 """The cross-table checks, in the order their problems are reported."""
 
 

@@ -36,6 +36,8 @@ class Case:
     rules: pd.DataFrame
     dependencies: pd.DataFrame
     markets: pd.DataFrame
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """history.csv: what actually happened (ioopt backcast); empty when the case has none."""
     content_hash: str = ""
     applied: list[str] = field(default_factory=list)
     """Human-readable list of scenario changes applied to the files' contents."""

@@ -55,8 +55,6 @@ def no_solution(message: str | None) -> None:
 
 
 # ------------------------------------------------------------------ shared options
-
-
 def options(*decorators: Decorator) -> Decorator:
     """Several options as one decorator, in the order given."""
     return lambda fn: functools.reduce(lambda f, d: d(f), reversed(decorators), fn)
@@ -70,8 +68,7 @@ def out_option(help_text: str, default: Path | None = Path("out"), required: boo
 
 def top(default: int, help_text: str) -> Decorator:
     """``--top``: rows printed."""
-    return click.option("--top", type=click.IntRange(min=1), default=default, show_default=True,
-                        help=help_text)
+    return click.option("--top", type=click.IntRange(min=1), default=default, show_default=True, help=help_text)
 
 
 case_option = click.option("--case", "case_dir", type=DIR, help="Case folder (default: the embedded Tongliao case).")
@@ -87,11 +84,11 @@ parallel_options = options(
                  help="Continue an interrupted run in --out: skip the scenarios already finished."))
 """--workers, --scheduler, --resume: how a batch of solves runs."""
 time_limit_option = click.option("--time-limit", type=float, help="HiGHS time limit per solve, seconds.")
+lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of what is written (names come from the case).")
 
 
 # ------------------------------------------------------------------ commands
-
-
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(api.__version__, prog_name="ioopt")
 def main() -> None:
@@ -127,14 +124,15 @@ def validate(case_dir: Path | None) -> None:
 def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: bool, relax: bool, **kw: Any) -> None:
     """Build the model, solve it with HiGHS, write the result tables.
 
-    Writes summary.json, portfolio.csv, quotas.csv, sectors.csv and totals.csv to --out. Exit code 3 when the
-    scenario has no solution (infeasible or unbounded).
+    Writes summary.json, portfolio.csv, quotas.csv, sectors.csv, totals.csv (and backcast.csv: the case against its
+    history.csv) to --out. Exit code 3 when the scenario has no solution (infeasible or unbounded).
 
     \b
     Example:
         ioopt solve --case data/tongliao --scenario configs/energy_minus_10.yaml --out out/
     """
-    result = api.run(api.load(case_dir, scenario, relax=relax), str(scenario) if scenario else None, **kw)
+    result = api.run(api.load(case_dir, scenario, relax=relax), str(scenario) if scenario else None, backcast=True,
+                     **kw)
     result.write(out_dir)
     if as_json:
         click.echo(json.dumps(result.summary(), indent=2, ensure_ascii=False, default=str))
@@ -159,9 +157,8 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
 def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, top: int, **kw: Any) -> None:
     """Rank committed and candidate projects: why each is in or out, and what it costs.
 
-    Writes ranking.csv (one row per project: selected, online year, leave-one-out or force-in value, decisive
-    constraint, reason, robustness), ranking_quota_use.csv (each project's use of each quota and input at the
-    shadow prices) and ranking_rule.txt. An infeasible scenario is explained as by `ioopt solve` and exits 3.
+    Writes ranking.csv (per project: selected, online year, leave-one-out or force-in value, decisive constraint,
+    reason, robustness), ranking_quota_use.csv and ranking_rule.txt. An infeasible scenario is explained; exit 3.
 
     \b
     Example:
@@ -179,6 +176,26 @@ def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, top: int, 
     say("ranking_written", out=out_dir)
 
 
+@main.command()
+@case_option
+@out_option("Folder for backcast.csv (none written without it).", default=None)
+@lang_option
+@time_limit_option
+def backcast(case_dir: Path | None, out_dir: Path | None, lang: str, time_limit: float | None) -> None:
+    """The case against its history.csv, run with existing and committed projects only (exit code 3: no solution).
+
+    \b
+    Example:
+        ioopt backcast --out out/backcast --lang zh
+    """
+    result = api.backcast(api.load(case_dir), time_limit=time_limit)
+    click.echo(result.text(lang))
+    if out_dir is not None:
+        say("tables_written", out=result.write(out_dir).parent)
+    if not result.ok:
+        no_solution(None)
+
+
 @main.command(name="io")
 @case_option
 @out_option("Folder for the io_*.csv tables.")
@@ -186,9 +203,8 @@ def rank(case_dir: Path | None, scenario: Path | None, out_dir: Path, top: int, 
 def io_command(case_dir: Path | None, out_dir: Path, top: int) -> None:
     """The input-output view: Leontief inverse, multipliers, linkages, embodied resources.
 
-    Writes io_A.csv and io_L.csv (physical), io_A_money.csv and io_L_money.csv (CNY per CNY), io_sectors.csv
-    (output, value-added, energy, CO2, water and jobs multipliers, direct and total; Rasmussen linkages) and
-    io_projects.csv (each project's embodied energy, CO2 and water per unit and per year).
+    Writes io_A.csv, io_L.csv (physical), io_A_money.csv, io_L_money.csv (CNY per CNY), io_sectors.csv (multipliers,
+    direct and total; Rasmussen linkages) and io_projects.csv (each project's embodied energy, CO2 and water).
 
     \b
     Example:
@@ -216,8 +232,7 @@ def scenario() -> None:
 def scenario_show(file: Path, case_dir: Path | None) -> None:
     """Print a scenario's effective changes to the case (inheritance resolved).
 
-    Every override is checked against the case; the changed values are listed as table, row, field, base value
-    and scenario value.
+    Every override is checked against the case; changes are listed as table, row, field, base and scenario value.
 
     \b
     Example:
@@ -235,9 +250,8 @@ def scenario_show(file: Path, case_dir: Path | None) -> None:
 def batch(spec: Path, case_dir: Path | None, out_dir: Path, quiet: bool, **kw: Any) -> None:
     """Run a batch of scenarios (files, grid sweeps, samples) into a results store.
 
-    Results go scenario by scenario to --out/runs/<id>/*.parquet, with manifest.json recording the ioopt
-    version and the case's and each scenario's hashes. A killed batch continues with --resume; a failing
-    scenario is recorded and the batch goes on. Quota-limit-only scenarios are re-solved on the built model.
+    Results go scenario by scenario to --out/runs/<id>/*.parquet, with manifest.json (ioopt version, case and scenario
+    hashes). A killed batch continues with --resume; a failing scenario is recorded and the batch goes on.
 
     \b
     Example:
@@ -262,9 +276,7 @@ def batch(spec: Path, case_dir: Path | None, out_dir: Path, quiet: bool, **kw: A
 def query(store: Path, sql: str, as_csv: bool) -> None:
     """Query a batch results store with DuckDB SQL.
 
-    Views: scenarios (one row per scenario: its changed inputs, status, objective, last-year indicators),
-    portfolio, quotas, sectors, totals, infeasibility (one row per scenario x project / quota row / sector x
-    year / year), joined on scenario_id.
+    Views: scenarios (one row per scenario), portfolio, quotas, sectors, totals, infeasibility (joined on scenario_id).
 
     \b
     Example:
@@ -280,9 +292,7 @@ def query(store: Path, sql: str, as_csv: bool) -> None:
 def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
     """How portfolio, shadow prices and outputs move across scenarios.
 
-    RUNS: a batch results store, or two or more `ioopt solve` output folders. Prints and writes
-    compare_selection.csv (projects selected in all, some, none), compare_indicators.csv (objective and
-    last-year totals: ranges), compare_quotas.csv (first binding, price ranges) and compare_sectors.csv.
+    RUNS: a batch store, or two or more `ioopt solve` folders. Writes compare_{selection,indicators,quotas,sectors}.csv.
 
     \b
     Example:
@@ -299,18 +309,15 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
 @main.command()
 @click.argument("run_dir", type=DIR)
 @click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "all"]), default="all", help="What to write (all).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the report (names come from the case).")
+@lang_option
 @out_option("Folder for the report (default: RUN_DIR).", default=None)
 @click.option("--static/--no-static", default=True, show_default=True,
               help="Also write each chart as PNG and SVG in charts/ (needs Chrome/Chromium).")
 def report(run_dir: Path, fmt: str, lang: str, out_dir: Path | None, static: bool) -> None:
     """Turn a solve, rank, batch, curve or frontier folder into a report.
 
-    Writes report.html (self-contained: headline against the plan's targets, supply-chain Sankey, quota use
-    and shadow prices, portfolio timeline by park, ranking with reasons; for batches the sweep, selection
-    frequencies and heat map, the curve or frontier), report.xlsx (summary first, one sheet per table, units
-    in the headers) and charts/*.png|svg; report_zh.* with --lang zh.
+    Writes report.html (self-contained: targets, Sankey, quotas and shadow prices, portfolio timeline, history, ranking;
+    for batches the sweep and selection, the curve or frontier), report.xlsx and charts/*.png|svg; report_zh.* in zh.
 
     \b
     Example:
@@ -336,9 +343,7 @@ def report(run_dir: Path, fmt: str, lang: str, out_dir: Path | None, static: boo
 def curve(quota: str, case_dir: Path | None, scenario: Path | None, out_dir: Path | None, **kw: Any) -> None:
     """The value curve of a quota: re-solve the MILP at each level of QUOTA.
 
-    QUOTA: a quota family (energy_total, carbon_total, water_total, land, capital_total, green_share, ...). At
-    each level: objective, portfolio changes (breakpoints), the value of the last step per unit of quota
-    (re-solved), the fixed-portfolio shadow price, where the quota stops binding. Writes curve.csv.
+    QUOTA: a quota family (energy_total, land, ...); at each level objective, breakpoints, step value. Writes curve.csv.
 
     \b
     Example:
@@ -365,9 +370,7 @@ def curve(quota: str, case_dir: Path | None, scenario: Path | None, out_dir: Pat
 def frontier(case_dir: Path | None, scenario: Path | None, out_dir: Path | None, **kw: Any) -> None:
     """The efficient frontier of Y against X by the epsilon-constraint method.
 
-    X's quota is made hard at its use in the optimum without it, then tightened step by step down to --down-to
-    of that, maximising Y at each step; dominated points are dropped. Writes frontier.csv (every point: x over
-    the horizon, y, efficient, the portfolio and its changes, y given up per unit of x cut).
+    X is tightened from its use in the optimum without it down to --down-to of that, maximising Y. Writes frontier.csv.
 
     \b
     Example:
@@ -390,10 +393,7 @@ def schema(fmt: str) -> None:
         ioopt schema --format json > case-schema.json
     """
     described = api.schema()
-    if fmt == "json":
-        click.echo(json.dumps(described.json_schema, indent=2, ensure_ascii=False))
-    else:
-        click.echo(described.text())
+    click.echo(json.dumps(described.json_schema, indent=2, ensure_ascii=False) if fmt == "json" else described.text())
 
 
 if __name__ == "__main__":  # pragma: no cover

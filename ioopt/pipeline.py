@@ -11,7 +11,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -32,6 +32,9 @@ from ioopt.results import (
 from ioopt.solver.highs import SolveResult
 from ioopt.solver.solve import solve_built
 from ioopt.solver.status import SolveStatus
+
+if TYPE_CHECKING:
+    from ioopt.analyses.backcast import Backcast
 
 OBJECTIVE_NAMES = {
     "gross_output": "gross industrial output",
@@ -81,6 +84,8 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     infeasibility: Infeasibility | None = None
     """For an infeasible scenario: the smallest relaxation and an IIS (ioopt.analyses.infeasibility)."""
+    backcast: Backcast | None = None
+    """The case against its history (ioopt.analyses.backcast), when asked for and the case has one."""
 
     _flows: pd.DataFrame | None = None
 
@@ -140,6 +145,8 @@ class RunResult:
         }
         if self.infeasibility is not None:
             out["infeasibility"] = self.infeasibility.to_dict()
+        if self.backcast is not None:
+            out["backcast"] = self.backcast.records()
         if not self.ok:
             return out
         pf = self.portfolio
@@ -181,13 +188,16 @@ def extract_tables(result: RunResult) -> None:
 
 
 def run(case: Case, scenario: str | None = None, time_limit: float | None = None,
-        mip_gap: float | None = None, explain: bool = True, ranging: bool = True) -> RunResult:
+        mip_gap: float | None = None, explain: bool = True, ranging: bool = True,
+        backcast: bool = False) -> RunResult:
     """Build, solve and extract the result tables of a (scenario-applied) case.
 
     ``explain``: when the scenario is infeasible, find the smallest relaxation of its
     quotas that makes it feasible and an IIS (``result.infeasibility``).
     ``ranging``: sensitivity ranges of the fixed-portfolio LP in the quota and portfolio
     tables (see ioopt.results).
+    ``backcast``: when the case has history (history.csv), also run the backcast
+    (``result.backcast``: the model with the decisions actually taken, against history).
     """
     t0 = time.perf_counter()
     model = build(case)
@@ -202,6 +212,11 @@ def run(case: Case, scenario: str | None = None, time_limit: float | None = None
     t3 = time.perf_counter()
     result.timings = {"build": t1 - t0, **res.timings, "solve_total": t2 - t1,
                       "extract": t3 - t2}
+    if backcast and not case.history.empty:
+        from ioopt.analyses.backcast import backcast as run_backcast
+
+        result.backcast = run_backcast(case, time_limit=time_limit)
+        result.timings["backcast"] = time.perf_counter() - t3
     return result
 
 

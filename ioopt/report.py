@@ -64,8 +64,25 @@ def text_summary(result: RunResult) -> str:
                     name=s["objective_name"])
                  + (_t("mip_gap", gap=s["mip_gap"]) if s["mip_gap"] else ""))
     lines += ["", *_totals_lines(result), "", *_chain_lines(result), "",
-              *_project_lines(result), "", *_quota_lines(result)]
+              *_project_lines(result), "", *_quota_lines(result), *history_lines(result)]
     return "\n".join(lines)
+
+
+def history_lines(result: RunResult, n: int = 5) -> list[str]:
+    """The case against its history (the backcast), largest errors first; none without
+    history.
+    """
+    bc = result.backcast
+    if bc is None:
+        return []
+    lines = ["", words.t("backcast.summary_title", base=bc.base_year), *bc.why()]
+    for r in bc.largest(n).itertuples():
+        lines.append(words.t("backcast.summary_line", indicator=r.indicator, scope=r.scope,
+                             year=r.year, model=_fmt(r.model, 5), history=_fmt(r.history_compared, 5),
+                             unit=words.unit(str(r.unit)), error=f"{r.error_pct:+.1f} %",
+                             basis=r.basis))
+    lines.append(words.t("backcast.summary_more", n=len(bc.table)))
+    return lines
 
 
 def _totals_lines(result: RunResult) -> list[str]:

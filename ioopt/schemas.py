@@ -382,6 +382,21 @@ class DependencyRow(_Strict):
     source: str = Field(min_length=1, description="Provenance.")
 
 
+class HistoryRow(_Strict):
+    """``history.csv`` (optional): what actually happened, to check the model against (``ioopt backcast``)."""
+
+    indicator: Literal["gross_output", "value_added", "energy", "co2", "water", "production", "electricity_generation"] = Field(
+        description="gross_output, value_added (money); energy (counted as the model counts: equivalent value, renewable and feedstock excluded as case.yaml says), co2, water (region only); production (physical, scope sectors); electricity_generation (local plants).")
+    scope: str = Field("region", description="'region', a chain, a sector, a park or a project id (money: any; energy, co2, water: region; production: sectors; electricity_generation: region or a park), or several joined by '+' (each project counted once).")
+    year: int = Field(description="Year, from base_year to the horizon's last year (the base year is compared with existing plants' base_output_10k).")
+    value: float = Field(ge=0, description="The figure, in `unit`.")
+    unit: str = Field(min_length=1, description="Unit of the indicator's dimension: '100m CNY'/'亿元', '10k tce', '10k t CO2', '10k m3', '10k MWh'/'亿kWh'; production: the sector's unit, '10k <unit>' or '万<unit>'.")
+    basis: Literal["sourced", "derived", "estimate"] = Field(description="sourced (a figure as published), derived (computed from published figures: say how in source), estimate.")
+    prices: Literal["current", "base_year"] | None = Field(None, description="Money indicators (required): current (nominal, as bulletins give it) or base_year (at the case's base-year prices, as the model values); blank for the others.")
+    deflator: float | None = Field(None, gt=0, description="Money at current prices: the year's price level relative to base_year (1.2 = 20 % higher); the figure is divided by it before comparing. Blank: compared undeflated, and said so.")
+    source: str = Field(min_length=1, description="Provenance: seed and line, a page address, or 'estimate: ...'.")
+
+
 class TableSpec(BaseModel):
     """A CSV table of the case format."""
 
@@ -408,6 +423,8 @@ TABLES: dict[str, TableSpec] = {
     "rules": TableSpec(file="rules.csv", row=RuleRow, required=False, key=("rule", "scope", "year")),
     "dependencies": TableSpec(file="dependencies.csv", row=DependencyRow, required=False,
                               key=("project", "requires")),
+    "history": TableSpec(file="history.csv", row=HistoryRow, required=False,
+                         key=("indicator", "scope", "year")),
 }
 """The case's CSV tables, in load order."""
 

@@ -14,7 +14,8 @@
 
 **Run folder** (``ioopt solve --out``, ``ioopt rank --out``): summary.json, labels.csv,
 portfolio/quotas/sectors/totals/flows.csv (with a solution), infeasibility.csv (an
-infeasible case), ranking.csv, ranking_quota_use.csv, ranking_rule.txt (rank).
+infeasible case), backcast.csv (a case with history), ranking.csv,
+ranking_quota_use.csv, ranking_rule.txt (rank).
 Analyses write their tables beside either (curve.csv, frontier.csv, compare_*.csv,
 io_*.csv) with :func:`write_table`.
 """
@@ -45,7 +46,8 @@ TABLE_NAMES = ("portfolio", "quotas", "sectors", "totals", "infeasibility")
 """Per-scenario tables of a batch store, besides ``scenario``."""
 SOLVE_TABLES = ("portfolio", "quotas", "sectors", "totals", "flows")
 """The tables of a run folder with a solution."""
-RUN_TABLES = (*SOLVE_TABLES, "markets", "infeasibility", "ranking", "ranking_quota_use")
+RUN_TABLES = (*SOLVE_TABLES, "markets", "infeasibility", "ranking", "ranking_quota_use",
+              "backcast")
 """Every table a run folder may hold."""
 RULE = "ranking_rule.txt"
 
@@ -198,6 +200,8 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
             result.markets.to_csv(out / "markets.csv", index=False)
     if result.infeasibility is not None:
         write_infeasibility(result.infeasibility, out)
+    if result.backcast is not None:
+        write_table(out, "backcast", result.backcast.table)
     return out
 
 

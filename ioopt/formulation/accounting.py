@@ -43,10 +43,10 @@ TOTALS = {"energy": "energy_use", "co2": "co2_emitted", "water": "water_use",
 """Totals attribute -> the named Pyomo Expression (indexed by year) that states it."""
 
 
-def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
-    """Build the per-year terms once (the families share them) and state each total as a
-    named Pyomo Expression (``energy_use[t]``, ``co2_emitted[t]``, ``water_use[t]``,
-    ``value_added[t]``) that the results evaluate.
+def total_coefficients(d: ModelData) -> dict[str, dict[str, float]]:
+    """Each project's coefficient in each region total, per model unit of its output:
+    ``energy`` (counted 万 tce), ``co2`` (万 t), ``water`` (万 m3), ``va`` (亿元). The
+    totals below are these times ``x[j,t]``; the backcast applies them to base-year output.
     """
     p = d.projects
     acc = d.case.config.accounting
@@ -62,8 +62,18 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
         counted_ren = count_ren and j in ren and j in local
         e_coef[j] = float(fuel) + kappa * net_el + (kappa if counted_ren else 0.0)
         c_coef[j] = float(co2) + acc.ef_grid_t_per_mwh * net_el
-    water = p["water"].to_dict()
-    va = p["va"].to_dict()
+    return {"energy": e_coef, "co2": c_coef, "water": p["water"].to_dict(),
+            "va": p["va"].to_dict()}
+
+
+def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
+    """Build the per-year terms once (the families share them) and state each total as a
+    named Pyomo Expression (``energy_use[t]``, ``co2_emitted[t]``, ``water_use[t]``,
+    ``value_added[t]``) that the results evaluate.
+    """
+    p = d.projects
+    coefs = total_coefficients(d)
+    e_coef, c_coef, water, va = coefs["energy"], coefs["co2"], coefs["water"], coefs["va"]
     elec = p["elec"].to_dict()
     park = p["park"].to_dict()
     out = Totals({}, {}, {}, {}, {}, {})

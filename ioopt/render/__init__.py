@@ -12,6 +12,7 @@ from ioopt import words
 from ioopt.render import batch_charts as bch
 from ioopt.render import charts as ch
 from ioopt.render.folder import RunFolder, read_folder
+from ioopt.render.history import backcast_chart
 from ioopt.render.html import build_html
 from ioopt.render.labels import LANGS, Labels
 from ioopt.render.static import write_static
@@ -49,7 +50,7 @@ def make_charts(run: RunFolder, L: Labels) -> list[ch.Chart]:
     """The charts a folder's report has, in page order."""
     if run.kind in ("solve", "rank"):
         found = [ch.targets_chart(run, L), ch.sankey_chart(run, L), ch.quota_chart(run, L),
-                 ch.timeline_chart(run, L), ch.ranking_chart(run, L)]
+                 ch.timeline_chart(run, L), backcast_chart(run, L), ch.ranking_chart(run, L)]
     else:
         found = [bch.curve_chart(run, L), bch.frontier_chart(run, L),
                  bch.objective_sweep_chart(run, L), bch.indicators_sweep_chart(run, L),

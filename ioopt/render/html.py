@@ -15,6 +15,7 @@ from plotly.offline import get_plotlyjs
 from ioopt import words
 from ioopt.render.charts import Chart
 from ioopt.render.folder import RunFolder
+from ioopt.render.history import backcast_view
 from ioopt.render.labels import Labels
 from ioopt.render.tables import (
     KIND_TITLES,
@@ -161,6 +162,8 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
         add("sankey", L.t("sankey"), chart("sankey"))
         add("quotas", L.t("quotas"), chart("quotas"), table_html(quota_view(run, L)))
         add("timeline", L.t("timeline"), chart("timeline"))
+        add("history", L.t("backcast.section"), chart("backcast"),
+            table_html(backcast_view(run, L)))
         if run.kind == "rank":
             note = f'<p class="note">{html.escape(run.rule.strip())}</p>' if run.rule else ""
             add("ranking", L.t("ranking"), note, chart("ranking"),

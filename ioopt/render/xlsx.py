@@ -27,7 +27,7 @@ MAX_WIDTH = 60
 # sheet name -> table of the folder (the order of the workbook after the summary)
 RUN_SHEETS = [("Totals", "totals"), ("Quotas", "quotas"), ("Portfolio", "portfolio"),
               ("Sectors", "sectors"), ("Markets", "markets"), ("Flows", "flows"),
-              ("Ranking", "ranking"),
+              ("History", "backcast"), ("Ranking", "ranking"),
               ("Ranking quota use", "ranking_quota_use"), ("Infeasibility", "infeasibility")]
 BATCH_SHEETS = [("Curve", "curve"), ("Frontier", "frontier"), ("Scenarios", "scenario"),
                 ("Totals", "totals"), ("Quotas", "quotas"), ("Portfolio", "portfolio")]
