@@ -86,7 +86,8 @@ def _target_text(r: Any) -> str:
         verdict = words.t("met" if sense == ">=" else "within")
     else:
         verdict = f"{words.t('short_by' if sense == '>=' else 'over_by')} {gap:,.4g}"
-    return f"{what} {sense} {lim}: {r.used:,.4g} {verdict}"
+    mark = f" ({words.t('indicator')})" if getattr(r, "mode", "") == "report" else ""
+    return f"{what} {sense} {lim}{mark}: {r.used:,.4g} {verdict}"
 
 
 def _chain_lines(result: RunResult) -> list[str]:

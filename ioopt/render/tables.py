@@ -101,7 +101,8 @@ def targets_table(run: RunFolder, L: Labels) -> pd.DataFrame:
         scope = str(r["scope"])
         name = L.chain(scope) if r["name"] == "sector_value_floor" else L.name("sector", scope)
         unit = words.unit(str(r["unit"]), L.lang)
-        recs.append({L.t("target"): f"{L.family(r['name'])}: {name}",
+        mark = f" ({L.t('indicator')})" if r.get("mode") == "report" else ""
+        recs.append({L.t("target"): f"{L.family(r['name'])}: {name}{mark}",
                      L.t("year"): int(r["year"]) if pd.notna(r["year"]) else "",
                      L.t("limit"): r["limit"], L.t("achieved"): r["used"],
                      L.t("unit"): unit, L.t("verdict"): verdict})
@@ -142,13 +143,14 @@ def _indicator(q: pd.DataFrame) -> pd.Series:
 
 
 def indicator_view(run: RunFolder, L: Labels) -> pd.DataFrame:
-    """The indicator rows (mode report): the plan's figure, the portfolio's value and the
-    verdict in the family's sense; they constrain nothing.
+    """The quota rows that are indicators (mode report): the plan's figure, the portfolio's
+    value and the verdict in the family's sense; they constrain nothing. (Rule rows that
+    are indicators are in the targets table, marked.)
     """
     q = run.table("quotas")
     if q.empty:
         return pd.DataFrame()
-    q = q[_indicator(q)]
+    q = q[_indicator(q) & ~q["name"].isin(TARGET_FAMILIES)]
     parks = {p: L.name("park", p) for p in q["park"].dropna()}
     return pd.DataFrame({
         L.t("indicator"): [row_words(r, parks, L.lang, year=False) for r in q.to_dict("records")],
