@@ -5,10 +5,11 @@
 - :func:`indicator_sentences`: every row in ``report`` mode (an indicator, not a
   constraint) against its figure, e.g. "investment budget: plan <= 800 亿元; the
   portfolio: 912 亿元: above it by 112 (an indicator: reported, not enforced)";
-- :func:`resting_on_estimates`: the binding (decisive) rows whose limit is an estimate
-  (``basis`` blank or ``estimate``), grouped over their years, with what each decides:
+- :func:`resting_on_estimates`: the deciding rows whose limit is an estimate (``basis``
+  blank or ``estimate``): binding ones, and caps whose room left is less than a rejected
+  candidate's lump (land, investment); grouped over their years, with what each decides:
   its price at the margin, a soft row's excess, and the rejected candidates that would
-  need it.
+  need it or do not fit.
 
 Reads the result tables and the compiled model (:mod:`ioopt.solution`); no solving.
 """
@@ -86,41 +87,62 @@ def sources_hint(case_dir: Path | None, lang: str = "en") -> str:
 def resting_on_estimates(quotas: pd.DataFrame, portfolio: pd.DataFrame, res: SolveResult,
                          parks: Mapping[str, Mapping[str, str]],
                          case_dir: Path | None = None) -> list[dict[str, Any]]:
-    """The binding hard or soft rows whose limit is an estimate, grouped by family and
-    place over their years: what each decides (its price at the margin, a soft row's
-    excess or shortfall, the rejected candidates that would need it), as a sentence in
+    """The hard or soft rows whose limit is an estimate and that decide something: those
+    that bind, and the caps whose room left is less than a rejected candidate's lump
+    (its build coefficient: land, investment, capacity). Grouped by family and place over
+    their years, with what each decides (its price at the margin, a soft row's excess or
+    shortfall, the rejected candidates that would need it or do not fit), as a sentence in
     English (``sentence``) and Chinese (``sentence_zh``). ``parks``: lang -> park -> name.
     """
     if quotas.empty or "basis" not in quotas:
         return []
-    est = quotas[quotas["binding"].astype(bool) & (quotas["mode"] != "report")
-                 & (quotas["basis"].fillna("estimate") == "estimate")]
+    est = quotas[(quotas["mode"] != "report")
+                 & (quotas["basis"].fillna("estimate") == "estimate")].fillna(
+                     {"park": "", "scope": ""})
     if est.empty:
         return []
     rejected = set(portfolio.loc[(portfolio["status"] == "candidate") & ~portfolio["selected"],
                                  "project"])
     needs = _needs(res, rejected)
+    lumps = [_too_big(r, needs) for r in est.to_dict("records")]
+    keep = est["binding"].astype(bool).to_numpy() | np.array([bool(x) for x in lumps], dtype=bool)
+    est = est.assign(_lumps=lumps)[keep]
     out = []
-    for _, g in est.fillna({"park": "", "scope": ""}).groupby(["name", "park", "scope"],
-                                                              sort=False):
+    for _, g in est.groupby(["name", "park", "scope"], sort=False):
         first = g.iloc[0].to_dict()
         years = sorted(int(y) for y in g["year"].dropna())
         names = sorted({j for (fam, idx), js in needs.items() if fam == first["name"]
                         and _same_place(idx, first, years) for j in js})
+        big: dict[str, float] = {}
+        for d in g["_lumps"]:
+            big.update(d)
         rec: dict[str, Any] = {"row": first["name"], "park": first["park"] or None,
                                "scope": first["scope"] or None, "years": years,
-                               "rejected_needing_it": names}
+                               "binding": bool(g["binding"].any()),
+                               "rejected_needing_it": names, "do_not_fit": sorted(big)}
         for lang in words.LANGS:
             key = "sentence" if lang == "en" else f"sentence_{lang}"
-            rec[key] = _estimate_sentence(g, first, years, names, parks.get(lang, {}),
+            rec[key] = _estimate_sentence(g, first, years, names, big, parks.get(lang, {}),
                                           sources_hint(case_dir, lang), lang)
         out.append(rec)
     return out
 
 
+def _too_big(r: Mapping[str, Any], needs: dict[tuple[str, Any], dict[str, float]]
+             ) -> dict[str, float]:
+    """Rejected candidates whose lump (build coefficient) in a cap is more than its room."""
+    if r["sense"] != "<=" or _blank(r.get("slack")):
+        return {}
+    years = [] if _blank(r.get("year")) else [int(r["year"])]
+    room = float(r["slack"])
+    return {j: v for (fam, idx), js in needs.items() if fam == r["name"]
+            and _same_place(idx, r, years) for j, v in js.items()
+            if v > room + 1e-6 * max(1.0, abs(float(r["limit"])))}
+
+
 def _estimate_sentence(g: pd.DataFrame, first: dict[str, Any], years: list[int],
-                       names: list[str], parks: Mapping[str, str], hint: str,
-                       lang: str) -> str:
+                       names: list[str], big: dict[str, float], parks: Mapping[str, str],
+                       hint: str, lang: str) -> str:
     span = year_span(years)
     what = row_words(first, parks, lang, year=False) + (f" {span}" if span else "")
     parts = []
@@ -132,16 +154,24 @@ def _estimate_sentence(g: pd.DataFrame, first: dict[str, Any], years: list[int],
         parts.append(words.t("estimate.price", lang, price=price,
                              unit=first["shadow_price_unit"]))
     over = float(g["violation"].sum())
+    unit = words.unit(str(first["unit"]), lang)
     if over > 1e-9:
         key = "estimate.soft_over" if first["sense"] == "<=" else "estimate.soft_short"
-        parts.append(words.t(key, lang, gap=f"{over:,.4g}",
-                             unit=words.unit(str(first["unit"]), lang)))
-    if names and first["sense"] == "<=":
+        parts.append(words.t(key, lang, gap=f"{over:,.4g}", unit=unit))
+    binding = bool(g["binding"].any())
+    if big and not binding:
+        lumps = [f"{j} ({v:,.4g})" for j, v in sorted(big.items(), key=lambda kv: -kv[1])]
+        more = (words.t("estimate.more", lang, n=len(lumps) - MAX_NAMES)
+                if len(lumps) > MAX_NAMES else "")
+        parts.append(words.t("estimate.room", lang, room=f"{float(g['slack'].min()):,.4g}",
+                             unit=unit, names=", ".join(lumps[:MAX_NAMES]) + more))
+    elif names and first["sense"] == "<=":
         more = (words.t("estimate.more", lang, n=len(names) - MAX_NAMES)
                 if len(names) > MAX_NAMES else "")
         parts.append(words.t("estimate.needs", lang, names=", ".join(names[:MAX_NAMES]) + more))
     sep = "；" if lang == "zh" else "; "
-    return words.t("estimate.sentence", lang, what=what, hint=hint,
+    return words.t("estimate.sentence" if binding else "estimate.sentence_room", lang,
+                   what=what, hint=hint,
                    decides=sep.join(parts) or words.t("estimate.binds", lang))
 
 
@@ -171,21 +201,26 @@ def _same_place(idx: Any, r: Mapping[str, Any], years: list[int]) -> bool:
     return all(w in place for w in want) and (not years or all(y in years for y in ints))
 
 
-def _needs(res: SolveResult, rejected: set[str]) -> dict[tuple[str, Any], set[str]]:
+def _needs(res: SolveResult, rejected: set[str]) -> dict[tuple[str, Any], dict[str, float]]:
     """(constraint, index) -> the rejected candidates with a positive coefficient in it
-    (they would use some of it: land, investment, energy, ...).
+    (they would use some of it: land, investment, energy, ...), each with its largest
+    build coefficient there (its lump; 0 when it enters through production only).
     """
     if not rejected or res.compiled is None or res.col_value is None:
         return {}
     comp = comp_of(res)
     A = comp.matrix()
     years = sorted({k[1] for k in comp.cols.get("x", {}) if isinstance(k, tuple)})
-    out: dict[tuple[str, Any], set[str]] = {}
+    out: dict[tuple[str, Any], dict[str, float]] = {}
     for j in sorted(rejected):
-        cols = [comp.col(v, (j, t)) for v in ("x", "build") for t in years]
-        for c in (c for c in cols if c is not None):
-            lo, hi = A.indptr[c], A.indptr[c + 1]
-            for r, v in zip(A.indices[lo:hi].tolist(), A.data[lo:hi].tolist(), strict=True):
-                if v > 0:
-                    out.setdefault(comp.row_ref[r], set()).add(j)
+        for var in ("x", "build"):
+            for c in (comp.col(var, (j, t)) for t in years):
+                if c is None:
+                    continue
+                lo, hi = A.indptr[c], A.indptr[c + 1]
+                for r, v in zip(A.indices[lo:hi].tolist(), A.data[lo:hi].tolist(),
+                                strict=True):
+                    if v > 0:
+                        at = out.setdefault(comp.row_ref[r], {})
+                        at[j] = max(at.get(j, 0.0), v if var == "build" else 0.0)
     return out

@@ -233,3 +233,14 @@ def test_curve_of_an_indicator_sweeps_its_verdict(tmp_path):
     assert list(t["verdict"]) == ["above the limit by 2", "above the limit by 1",
                                   "within the limit", "within the limit"]
     assert "capital_total is an indicator" in c.text()
+
+
+def test_a_cap_with_too_little_room_for_a_lump_is_named_too():
+    # budget 2.5: {p2, p3} take 2, the 0.5 left cannot take p1's 1 亿元; the row does not bind
+    r = api.run(apply_overrides(_case(), Scenario(name="b", quotas=[
+        QuotaChange(family="capital_total", set=2.5)]), "t"))
+    assert _selected(r) == {"p2", "p3"} and not _row(r, "capital_total")["binding"]
+    [e] = r.summary()["rests_on_estimates"]
+    assert not e["binding"] and e["do_not_fit"] == ["p1"]
+    assert e["sentence"] == ("investment budget (an estimate, see its source column): leaves "
+                             "0.5 亿元, less than these rejected candidates need: p1 (1)")
