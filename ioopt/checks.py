@@ -14,7 +14,7 @@ import pandas as pd
 from ioopt import iomath, units
 from ioopt.errors import Problem
 from ioopt.families import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES
-from ioopt.schemas import TABLES
+from ioopt.schemas import REPORT_FAMILIES_EXCLUDED, TABLES
 
 if TYPE_CHECKING:
     from ioopt.casedata import Case  # the type only: this module never imports ioopt.case
@@ -184,6 +184,7 @@ def check_quotas(case: Case) -> list[Problem]:
     q = case.quotas
     f = "quotas.csv"
     parks = set(case.parks["park"])
+    pooled = case.config.accounting.renewables == "pooled"
     out = _year_in(q, f, "year", case.years)
     for idx, r in q.iterrows():
         line = _line(q, idx)
@@ -209,6 +210,9 @@ def check_quotas(case: Case) -> list[Problem]:
             out.append(Problem(f, line, "park", park, f"blank for {fam} (a city-wide quota)"))
         elif park and park not in parks:
             out.append(Problem(f, line, "park", park, "a park defined in parks.csv"))
+        if fam in REPORT_FAMILIES_EXCLUDED and r["mode"] == "report" and pooled:
+            out.append(Problem(f, line, "mode", "report",
+                               f"hard or soft for {fam}: {REPORT_FAMILIES_EXCLUDED[fam]}"))
         if fam == "green_share" and r["dimension"] == "share" and r["limit_model"] > 1:
             out.append(Problem(f, line, "limit", r["limit"], "a share between 0 and 1 (or 0-100 %)"))
     out += _overlaps(q, f, ("family", "park"))

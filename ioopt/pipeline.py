@@ -19,6 +19,7 @@ from ioopt import __version__
 from ioopt.analyses.infeasibility import Infeasibility, explain_infeasibility
 from ioopt.batch import store
 from ioopt.case import Case
+from ioopt.conclusions import indicator_sentences, resting_on_estimates
 from ioopt.formulation import Built, build_model
 from ioopt.market_results import market_table
 from ioopt.results import (
@@ -157,6 +158,13 @@ class RunResult:
         out["selected"] = cand.loc[cand["selected"], "project"].tolist()
         out["totals"] = _records(self.totals)
         out["quotas"] = _records(self.quotas.drop(columns=["description"]))
+        pk = self.case.parks
+        parks = {"en": dict(zip(pk["park"], pk["name"], strict=True)),
+                 "zh": {p: zh or en for p, en, zh in zip(pk["park"], pk["name"],
+                                                          pk["name_zh"].fillna(""), strict=True)}}
+        out["indicators"] = indicator_sentences(self.quotas, parks["en"])
+        out["rests_on_estimates"] = resting_on_estimates(
+            self.quotas, self.portfolio, self.solve, parks, self.case.path)
         return out
 
     def write(self, out_dir: str | Path) -> Path:

@@ -103,7 +103,8 @@ def _target_text(r: Any) -> str:
         verdict = words.t("met" if sense == ">=" else "within")
     else:
         verdict = f"{words.t('short_by' if sense == '>=' else 'over_by')} {gap:,.4g}"
-    return f"{what} {sense} {lim}: {r.used:,.4g} {verdict}"
+    mark = f" ({words.t('indicator')})" if getattr(r, "mode", "") == "report" else ""
+    return f"{what} {sense} {lim}{mark}: {r.used:,.4g} {verdict}"
 
 
 def _chain_lines(result: RunResult) -> list[str]:
@@ -189,18 +190,26 @@ def _quota_lines(result: RunResult) -> list[str]:
         lo, hi = r.limit_lo_same_price, r.limit_hi_same_price
         if not r.price_note and not (pd.isna(lo) and pd.isna(hi)):
             holds = f"  {_t('holds')} {_fmt_bound(lo)}..{_fmt_bound(hi)}"
+        est = f" {_t('estimate_mark')}" if getattr(r, "basis", "estimate") == "estimate" else ""
         lines.append(f"  {r.name:<22} {_where(r):<19} limit {_fmt(r.limit):>9} "
-                     f"used {_fmt(r.used):>9} {r.unit:<16} {price}{viol}{holds}")
+                     f"used {_fmt(r.used):>9} {r.unit:<16} {price}{viol}{holds}{est}")
     if q["limit_lo_same_price"].notna().any():
         lines.append(_t("holds_note"))
     for note in binding["price_note"].unique():
         if note:
             lines.append(f"  {_t('na')}: {note}")
-    slack = q[~q["binding"]]
+    indicator = q["mode"] == "report"
+    slack = q[~q["binding"] & ~indicator]
     if len(slack):
         counts = slack.groupby("name", sort=False).size()
         lines.append(_t("not_binding") + ", ".join(f"{k} ({v})" for k, v in counts.items()))
-    lines.append(_t("shadow_method", method=result.summary()["shadow_price_method"]))
+    s = result.summary()
+    lines.append(_t("shadow_method", method=s["shadow_price_method"]))
+    if s.get("indicators"):
+        lines += ["", _t("indicators_title"), *(f"  {x}" for x in s["indicators"])]
+    if s.get("rests_on_estimates"):
+        lines += ["", _t("estimates_title"),
+                  *(f"  {e['sentence']}" for e in s["rests_on_estimates"])]
     return lines
 
 

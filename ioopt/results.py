@@ -13,6 +13,8 @@ Conventions (also in the README):
   ``value_change_hi_pct`` is how far a project's unit value (price, value-added or tax
   rate) can move, all its years together, before the LP's plan changes (HiGHS's cost
   ranging per year, combined by the 100 % rule: a safe, possibly narrow, interval).
+- an indicator (``mode`` report) is never binding and has no shadow price
+  (``price_note`` says so); ``verdict`` states every row's use against its limit.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import units
+from ioopt import units, words
+from ioopt.conclusions import verdict
 from ioopt.families import FAMILIES
 from ioopt.formulation import Built
 from ioopt.formulation.accounting import TOTALS
@@ -63,7 +66,8 @@ def quota_table(built: Built, res: SolveResult) -> pd.DataFrame:
         recs.append(_quota_record(q, res, d, scale, sp_unit_num))
     cols = ["name", "year", "park", "scope", "sense", "limit", "used", "slack", "binding",
             "shadow_price", "unit", "shadow_price_unit", "price_note", "mode", "violation",
-            "fixed_use", "limit_lo_same_price", "limit_hi_same_price", "description"]
+            "fixed_use", "limit_lo_same_price", "limit_hi_same_price", "basis", "verdict",
+            "description"]
     out = pd.DataFrame.from_records(recs, columns=cols)
     out["year"] = pd.array(out["year"], dtype="Int64")
     return out
@@ -97,7 +101,9 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         # the row's bound is limit - fixed use: shift the range back to the limit
         lo, hi = float(rg.row_lo[r]) + q.const, float(rg.row_hi[r]) + q.const
     note = ""
-    if tight and violation <= 1e-9 and abs(dual) <= 1e-12 and has_price:
+    if q.is_indicator:  # reported against its limit, not a constraint: no price, never binding
+        note, tight, has_price = INDICATOR_NOTE, False, False
+    elif tight and violation <= 1e-9 and abs(dual) <= 1e-12 and has_price:
         if r is None:
             note = FIXED_NOTE
         elif _integer_only(res, r):
@@ -121,11 +127,14 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         "fixed_use": q.const if not q.is_ratio else float("nan"),
         "limit_lo_same_price": lo,
         "limit_hi_same_price": hi,
+        "basis": q.basis.value,
+        "verdict": verdict(spec.sense, q.limit, used),
         "description": spec.description,
     }
 
 
 FIXED_NOTE = "no decision enters this row (existing and committed plants only): it has no price"
+INDICATOR_NOTE = words.t("indicator.note")
 INTEGER_ONLY_NOTE = ("binds on build decisions only: with the portfolio fixed its price is 0 by "
                      "construction; re-solve with a changed limit to value it")
 

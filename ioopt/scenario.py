@@ -11,6 +11,7 @@ Example::
       - {family: energy_total, scale: 0.9}           # every energy_total row
       - {family: land, park: naiman, set: 8000}      # in the row's own unit
       - {family: carbon_total, mode: soft, penalty: 200}   # CNY per t CO2 over
+      - {family: capital_total, mode: report}         # an indicator: reported, not enforced
     projects:
       - {project: jingan_stainless, status: candidate}
     sectors:
@@ -41,7 +42,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ioopt.case import Case, derive_tables, pydantic_problems, read_yaml_model
 from ioopt.casecheck import check_case
 from ioopt.errors import InputError, Problem
-from ioopt.schemas import TABLES, CaseConfig
+from ioopt.schemas import TABLES, CaseConfig, Mode
+
+MODES = [m.value for m in Mode]
 
 ROW_TABLES = ("projects", "sectors", "coefficients", "rules", "markets", "demand")
 """Tables a scenario changes row by row (by the row's key; quotas have their own form)."""
@@ -159,8 +162,9 @@ def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
         if qc.set is not None:
             q.loc[sel, "limit"] = qc.set
         if qc.mode is not None:
-            if qc.mode not in ("hard", "soft"):
-                problems.append(Problem(name, None, f"{where}.mode", qc.mode, "hard or soft"))
+            if qc.mode not in MODES:
+                problems.append(Problem(name, None, f"{where}.mode", qc.mode,
+                                        f"one of {', '.join(MODES)}"))
                 continue
             q.loc[sel, "mode"] = qc.mode
         if qc.penalty is not None:

@@ -35,10 +35,35 @@ class Status(StrEnum):
 
 
 class Mode(StrEnum):
-    """Whether a constraint is a hard limit or a soft one with a penalised slack."""
+    """What a quota or rule row does: a hard limit, a soft one with a penalised slack, or
+    an indicator (``report``): computed every year and reported against its target with a
+    verdict, never constraining the portfolio.
+    """
 
     hard = "hard"
     soft = "soft"
+    report = "report"
+
+
+class Basis(StrEnum):
+    """What a quota or rule row's limit rests on (blank: an estimate)."""
+
+    sourced = "sourced"  # a published figure (a plan, a statistic, a standard)
+    derived = "derived"  # computed from published figures by the formula in its source
+    estimate = "estimate"  # made up or guessed: conclusions that rest on it say so
+
+
+def basis_or_estimate(value: object) -> Basis:
+    """A row's basis cell (blank, None or NaN: an estimate)."""
+    return Basis(value) if isinstance(value, str) and value else Basis.estimate
+
+
+REPORT_FAMILIES_EXCLUDED = {f: (
+    "with pooled renewables a park's green power is allocated by its own green rows, so "
+    "without the row there is nothing to report; use contracted renewables (the default) "
+    "or make it soft with a small penalty") for f in ("green_share", "green_power")}
+"""Quota families that cannot be indicators (``mode: report``) under pooled renewables
+(``accounting.renewables: pooled``), and why."""
 
 
 def mode_or(value: object, default: Mode) -> Mode:
@@ -61,10 +86,6 @@ class Measure(StrEnum):
     tax = "tax"
     jobs = "jobs"
     weighted = "weighted"
-
-
-# ------------------------------------------------------------------ family catalogue
-
 
 
 # ---------------------------------------------------------------------- case.yaml
@@ -108,7 +129,9 @@ class FamilySettings(_Strict):
     """Switches of one constraint family."""
 
     enabled: bool = Field(True, description="Whether the family's constraints are built.")
-    mode: Mode = Field(Mode.hard, description="hard: a constraint; soft: penalised slack.")
+    mode: Mode = Field(Mode.hard, description="hard: a constraint; soft: penalised slack; "
+                       "report: an indicator, computed and reported against its limit with a "
+                       "verdict, never constraining (quota and rule families only).")
     penalty: float | None = Field(
         None, ge=0, description="Soft-mode penalty, CNY per base unit of the quota "
         "(per tce, m3, mu, t CO2, CNY, MWh or product unit); blank: the family default.",
@@ -214,6 +237,16 @@ class CaseConfig(_Strict):
         unknown = sorted(set(self.families) - set(SWITCHABLE))
         if unknown:
             raise ValueError(f"unknown families {unknown}; known: {sorted(SWITCHABLE)}")
+        for name, fam in self.families.items():
+            if fam.mode != Mode.report:
+                continue
+            if name not in (*QUOTA_FAMILIES, *RULE_FAMILIES):
+                raise ValueError(f"families.{name}.mode: report is for quota and rule families "
+                                 f"({sorted([*QUOTA_FAMILIES, *RULE_FAMILIES])}); {name} has "
+                                 "no limit to report against")
+            if name in REPORT_FAMILIES_EXCLUDED and self.accounting.renewables == "pooled":
+                raise ValueError(f"families.{name}.mode: hard or soft, not report: "
+                                 f"{REPORT_FAMILIES_EXCLUDED[name]}")
         return self
 
 
@@ -348,6 +381,14 @@ class MarketRow(_Strict):
     source: str = Field(min_length=1, description="Provenance of the step's volume and price.")
 
 
+MODE_CELL = ("hard (a constraint), soft (a penalised slack) or report (an indicator: "
+             "computed every year and reported against the limit with a verdict, never "
+             "constraining); blank: the family's setting.")
+BASIS_CELL = ("What the limit rests on: sourced (a published figure), derived (computed from "
+              "published figures by the formula stated in source) or estimate; blank = "
+              "estimate. Conclusions that rest on an estimate say so.")
+
+
 class QuotaRow(_Strict):
     """``quotas.csv``: resource quotas (energy, CO2, water, land, capital, green share)."""
 
@@ -356,8 +397,9 @@ class QuotaRow(_Strict):
     park: str = Field("", description="Park id for land and green_share; blank otherwise.")
     limit: float = Field(ge=0, description="The limit, in `unit`.")
     unit: str = Field(min_length=1, description="Unit of the limit, e.g. '10k tce', 'tce/10k CNY', 'mu', '100m CNY', 'share'.")
-    mode: Mode | None = Field(None, description="hard or soft; blank: the family's setting.")
+    mode: Mode | None = Field(None, description=MODE_CELL)
     penalty: NonNeg | None = Field(None, description="Soft mode: CNY per base unit of excess or shortfall (per tce, m3, mu, t CO2, CNY); blank: the family's penalty.")
+    basis: Basis | None = Field(None, description=BASIS_CELL)
     source: str = Field(min_length=1, description="Provenance.")
 
 
@@ -369,8 +411,9 @@ class RuleRow(_Strict):
     year: int | None = Field(None, description="Year; blank: every year.")
     limit: float = Field(ge=0, description="Limit: 万 units (capacity/output) or 亿元 (value).")
     unit: str = Field(min_length=1, description="'10k units' for capacity/output rules, '100m CNY' for value floors.")
-    mode: Mode | None = Field(None, description="hard or soft; blank: the family's setting.")
+    mode: Mode | None = Field(None, description=MODE_CELL)
     penalty: NonNeg | None = Field(None, description="Soft mode: CNY per unit short or over (per t, per CNY of value); blank: the family's penalty.")
+    basis: Basis | None = Field(None, description=BASIS_CELL)
     source: str = Field(min_length=1, description="Provenance.")
 
 

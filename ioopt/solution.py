@@ -78,10 +78,13 @@ def value_of(res: SolveResult, ref: Ref) -> float:
 
 def quota_use(q: QuotaRow, res: SolveResult) -> tuple[float, float, float]:
     """(use in the limit's unit before dividing, the ratio's denominator (1 for totals),
-    the row's slack variable's value) of a quota row at the solution.
+    the row's slack variable's value) of a quota row at the solution. An indicator
+    (``report`` mode) is read from its Expressions and has no slack.
     """
     comp = comp_of(res)
     assert res.col_value is not None
+    if q.is_indicator and not q.is_ratio:  # its use is a named Expression, not a row
+        return value_of(res, q.indicator), 1.0, 0.0
     sc = comp.col(f"slack_{q.family}", q.index) if q.has_slack else None
     slack = float(res.col_value[sc]) if sc is not None else 0.0
     if q.is_ratio:

@@ -40,6 +40,10 @@ def test_every_config_is_described():
     ("green_share_80.yaml", {"E_IL_WIND_KL"}, {"E_IL_PV_KUL"}),
     # 1,000亿元 of investment: the money goes to renewables first
     ("investment_1000.yaml", {"E_IL_GREEN_HLGL", "E_IL_WIND_ZLT"}, set()),
+    # the 800亿元 as the plan's expected indicator (reported, not a cap): Tianying and the
+    # wind farms come in, a recycled-aluminium plant leaves
+    ("investment_as_indicator.yaml", {"E_TIANYING_1", "E_IL_GREEN_HLGL", "E_IL_WIND_KL"},
+     {"A_IL_RECY_KZZ"}),
 ])
 def test_config_changes_the_portfolio(tongliao_run, name, joins, leaves):
     base = _selected(tongliao_run)
@@ -49,7 +53,7 @@ def test_config_changes_the_portfolio(tongliao_run, name, joins, leaves):
     assert joins <= sel - base
     assert leaves <= base - sel
     # a scenario that only tightens cannot do better; investment_1000 only relaxes
-    if name == "investment_1000.yaml":
+    if name in ("investment_1000.yaml", "investment_as_indicator.yaml"):
         assert r.solve.objective >= tongliao_run.solve.objective - 1e-6
     else:
         assert r.solve.objective <= tongliao_run.solve.objective + 1e-6
@@ -87,3 +91,11 @@ def test_markets_example_prices_deep_processing_beyond_the_plan(tongliao_run):
     assert not mk.xs("elec", level="sector")["full"].any()  # Lu-Gu's ceiling never binds
     loss = tongliao_run.solve.objective - r.solve.objective
     assert 18.0 < loss < 20.0  # 亿元: (100.47 + 86.87) x 1,000 CNY/t + 7.45 x 300 CNY/t
+
+
+def test_investment_as_indicator_reports_the_800_against_the_portfolio():
+    r = _run("investment_as_indicator.yaml")
+    cap = r.quotas[r.quotas["name"] == "capital_total"].iloc[0]
+    assert cap["mode"] == "report" and cap["basis"] == "sourced" and not cap["binding"]
+    assert cap["used"] > 800 and cap["verdict"].startswith("above the limit by ")
+    assert r.summary()["indicators"][0].startswith("investment budget: plan <= 800 亿元")

@@ -177,7 +177,7 @@ def _evaluate(A: Any, c: np.ndarray, y: np.ndarray, kind: np.ndarray, own: set[i
 
 USE_COLUMNS = ["project", "kind", "row", "quota", "year", "park", "scope", "sense", "use", "unit",
                 "shadow_price", "shadow_price_unit", "opportunity_cost", "binding", "slack",
-                "limit", "fixed_use"]
+                "limit", "fixed_use", "basis"]
 
 
 def use_records(j: str, e: Estimate, infos: list[RowInfo], q: pd.DataFrame,
@@ -198,7 +198,8 @@ def use_records(j: str, e: Estimate, infos: list[RowInfo], q: pd.DataFrame,
                         "unit": qr["unit"], "shadow_price": qr["shadow_price"],
                         "shadow_price_unit": qr["shadow_price_unit"], "opportunity_cost": cost,
                         "binding": bool(qr["binding"]), "slack": qr["slack"],
-                        "limit": qr["limit"], "fixed_use": qr["fixed_use"]})
+                        "limit": qr["limit"], "fixed_use": qr["fixed_use"],
+                        "basis": qr.get("basis", "estimate")})
         elif info.kind == "chain":
             s_, t = info.key
             unit = str(sectors.at[s_, "unit"])
@@ -208,7 +209,7 @@ def use_records(j: str, e: Estimate, infos: list[RowInfo], q: pd.DataFrame,
                         "unit": f"10k {unit}",
                         "shadow_price": price, "shadow_price_unit": f"CNY/{unit}",
                         "opportunity_cost": cost, "binding": True, "slack": np.nan,
-                        "limit": np.nan, "fixed_use": np.nan})
+                        "limit": np.nan, "fixed_use": np.nan, "basis": None})
     return out
 
 

@@ -11,14 +11,16 @@ import numpy as np
 import pandas as pd
 
 from ioopt import pipeline, words
+from ioopt.conclusions import sources_hint
 from ioopt.solver.status import SolveStatus
 
 
 class _Say:
-    """The sentence words of one language."""
+    """The sentence words of one language (``hint``: where a case's estimates are explained)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, hint: str = "") -> None:
         self.lang = lang
+        self.hint = hint
 
     def __call__(self, key: str, **fmt: object) -> str:
         return words.t(f"rank.{key}", self.lang, **fmt)
@@ -32,11 +34,22 @@ class _Say:
     def family(self, name: str) -> str:
         return words.family(name, self.lang)
 
+    def estimate(self, r: Any, row: str = "") -> str:
+        """When the row's limit is an estimate: '; the {row} is an estimate (see
+        SOURCES.md)' (``row`` given) or ' (an estimate, see SOURCES.md)'; else ''.
+        """
+        basis = r.get("basis") if hasattr(r, "get") else None
+        if basis is None or (isinstance(basis, float) and np.isnan(basis)) or basis == "estimate":
+            if row:
+                return words.t("estimate.decisive", self.lang, row=row, hint=self.hint)
+            return words.t("estimate.tag", self.lang, hint=self.hint)
+        return ""
+
 
 def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
            exact: bool, lang: str = "en") -> tuple[str, str]:
     """(decisive constraint, a sentence a committee member can read)."""
-    say = _Say(lang)
+    say = _Say(lang, sources_hint(base.case.path, lang))
     j = rec["project"]
     mine = use[use["project"] == j]
     groups = _group_use(mine, base, say)
@@ -78,7 +91,8 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
         room = max(float(r["limit"] - r["fixed_use"]), 0.0)
         return _row_label(r), say("never_fits", use=f"{r['use']:,.4g}", unit=say.unit(r["unit"]),
                                   row=_row_words(r, base, say), room=f"{room:,.4g}",
-                                  limit=f"{r['limit']:,.4g}")
+                                  limit=f"{r['limit']:,.4g}") + say.estimate(
+                                      r, _row_words(r, base, say))
     cost = "" if pd.isna(force) else (
         say("cannot_add" if exact else "held_quick") if np.isinf(force) else
         say("forcing_costs", about=about, money=say.money(force)))
@@ -90,7 +104,8 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
         return _row_label(r), say("does_not_fit" if exact else "short_quick",
                                   use=f"{r['use']:,.4g}",
                                   unit=say.unit(r["unit"]), row=_row_words(r, base, say),
-                                  left=f"{left:,.4g}", cost=cost)
+                                  left=f"{left:,.4g}", cost=cost) + say.estimate(
+                                      r, _row_words(r, base, say))
     gross = float(rec.get("net_output_at_prices", np.nan)) + sum(
         g["cost"] for g in groups if g["kind"] == "input")
     total = sum(g["cost"] for g in groups)
@@ -156,6 +171,7 @@ def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[
             place = say.family(str(quota)) + (f" ({', '.join(where)})" if where else "")
             phrase = say("quota_phrase", use=use, unit=unit, a_year=a_year,
                          span=f"{span} " if span else "", place=place, worth=worth)
+            phrase += say.estimate(g.iloc[0]) if "basis" in g else ""
             label = f"{quota}[{', '.join(where)}]" if where else str(quota)
         out.append({"kind": kind, "label": label, "cost": cost, "phrase": phrase})
     return sorted(out, key=lambda x: -x["cost"])

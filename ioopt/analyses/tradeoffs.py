@@ -52,10 +52,6 @@ def parse_level(text: str, option: str) -> tuple[str, float]:
                                   "unit (1200)")]) from None
 
 
-def _selected(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["status"] != "existing"]
-
-
 def _time_limited(status: pd.Series) -> pd.Series:
     """Element-wise: stopped at the time limit before any solution."""
     return status.map(lambda v: SolveStatus.parse(v) == SolveStatus.TIME_LIMIT).astype(bool)
@@ -65,7 +61,7 @@ def _portfolio_sets(res: BatchResult) -> dict[str, frozenset[str]]:
     pf = res.table("portfolio")
     if pf.empty:
         return {}
-    pf = _selected(pf)
+    pf = pf[pf["status"] != "existing"]
     return {sid: frozenset(g.loc[g["selected"].astype(bool), "project"])
             for sid, g in pf.groupby("scenario_id")}
 
@@ -114,13 +110,16 @@ class Curve:
                  f"objective in {t['objective_unit'].dropna().iloc[0] if t['objective'].notna().any() else '-'})",
                  f"{'level':>8} {'limit':>12} {'status':<10} {'objective':>12} {'step value':>12} "
                  f"{'price':>10} {'binds':<5} changes"]
+        indicator = bool(len(t)) and bool(t["indicator"].all())
         for r in t.itertuples():
             obj = "-" if pd.isna(r.objective) else f"{r.objective:,.2f}"
             sv = "" if pd.isna(r.step_value) else f"{r.step_value:,.0f}"
             sp = "" if pd.isna(r.shadow_price) else f"{r.shadow_price:,.0f}"
-            ch = _changes_text(r.entered, r.left)
+            ch = r.verdict if indicator else _changes_text(r.entered, r.left)
             lines.append(f"{r.level_label:>8} {r.limit_total:>12,.2f} {r.status:<10} {obj:>12} "
                          f"{sv:>12} {sp:>10} {'yes' if r.binding else 'no':<5} {ch}")
+        lines += [f"{self.quota} is an indicator (mode report): its limit constrains nothing; "
+                  "the curve sweeps its verdict (last column)"] if indicator else []
         lines.append(f"step value: objective gained per {self.value_unit.split('/')[-1]} of limit "
                      f"from the level below it ({self.value_unit}, re-solved MILP); price: "
                      "shadow price with the portfolio fixed (mean over the rows)")
@@ -220,6 +219,8 @@ def _curve_table(res: BatchResult, family: str, year: int | None, park: str | No
         label = f"{(r.level - 1) * 100:+.0f}%" if kind == "scale" else f"{r.level:g}"
         rows.append({"scenario_id": r.scenario_id, "level": r.level, "level_label": label,
                      "limit_total": lim, "status": r.status, "objective": obj,
+                     "indicator": bool(len(mine)) and bool((mine["mode"] == "report").all()),
+                     "verdict": "; ".join(mine["verdict"].astype(str)) if len(mine) else "",
                      "objective_unit": r.objective_unit if ok else None,
                      "step_value": step, "shadow_price": price, "binding": binding,
                      "n_selected": len(cur) if cur is not None else None,

@@ -106,13 +106,18 @@ class WhatIf:
             for q, lim in zip(rows, new, strict=True):
                 if lim == q.limit:
                     continue
-                if not q.has_row or FAMILIES[fam].moves == "none":
+                if not q.is_indicator and (not q.has_row or FAMILIES[fam].moves == "none"):
                     return None
                 out.append((q, lim))
         return out
 
     def _move(self, q: QuotaRow, new: float) -> None:
-        """Move one quota row's limit on the session and in the Pyomo model."""
+        """Move one quota row's limit on the session and in the Pyomo model (an
+        indicator's limit is in no row: only its verdict moves).
+        """
+        if q.is_indicator:
+            q.limit = new
+            return
         r = self.comp.row(q.family, q.index)
         assert r is not None
         delta = new - q.limit

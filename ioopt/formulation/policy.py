@@ -12,7 +12,7 @@ from ioopt.families import FAMILIES
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
 from ioopt.formulation.rows import Builder, QuotaRow, Rows, Terms, add_quota_rows, add_rows
-from ioopt.schemas import mode_or
+from ioopt.schemas import basis_or_estimate, mode_or
 
 
 def scope_projects(d: ModelData, scope: str) -> list[str]:
@@ -65,8 +65,9 @@ def _add_rule(b: Builder, d: ModelData, family: str) -> None:
     sel = r[r["rule"] == family]
     records: list[QuotaRow] = []
     rows: Rows = {}
-    for scope, year, lim, mode, pn in zip(sel["scope"], sel["year"], sel["limit_model"],
-                                          sel["mode"], sel["penalty"], strict=True):
+    basis = sel["basis"] if "basis" in sel else [None] * len(sel)
+    for scope, year, lim, mode, pn, bs in zip(sel["scope"], sel["year"], sel["limit_model"],
+                                              sel["mode"], sel["penalty"], basis, strict=True):
         js = scope_projects(d, scope)
         years = d.years if year is None or pd.isna(year) else [int(year)]
         for t in years:
@@ -83,7 +84,8 @@ def _add_rule(b: Builder, d: ModelData, family: str) -> None:
             key = (scope, t)
             records.append(QuotaRow(family, key, t, None, scope, float(lim),
                                     const=const, mode=mode_or(mode, fam.mode),
-                                    penalty=fam.row_penalty(pn)))
+                                    penalty=fam.row_penalty(pn),
+                                    basis=basis_or_estimate(bs)))
             rows[key] = (terms, const, sense, float(lim))
     add_quota_rows(b, family, records, rows)
 

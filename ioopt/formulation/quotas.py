@@ -18,7 +18,7 @@ from ioopt.formulation.accounting import TOTALS, Totals
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.phasing import online
 from ioopt.formulation.rows import Builder, QuotaRow, Rows, Terms, add_quota_rows, add_rows, linear
-from ioopt.schemas import Mode, mode_or
+from ioopt.schemas import Basis, Mode, basis_or_estimate, mode_or
 
 
 class Limit(NamedTuple):
@@ -30,6 +30,8 @@ class Limit(NamedTuple):
     mode: Mode
     penalty: float | None
     """The row's own soft penalty in objective units (None: the family's)."""
+    basis: Basis = Basis.estimate
+    """What the limit rests on (blank: estimate)."""
 
 
 def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
@@ -44,8 +46,9 @@ def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
         return
     q = d.case.quotas if quotas is None else quotas
     sel = q[q["family"] == family]
-    for year, park, lim, mode, pn in zip(sel["year"], sel["park"], sel["limit_model"],
-                                         sel["mode"], sel["penalty"], strict=True):
+    basis = sel["basis"] if "basis" in sel else [None] * len(sel)
+    for year, park, lim, mode, pn, bs in zip(sel["year"], sel["park"], sel["limit_model"],
+                                             sel["mode"], sel["penalty"], basis, strict=True):
         m_ = mode_or(mode, fam.mode)
         park_ = park or None
         if year is None or pd.isna(year):
@@ -54,27 +57,31 @@ def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
         else:
             years = [int(year)]
         for t in years:
-            yield Limit(t, park_, float(lim), m_, fam.row_penalty(pn))
+            yield Limit(t, park_, float(lim), m_, fam.row_penalty(pn), basis_or_estimate(bs))
 
 
 def _total(b: Builder, d: ModelData, totals: dict[int, Terms], total: str) -> None:
     records, rows = [], {}
-    for t, _, lim, mode, pen in quota_limits(d, total):
+    for q in quota_limits(d, total):
+        t = q.year
         assert t is not None
         key = (t,)
-        records.append(QuotaRow(total, key, t, None, None, lim, mode=mode, penalty=pen))
-        rows[key] = (totals[t], 0.0, "<=", lim)
+        records.append(QuotaRow(total, key, t, None, None, q.limit, mode=q.mode,
+                                penalty=q.penalty, basis=q.basis))
+        rows[key] = (totals[t], 0.0, "<=", q.limit)
     add_quota_rows(b, total, records, rows)
 
 
 def _intensity(b: Builder, d: ModelData, totals: dict[int, Terms], va: dict[int, Terms],
                intensity: str, num: str) -> None:
     records, rows = [], {}
-    for t, _, lim, mode, pen in quota_limits(d, intensity):
+    for q in quota_limits(d, intensity):
+        t, lim = q.year, q.limit
         assert t is not None
         key = (t,)
         records.append(QuotaRow(intensity, key, t, None, None, lim, num=(num, t),
-                                den=(TOTALS["va"], t), mode=mode, penalty=pen))
+                                den=(TOTALS["va"], t), mode=q.mode, penalty=q.penalty,
+                                basis=q.basis))
         rows[key] = ([*totals[t], *((-lim * c, v) for c, v in va[t])], 0.0, "<=", 0.0)
     add_quota_rows(b, intensity, records, rows)
 
@@ -181,12 +188,14 @@ def add_green_share(b: Builder, d: ModelData, tot: Totals) -> None:
     green = _green_expressions(b, d, tot)
     records: list[QuotaRow] = []
     rows: Rows = {}
-    for yr, p, share, mode, pen in limits:
+    for lim in limits:
+        yr, p, share = lim.year, lim.park, lim.limit
         assert yr is not None and p is not None
         use = tot.elec_by_park.get((p, yr), [])
         key = (p, yr)
         records.append(QuotaRow("green_share", key, yr, p, None, share, num=("green_use", key),
-                                den=("elec_use", key), mode=mode, penalty=pen))
+                                den=("elec_use", key), mode=lim.mode, penalty=lim.penalty,
+                                basis=lim.basis))
         rows[key] = ([*green[key], *((-share * c, v) for c, v in use)], 0.0, ">=", 0.0)
     add_quota_rows(b, "green_share", records, rows)
 
@@ -201,11 +210,13 @@ def add_green_power(b: Builder, d: ModelData, tot: Totals) -> None:
     green = _green_expressions(b, d, tot)
     records: list[QuotaRow] = []
     rows: Rows = {}
-    for yr, p, lim, mode, pen in limits:
+    for lim in limits:
+        yr, p = lim.year, lim.park
         assert yr is not None and p is not None
         key = (p, yr)
-        records.append(QuotaRow("green_power", key, yr, p, None, lim, mode=mode, penalty=pen))
-        rows[key] = (green[key], 0.0, ">=", lim)
+        records.append(QuotaRow("green_power", key, yr, p, None, lim.limit, mode=lim.mode,
+                                penalty=lim.penalty, basis=lim.basis))
+        rows[key] = (green[key], 0.0, ">=", lim.limit)
     add_quota_rows(b, "green_power", records, rows)
 
 
@@ -218,7 +229,8 @@ def add_land(b: Builder, d: ModelData, _tot: object = None) -> None:
     land = d.projects["land"].to_dict()
     status = d.projects["status"].to_dict()
     records, rows = [], {}
-    for _, p, lim, mode, pen in quota_limits(d, "land"):
+    for q in quota_limits(d, "land"):
+        p = q.park
         assert p is not None
         terms: Terms = []
         const = 0.0
@@ -229,9 +241,9 @@ def add_land(b: Builder, d: ModelData, _tot: object = None) -> None:
             terms += [(land[j] * k, v) for k, v in on]
             const += land[j] * c
         key = (p,)
-        records.append(QuotaRow("land", key, None, p, None, lim, const=const, mode=mode,
-                                penalty=pen))
-        rows[key] = (terms, const, "<=", lim)
+        records.append(QuotaRow("land", key, None, p, None, q.limit, const=const, mode=q.mode,
+                                penalty=q.penalty, basis=q.basis))
+        rows[key] = (terms, const, "<=", q.limit)
     add_quota_rows(b, "land", records, rows)
 
 
@@ -262,7 +274,7 @@ def add_capital_total(b: Builder, d: ModelData, _tot: object = None) -> None:
     m = b.m
     news, capex = _new_with_capex(d)
     records, rows = [], {}
-    for _, _, lim, mode, pen in quota_limits(d, "capital_total"):
+    for q in quota_limits(d, "capital_total"):
         terms: Terms = []
         const = 0.0
         for j in news:
@@ -271,9 +283,9 @@ def add_capital_total(b: Builder, d: ModelData, _tot: object = None) -> None:
             else:
                 terms += [(capex[j], m.build[j, t]) for t in d.build_years[j]]
         key = ("total",)
-        records.append(QuotaRow("capital_total", key, None, None, None, lim, const=const,
-                                mode=mode, penalty=pen))
-        rows[key] = (terms, const, "<=", lim)
+        records.append(QuotaRow("capital_total", key, None, None, None, q.limit, const=const,
+                                mode=q.mode, penalty=q.penalty, basis=q.basis))
+        rows[key] = (terms, const, "<=", q.limit)
     add_quota_rows(b, "capital_total", records, rows)
 
 
@@ -297,9 +309,11 @@ def add_capital_year(b: Builder, d: ModelData, _tot: object = None) -> None:
                 by_year[y].append((share * capex[j], m.build[j, tau]))
     year_records: list[QuotaRow] = []
     year_rows: Rows = {}
-    for yr, _, lim, mode, pen in limits:
+    for q in limits:
+        yr = q.year
         assert yr is not None
-        year_records.append(QuotaRow("capital_year", (yr,), yr, None, None, lim,
-                                     const=const_year[yr], mode=mode, penalty=pen))
-        year_rows[(yr,)] = (by_year[yr], const_year[yr], "<=", lim)
+        year_records.append(QuotaRow("capital_year", (yr,), yr, None, None, q.limit,
+                                     const=const_year[yr], mode=q.mode, penalty=q.penalty,
+                                     basis=q.basis))
+        year_rows[(yr,)] = (by_year[yr], const_year[yr], "<=", q.limit)
     add_quota_rows(b, "capital_year", year_records, year_rows)

@@ -8,6 +8,11 @@ constraint's body). Soft rows get a non-negative slack variable ``slack_<family>
 penalised in the objective. Quota rows also get a :class:`QuotaRow` record saying what
 the row measures (by the *names* of its Pyomo components, never by object identity), so
 the results can report limit, use, slack and shadow price in the quota's own unit.
+
+A quota or rule row in ``report`` mode (an indicator) is no constraint: a total's use is
+the named Expression ``<family>_report[index]`` (its terms plus the fixed use), a ratio's
+its numerator and denominator Expressions; it gets no slack, not even in the elastic
+model, and no row in HiGHS.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 
 from ioopt.families import FAMILIES
 from ioopt.formulation.data import ModelData
-from ioopt.schemas import Mode
+from ioopt.schemas import Basis, Mode
 
 Terms = list[tuple[float, Any]]
 Rows = dict[Any, tuple[Terms, float, str, float]]
@@ -77,6 +82,8 @@ class QuotaRow:
     mode: Mode = Mode.hard
     penalty: float | None = None
     """Soft mode: the row's own penalty in objective units per model unit (None: family's)."""
+    basis: Basis = Basis.estimate
+    """What the limit rests on (quotas.csv / rules.csv ``basis``; blank: estimate)."""
     has_row: bool = False
     """False when no decision enters the row (it was settled at build and not written)."""
     has_slack: bool = False
@@ -90,6 +97,16 @@ class QuotaRow:
     def is_ratio(self) -> bool:
         """Whether the limit is a ratio (its row's denominator coefficients carry it)."""
         return self.den is not None
+
+    @property
+    def is_indicator(self) -> bool:
+        """Whether the row is an indicator (``report`` mode): reported, never a constraint."""
+        return self.mode == Mode.report
+
+    @property
+    def indicator(self) -> Ref:
+        """The named Expression holding a total indicator's use (``<family>_report``)."""
+        return (report_name(self.family), self.index)
 
 
 @dataclass
@@ -178,7 +195,17 @@ def add_rows(
 
 
 def add_quota_rows(b: Builder, family: str, records: list[QuotaRow], rows: Rows) -> None:
-    """Add a quota family: its rows (as add_rows) and their records for the results."""
+    """Add a quota family: its rows (as add_rows) and their records for the results.
+
+    Rows in ``report`` mode are indicators, not constraints: a total's use becomes the
+    Expression ``<family>_report[index]`` (a ratio's is its num / den Expressions).
+    """
+    report = {r.key: r.is_ratio for r in records if r.is_indicator}
+    kept = {k: linear_with(rows[k][0], rows[k][1]) for k, ratio in report.items() if not ratio}
+    if kept:
+        b.m.add_component(report_name(family),
+                          pyo.Expression(list(kept), rule=lambda _m, *k: kept[k]))
+    rows = {k: v for k, v in rows.items() if k not in report}
     modes = {r.key: r.mode for r in records}
     penalties = {r.key: r.penalty for r in records if r.penalty is not None}
     con, slack = add_rows(b, family, rows, modes, penalties)
@@ -187,6 +214,17 @@ def add_quota_rows(b: Builder, family: str, records: list[QuotaRow], rows: Rows)
         r.has_row = con is not None and idx in con
         r.has_slack = slack is not None and idx in slack
         b.quota_rows.append(r)
+
+
+def report_name(family: str) -> str:
+    """The Expression component of a family's total indicators (``report`` mode rows)."""
+    return f"{family}_report"
+
+
+def linear_with(terms: Iterable[tuple[float, Any]], const: float) -> LinearExpression:
+    """A LinearExpression of (coef, var) pairs plus a constant."""
+    args: list[Any] = [MonomialTermExpression((c, v)) for c, v in merge(terms)]
+    return LinearExpression([*args, float(const)] if const or not args else args)
 
 
 def pyomo_index(key: tuple[Hashable, ...]) -> Hashable:

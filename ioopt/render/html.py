@@ -19,7 +19,9 @@ from ioopt.render.history import backcast_view
 from ioopt.render.labels import Labels
 from ioopt.render.tables import (
     KIND_TITLES,
+    estimate_sentences,
     headline,
+    indicator_view,
     quota_view,
     ranking_view,
     scenario_view,
@@ -161,6 +163,19 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
             if len(totals) else "")
         add("sankey", L.t("sankey"), chart("sankey"))
         add("quotas", L.t("quotas"), chart("quotas"), table_html(quota_view(run, L)))
+        ind = indicator_view(run, L)
+        if len(ind):
+            v = L.t("verdict")
+            good = (L.t("verdict.within"), L.t("verdict.met"))
+            add("indicators", L.t("indicators"),
+                f'<p class="note">{html.escape(L.t("indicators_note"))}</p>',
+                table_html(ind, row_class=["good" if x in good else "bad" for x in ind[v]],
+                           verdict=v))
+        est = estimate_sentences(run, L)
+        if est:
+            add("estimates", L.t("rests_on_estimates"),
+                f'<p class="note">{html.escape(L.t("rests_on_estimates_note"))}</p>',
+                "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in est) + "</ul>")
         add("timeline", L.t("timeline"), chart("timeline"))
         add("history", L.t("backcast.section"), chart("backcast"),
             table_html(backcast_view(run, L)))

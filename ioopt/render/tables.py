@@ -11,6 +11,7 @@ import pandas as pd
 
 from ioopt import __version__, words
 from ioopt.batch import store
+from ioopt.conclusions import row_words, verdict
 from ioopt.render.charts import TARGET_FAMILIES, YUAN, last_year, ranking_values
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
@@ -100,19 +101,28 @@ def targets_table(run: RunFolder, L: Labels) -> pd.DataFrame:
         scope = str(r["scope"])
         name = L.chain(scope) if r["name"] == "sector_value_floor" else L.name("sector", scope)
         unit = words.unit(str(r["unit"]), L.lang)
-        recs.append({L.t("target"): f"{L.family(r['name'])}: {name}",
+        mark = f" ({L.t('indicator')})" if r.get("mode") == "report" else ""
+        recs.append({L.t("target"): f"{L.family(r['name'])}: {name}{mark}",
                      L.t("year"): int(r["year"]) if pd.notna(r["year"]) else "",
                      L.t("limit"): r["limit"], L.t("achieved"): r["used"],
                      L.t("unit"): unit, L.t("verdict"): verdict})
     return pd.DataFrame.from_records(recs)
 
 
+def _basis(q: pd.DataFrame, L: Labels) -> list[str]:
+    col = q["basis"] if "basis" in q else pd.Series(["estimate"] * len(q), index=q.index)
+    return [L.t(f"basis_{b}") if isinstance(b, str) and b else L.t("basis_estimate")
+            for b in col]
+
+
 def quota_view(run: RunFolder, L: Labels) -> pd.DataFrame:
-    """The quota rows (targets excluded), binding ones first, with readable names."""
+    """The quota rows (targets and indicators excluded), binding ones first, with readable
+    names and what each limit rests on.
+    """
     q = run.table("quotas")
     if q.empty:
         return pd.DataFrame()
-    q = q[~q["name"].isin(TARGET_FAMILIES)].copy()
+    q = q[~q["name"].isin(TARGET_FAMILIES) & ~_indicator(q)].copy()
     q = q.sort_values(["binding", "name", "year"], ascending=[False, True, True],
                       kind="stable")
     park = [L.name("park", p) if isinstance(p, str) and p else L.t("city") for p in q["park"]]
@@ -123,8 +133,41 @@ def quota_view(run: RunFolder, L: Labels) -> pd.DataFrame:
         L.t("limit"): q["limit"], L.t("used"): q["used"], L.t("unit"): q["unit"],
         L.t("binding"): q["binding"].astype(bool),
         L.t("shadow_price"): q["shadow_price"], L.t("price_unit"): q["shadow_price_unit"],
+        L.t("basis"): _basis(q, L),
         L.t("note"): q["price_note"].fillna("") if "price_note" in q else "",
     })
+
+
+def _indicator(q: pd.DataFrame) -> pd.Series:
+    return (q["mode"] == "report") if "mode" in q else pd.Series(False, index=q.index)
+
+
+def indicator_view(run: RunFolder, L: Labels) -> pd.DataFrame:
+    """The quota rows that are indicators (mode report): the plan's figure, the portfolio's
+    value and the verdict in the family's sense; they constrain nothing. (Rule rows that
+    are indicators are in the targets table, marked.)
+    """
+    q = run.table("quotas")
+    if q.empty:
+        return pd.DataFrame()
+    q = q[_indicator(q) & ~q["name"].isin(TARGET_FAMILIES)]
+    parks = {p: L.name("park", p) for p in q["park"].dropna()}
+    return pd.DataFrame({
+        L.t("indicator"): [row_words(r, parks, L.lang, year=False) for r in q.to_dict("records")],
+        L.t("year"): [int(y) if pd.notna(y) else L.t("all_years") for y in q["year"]],
+        L.t("target"): [f"{s} {v:,.4g}" for s, v in zip(q["sense"], q["limit"], strict=True)],
+        L.t("achieved"): q["used"], L.t("unit"): [words.unit(str(u), L.lang) for u in q["unit"]],
+        L.t("verdict"): [verdict(str(s), float(lim), float(u), L.lang) for s, lim, u
+                         in zip(q["sense"], q["limit"], q["used"], strict=True)],
+        L.t("basis"): _basis(q, L),
+    })
+
+
+def estimate_sentences(run: RunFolder, L: Labels) -> list[str]:
+    """The conclusions that rest on estimates (summary.json's ``rests_on_estimates``)."""
+    key = "sentence" if L.lang == "en" else f"sentence_{L.lang}"
+    return [str(e.get(key) or e.get("sentence", "")) for e in
+            run.summary.get("rests_on_estimates") or []]
 
 
 def ranking_view(run: RunFolder, L: Labels) -> pd.DataFrame:

@@ -87,6 +87,42 @@ SENTENCES: dict[str, Entry] = {
                      "重新求解达到时间上限{gap}：{what}{low}至多 {high}"),
     "rank.gap": (", gap {gap:.2%}", "（间隙 {gap:.2%}）"),
     "rank.low": ("at least {money} and ", "至少 {money}、"),
+    # verdicts of a row's use against its limit, in the family's sense
+    "verdict.within": ("within the limit", "未超过限值"),
+    "verdict.above": ("above the limit by {gap}", "超出限值 {gap}"),
+    "verdict.met": ("met", "达成"),
+    "verdict.short": ("short by {gap}", "差 {gap}"),
+    "verdict.off": ("off by {gap}", "偏离 {gap}"),
+    # indicators (report mode): reported against the plan's figure, never enforced
+    "indicator.sentence": ("{what}: plan {sense} {limit} {unit}; the portfolio: {used} {unit}: "
+                           "{verdict} (an indicator: reported, not enforced)",
+                           "{what}：规划 {sense} {limit} {unit}；方案为 {used} {unit}，{verdict}"
+                           "（预期性指标：仅报告，不作约束）"),
+    "indicator.price": ("indicator", "指标"),
+    "indicator.note": ("indicator (report mode): computed and reported against its limit, not a "
+                       "constraint: no shadow price",
+                       "预期性指标（报告模式）：计算并对照限值报告，不作约束，无影子价格"),
+    # conclusions that rest on estimates
+    "estimate.see_sources": ("see SOURCES.md", "见 SOURCES.md"),
+    "estimate.see_column": ("see its source column", "见其 source 列"),
+    "estimate.tag": (" (an estimate, {hint})", "（估计值，{hint}）"),
+    "estimate.decisive": ("; the {row} is an estimate ({hint})", "；其中{row}为估计值（{hint}）"),
+    "estimate.sentence": ("{what} (an estimate, {hint}) binds: {decides}",
+                          "{what}（估计值，{hint}）为紧约束：{decides}"),
+    "estimate.sentence_room": ("{what} (an estimate, {hint}): {decides}",
+                               "{what}（估计值，{hint}）：{decides}"),
+    "estimate.room": ("leaves {room} {unit}, less than these rejected candidates need: {names}",
+                      "仅剩 {room} {unit}，不足以容纳以下落选候选项目：{names}"),
+    "estimate.price": ("worth {price} {unit} at the margin", "边际价值 {price} {unit}"),
+    "estimate.soft_over": ("over by {gap} {unit} in all, at its penalty",
+                           "共超出 {gap} {unit}（按罚则计价）"),
+    "estimate.soft_short": ("short by {gap} {unit} in all, at its penalty",
+                            "共差 {gap} {unit}（按罚则计价）"),
+    "estimate.needs": ("rejected candidates that would need it: {names}",
+                       "需要它的落选候选项目：{names}"),
+    "estimate.more": (" and {n} more", " 等（另有 {n} 个）"),
+    "estimate.binds": ("met exactly, at no cost at the margin (price 0)",
+                       "恰好满足，边际代价为零（影子价格 0）"),
     # the infeasibility explanation
     "explain.short_by": ("{what} short by {relax} {unit} (limit {limit}, needs {needed})",
                          "{what}缺口 {relax} {unit}（限额 {limit}，需要 {needed}）"),

@@ -86,6 +86,22 @@ REPORT: dict[str, Entry] = {
     "park": ("park", "园区"),
     "all_years": ("all years", "全期"),
     "city": ("city", "全市"),
+    "basis": ("basis", "依据"),
+    "basis_sourced": ("sourced", "有出处"),
+    "basis_derived": ("derived", "推算"),
+    "basis_estimate": ("estimate", "估计"),
+    # indicators and estimates
+    "indicator": ("indicator", "指标"),
+    "indicators": ("Indicators: the plan's figures, reported", "预期性指标（仅报告）"),
+    "indicators_note": ("Rows in report mode: computed for the portfolio and set against the "
+                        "plan's figure; they constrain nothing and have no shadow price.",
+                        "报告模式的行：按方案计算并对照规划数值，不约束方案，无影子价格。"),
+    "rests_on_estimates": ("Conclusions that rest on estimates", "依赖估计值的结论"),
+    "rests_on_estimates_note": ("Rows whose limit is an estimate (basis blank or 'estimate') that "
+                                "bind, or leave less room than a rejected candidate needs, and "
+                                "what they decide: read these conclusions with the estimate.",
+                                "限值为估计值、且为紧约束或剩余容量不足以容纳落选候选项目的行，及其"
+                                "决定的结果：解读这些结论时须考虑估计的不确定性。"),
     # portfolio
     "timeline": ("Selected portfolio: online years by park", "入选项目组合：分园区投产时间"),
     "timeline_note": ("Committed (hatched) and selected new projects, from their online year "
@@ -194,6 +210,12 @@ TEXT: dict[str, Entry] = {
     "text.not_binding": "not binding: ",
     "text.shadow_method": "shadow prices: {method}",
     "text.na": "n/a",
+    "text.estimate_mark": "[estimate]",
+    "text.indicators_title": ("indicators (mode report: computed and reported against the plan's "
+                              "figure, never constraining)"),
+    "text.estimates_title": ("conclusions that rest on estimates (rows whose limit is an estimate "
+                             "and that bind or leave less room than a rejected candidate needs, "
+                             "and what they decide):"),
     # ioopt validate, ioopt scenario show
     "text.valid": ("ok: case '{name}' at {path}: {sectors} sectors, {projects} projects, "
                    "{parks} parks, {years} years ({first}-{last})"),
