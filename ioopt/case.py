@@ -188,7 +188,8 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 def _duplicates(frame: pd.DataFrame, file: str, key: tuple[str, ...]) -> list[Problem]:
     if frame.empty:
         return []
-    keyed = frame[list(key)].astype(str)
+    # blank cells (None, NaN) as "" so that two blank years are the same key
+    keyed = frame[list(key)].astype(object).where(frame[list(key)].notna(), "").astype(str)
     dup = keyed.duplicated(keep="first")
     out = []
     for idx in frame.index[dup]:

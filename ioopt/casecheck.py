@@ -21,10 +21,11 @@ from ioopt.checks import (
     check_uncertainty,
 )
 from ioopt.errors import Problem
+from ioopt.yearchecks import check_coefficient_years, check_project_years
 
-CHECKS = (check_sectors, check_coefficients, check_projects, check_project_inputs,
-          check_demand, check_quotas, check_rules, check_dependencies, check_exclusive_groups,
-          check_uncertainty)
+CHECKS = (check_sectors, check_coefficient_years, check_coefficients, check_projects,
+          check_project_inputs, check_project_years, check_demand, check_quotas, check_rules,
+          check_dependencies, check_exclusive_groups, check_uncertainty)
 """The cross-table checks, in the order their problems are reported."""
 
 

@@ -17,6 +17,8 @@ Example::
       - {sector: primary_aluminium, price_cny: 21000}
     coefficients:
       - {input_sector: electricity, output_sector: primary_aluminium, coef: 13.0}
+    project_years:                 # a figure by year (rows added or changed)
+      - {project: smelter_1, field: elec_mwh, year: 2025, value: 12.95}
 
 Every selector must match at least one row; every field must be a column of the table.
 Errors name the scenario file and the key path (``quotas[1].park``).
@@ -63,6 +65,13 @@ class Scenario(BaseModel):
     sectors: list[dict[str, Any]] = Field(default_factory=list)
     coefficients: list[dict[str, Any]] = Field(default_factory=list)
     rules: list[dict[str, Any]] = Field(default_factory=list)
+    project_years: list[dict[str, Any]] = Field(default_factory=list)
+
+
+SET_TABLES = ("projects", "sectors", "coefficients", "rules", "project_years")
+"""Tables whose rows a scenario changes by key (``quotas`` has its own selectors)."""
+ADDS_ROWS = ("coefficients", "project_years")
+"""Tables where a scenario row matching no row is a new row (a new coefficient or value)."""
 
 
 def load_scenario(path: str | Path, _seen: tuple[Path, ...] = ()) -> list[tuple[Path, Scenario]]:
@@ -152,13 +161,13 @@ def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
         if qc.penalty is not None:
             q.loc[sel, "penalty"] = qc.penalty
         applied.append(f"quotas: {qc.model_dump(exclude_none=True)} ({int(sel.sum())} rows)")
-    for table in ("projects", "sectors", "coefficients", "rules"):
+    for table in SET_TABLES:
         for i, change in enumerate(getattr(sc, table)):
             problems += _set_rows(tables, table, change, name, f"{table}[{i}]", applied)
     if problems:
         raise InputError(problems)
     # re-validate changed rows with the row models, then the cross-table checks
-    for table in ("projects", "sectors", "coefficients", "rules", "quotas"):
+    for table in (*SET_TABLES, "quotas"):
         spec = TABLES[table]
         cols = list(spec.row.model_fields)
         for rec in tables[table][cols].to_dict("records"):
@@ -193,6 +202,8 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
     spec = TABLES[table]
     frame = tables[table]
     key = spec.key
+    # an optional key field left out (a coefficient's year) selects the blank cell
+    change = {**{k: None for k in key if not spec.row.model_fields[k].is_required()}, **change}
     missing = [k for k in key if k not in change]
     if missing:
         return [Problem(file, None, where, change, f"the key field(s) {list(key)} of {spec.file}")]
@@ -206,7 +217,7 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
     for k in key:
         sel &= frame[k].map(_key_text) == _key_text(change[k])
     if not sel.any():
-        if table == "coefficients":  # a new coefficient is a legitimate change
+        if table in ADDS_ROWS:  # a new coefficient or yearly value is a legitimate change
             row: dict[str, Any] = dict.fromkeys(frame.columns)
             row.update(change)
             if not change.get("source"):

@@ -120,6 +120,7 @@ INSTANCES: dict[str, Callable[[], Path]] = {
     "ref1_energy": lambda: REF / "ref1_energy",
     "ref2_chain": lambda: REF / "ref2_chain",
     "ref3_curve": lambda: REF / "ref3_curve",
+    "ref5_ramp": lambda: REF / "ref5_ramp",
     "example": lambda: EXAMPLE,
     "example_plus": _example_plus_dir,
 }

@@ -10,12 +10,16 @@ Accounting (see models/FORMULATION.md, "Energy and CO2 accounting"):
   twice (once as the plant's coal, once as the consumer's electricity).
 - CO2 ``C_t = sum_j (co2p_j + ef_fuel fuel_j) x[j,t] + ef_grid (sum_j elec_j x[j,t] -
   sum_{j generates} x[j,t])``: renewables emit nothing and displace grid power.
+
+Every per-unit figure is that of year t (``ModelData.figures(t)``: the same every year
+unless the case gives it by year).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from ioopt.formulation.data import ModelData
@@ -49,17 +53,14 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
     gen = set(d.generators)
     ren = set(d.renewables)
     count_ren = not acc.exclude_renewable_electricity
-    e_coef, c_coef = {}, {}
-    for j, fuel, co2, elec in zip(p.index, p["fuel_energy"], p["co2"], p["elec"], strict=True):
-        net_el = float(elec) - (1.0 if j in gen else 0.0)
-        e_coef[j] = float(fuel) + kappa * net_el + (kappa if (count_ren and j in ren) else 0.0)
-        c_coef[j] = float(co2) + acc.ef_grid_t_per_mwh * net_el
-    water = p["water"].to_dict()
     va = p["va"].to_dict()
-    elec = p["elec"].to_dict()
     park = p["park"].to_dict()
     out = Totals({}, {}, {}, {}, {})
+    args = (kappa, acc.ef_grid_t_per_mwh, gen, ren, count_ren)
+    # per-unit figures of year t (ModelData.figures); computed once when none changes by year
+    every_year = _coefficients(d.projects, *args) if d.yearly is None else None
     for t in d.years:
+        e_coef, c_coef, water, elec = every_year or _coefficients(d.figures(t), *args)
         xs = [(j, m.x[j, t]) for j in p.index if (j, t) in m.x]
         out.energy[t] = [(e_coef[j], v) for j, v in xs if e_coef[j] != 0]
         out.co2[t] = [(c_coef[j], v) for j, v in xs if c_coef[j] != 0]
@@ -73,3 +74,16 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
         m.add_component(name, pyo.Expression(list(d.years),
                                              rule=lambda _m, t, tt=terms: linear(tt[t])))
     return out
+
+
+def _coefficients(f: pd.DataFrame, kappa: float, ef_grid: float, gen: set[str], ren: set[str],
+                  count_ren: bool) -> tuple[dict[str, float], ...]:
+    """Per project, for one year's per-unit figures ``f``: counted energy, CO2, water and
+    electricity per unit of output (the terms of E_t, C_t, W_t and elec_use).
+    """
+    e_coef, c_coef = {}, {}
+    for j, fuel, co2, elec in zip(f.index, f["fuel_energy"], f["co2"], f["elec"], strict=True):
+        net_el = float(elec) - (1.0 if j in gen else 0.0)
+        e_coef[j] = float(fuel) + kappa * net_el + (kappa if (count_ren and j in ren) else 0.0)
+        c_coef[j] = float(co2) + ef_grid * net_el
+    return e_coef, c_coef, f["water"].to_dict(), f["elec"].to_dict()
