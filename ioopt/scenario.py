@@ -202,6 +202,7 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
     spec = TABLES[table]
     frame = tables[table]
     key = spec.key
+    given = change
     # an optional key field left out (a coefficient's year) selects the blank cell
     change = {**{k: None for k in key if not spec.row.model_fields[k].is_required()}, **change}
     missing = [k for k in key if k not in change]
@@ -223,13 +224,13 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
             if not change.get("source"):
                 row["source"] = "scenario"
             tables[table] = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
-            applied.append(f"{table}: added {change}")
+            applied.append(f"{table}: added {given}")
             return []
         return [Problem(file, None, where, {k: change[k] for k in key},
                         f"an existing row of {spec.file}")]
     for k, v in fields.items():
         frame.loc[sel, k] = v
-    applied.append(f"{table}: {change}")
+    applied.append(f"{table}: {given}")
     return []
 
 

@@ -125,6 +125,21 @@ def test_a_case_without_yearly_data_takes_the_plain_path():
         [1.0, 0.9, 0.8, 0.7, 0.6])
 
 
+def test_project_inputs_by_year_interpolate(tmp_path):
+    case = _copy(tmp_path)
+    (case / "project_inputs.csv").write_text(
+        "project,input_sector,coef,year,source\nnew,ore,2.5,2023,x\nnew,ore,1.5,2025,x\n",
+        encoding="utf-8")
+    d = prepare(api.load_case(case))
+    ore = {t: d.inputs_at(t).set_index("project")["coef"] for t in YEARS}
+    assert [float(ore[t]["new"]) for t in YEARS] == pytest.approx([2.5, 2.5, 2.5, 2.0, 1.5])
+    assert [float(ore[t]["old"]) for t in YEARS] == pytest.approx([2.0, 1.9, 1.8, 1.7, 1.6])
+    r = api.run(api.load_case(case))
+    s = r.sectors.set_index(["sector", "year"])
+    # 2024: old 10 x 1.7 + new 8 x 2.0 + com 1 x 1.7
+    assert float(s.at[("ore", 2024), "imports_10k"]) == pytest.approx(17 + 16 + 1.7)
+
+
 def test_io_view_reads_the_base_year_unless_told():
     case = api.load_case(REF5)
     base, late = api.io_view(case), api.io_view(case, 2025)

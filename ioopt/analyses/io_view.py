@@ -134,7 +134,7 @@ def io_view(case: Case, year: int | None = None) -> IOView:
     t = case.config.base_year if year is None else year
     lo, hi = case.config.base_year, case.years[-1]
     if not lo <= t <= hi:
-        raise InputError([Problem("year", None, "year", t, f"a year from {lo} to {hi}")])
+        raise InputError([Problem("io_view", None, "year", t, f"a year from {lo} to {hi}")])
     projects, coefficients, project_inputs = yearly.tables_at(case, t)
     p, inputs = _project_data(case, projects, coefficients, project_inputs)
     sec = case.sectors
