@@ -146,13 +146,14 @@ def backcast(case: Case, time_limit: float | None = None) -> Backcast:
     return run_backcast(case, time_limit=time_limit)
 
 
-def io_view(case: Case) -> IOView:
+def io_view(case: Case, year: int | None = None) -> IOView:
     """The input-output view of a case (``ioopt io``): A and L (physical and money),
-    sector multipliers and linkages, projects' embodied resources.
+    sector multipliers and linkages, projects' embodied resources; coefficients that change
+    by year are those of ``year`` (default: the base year).
     """
     from ioopt.analyses.io_view import io_view as compute
 
-    return compute(case)
+    return compute(case, year)
 
 
 @dataclass

@@ -113,6 +113,8 @@ def _expected(err: Any) -> str:
         return "true or false"
     if kind == "string_too_short":
         return "a non-empty value"
+    if kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
     return msg[0].lower() + msg[1:] if msg else kind
 
 

@@ -23,10 +23,12 @@ from ioopt.checks import (
 from ioopt.errors import Problem
 from ioopt.history import check_history
 from ioopt.markets import check_markets
+from ioopt.yearchecks import check_coefficient_years, check_project_years
 
-CHECKS = (check_sectors, check_coefficients, check_projects, check_project_inputs,
-          check_demand, check_markets, check_quotas, check_rules, check_dependencies,
-          check_exclusive_groups, check_uncertainty, check_history)
+CHECKS = (check_sectors, check_coefficient_years, check_coefficients, check_projects,
+          check_project_inputs, check_project_years, check_demand, check_markets, check_quotas,
+          check_rules, check_dependencies, check_exclusive_groups, check_uncertainty,
+          check_history)
 """The cross-table checks, in the order their problems are reported."""
 
 

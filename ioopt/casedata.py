@@ -31,6 +31,7 @@ class Case:
     parks: pd.DataFrame
     projects: pd.DataFrame
     project_inputs: pd.DataFrame
+    project_years: pd.DataFrame
     demand: pd.DataFrame
     quotas: pd.DataFrame
     rules: pd.DataFrame

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ioopt import iomath, units
+from ioopt import iomath, units, yearly
 from ioopt.errors import Problem
 from ioopt.families import FAMILIES, QUOTA_FAMILIES, RULE_FAMILIES
 from ioopt.schemas import REPORT_FAMILIES_EXCLUDED, TABLES
@@ -91,13 +91,20 @@ def check_coefficients(case: Case) -> list[Problem]:
     out += _ref(c, "coefficients.csv", "output_sector", known, "sector")
     if out:
         return out
-    A = iomath.calc_A_from_long(c, list(case.sectors.index))
-    rho = iomath.spectral_radius(A.to_numpy())
-    if rho >= 1.0:
-        out.append(Problem("coefficients.csv", None, "coef", f"spectral radius {rho:.4f}",
-                           "a technical-coefficient matrix with spectral radius < 1 "
-                           "(otherwise the local supply chain can never balance: some "
-                           "chain uses more of a product than it makes)"))
+    years: list[int | None] = [None]  # coefficients given by year: A of every year
+    if yearly.dated(c).any():
+        years = [case.config.base_year, *case.years]
+    for t in years:
+        A = iomath.calc_A_from_long(c if t is None else yearly.rows_at(c, "coefficients", t),
+                                    list(case.sectors.index))
+        rho = iomath.spectral_radius(A.to_numpy())
+        if rho >= 1.0:
+            out.append(Problem("coefficients.csv", None, "coef", f"spectral radius {rho:.4f}"
+                               + ("" if t is None else f" in {t}"),
+                               "a technical-coefficient matrix with spectral radius < 1 "
+                               "(otherwise the local supply chain can never balance: some "
+                               "chain uses more of a product than it makes)"))
+            break
     return out
 
 

@@ -228,7 +228,8 @@ def schema_text() -> str:
            "", "case.yaml"]
     out += _fields(CaseConfig, "  ")
     for name, sub in (("accounting", "Accounting"), ("objective", "Objective"),
-                      ("solver", "SolverSettings"), ("families.<family>", "FamilySettings")):
+                      ("solver", "SolverSettings"), ("families.<family>", "FamilySettings"),
+                      ("utilisation", "Utilisation")):
         from ioopt import schemas
 
         out.append(f"  {name}:")

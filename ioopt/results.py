@@ -187,7 +187,12 @@ def portfolio_table(built: Built, res: SolveResult) -> pd.DataFrame:
     def num(col: str) -> np.ndarray:
         return p[col].to_numpy(dtype=float)
 
-    cap, elec = num("cap"), num("elec")
+    cap = num("cap")
+
+    def used(col: str) -> np.ndarray:  # sum over the years of production x the year's figure
+        return total_x * num(col) if d.yearly is None else (xa * d.grid(col)).sum(axis=1)
+
+    fuel, elec, co2 = used("fuel_energy"), used("elec"), used("co2")
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(cap > 0, last / np.where(cap > 0, cap, 1.0), 0.0)
     w = pd.Series(d.objective_weight).reindex(p.index).to_numpy(dtype=float)
@@ -212,10 +217,10 @@ def portfolio_table(built: Built, res: SolveResult) -> pd.DataFrame:
         "utilisation_last_year": util,
         "output_value_100m_cny": total_x * num("price"),
         "value_added_100m_cny": total_x * num("va"),
-        "energy_10k_tce": total_x * (num("fuel_energy") + acc.kappa_tce_per_mwh * elec),
-        "co2_10k_t": total_x * (num("co2") + acc.ef_grid_t_per_mwh * elec),
-        "water_10k_m3": total_x * num("water"),
-        "electricity_10k_mwh": total_x * elec,
+        "energy_10k_tce": fuel + acc.kappa_tce_per_mwh * elec,
+        "co2_10k_t": co2 + acc.ef_grid_t_per_mwh * elec,
+        "water_10k_m3": used("water"),
+        "electricity_10k_mwh": elec,
         "jobs_last_year": last * num("jobs_per_unit"),
         "contribution": (xa * disc).sum(axis=1) * w,
         "reduced_cost": _build_reduced_cost(built, res, online_year),
@@ -301,8 +306,7 @@ def sector_table(built: Built, res: SolveResult) -> pd.DataFrame:
     prod = x.groupby(p["sector"]).sum().reindex(index=sectors.index, fill_value=0.0)
     value = x.mul(p["price"], axis=0).groupby(p["sector"]).sum().reindex(
         index=sectors.index, fill_value=0.0)
-    inp = d.inputs
-    use = x.reindex(inp["project"]).to_numpy() * inp["coef"].to_numpy()[:, None]
+    inp, use = input_use(d, x)
     inter = pd.DataFrame(use, columns=years).groupby(inp["input_sector"].to_numpy()).sum()
     inter = inter.reindex(index=sectors.index, fill_value=0.0)
     idx = pd.MultiIndex.from_product([sectors.index, years], names=["sector", "year"])
@@ -326,6 +330,21 @@ def sector_table(built: Built, res: SolveResult) -> pd.DataFrame:
         **marginal_prices(built, res, keys),
     })
     return out
+
+
+def input_use(d: Any, x: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """(the inputs' project and input_sector, one row per pair; the units each uses in
+    each year, rows x years) at production ``x`` (projects x years), at each year's
+    coefficients.
+    """
+    if d.yearly_inputs is None:
+        inp = d.inputs
+        return inp, x.reindex(inp["project"]).to_numpy() * inp["coef"].to_numpy()[:, None]
+    a = pd.concat([d.inputs_at(t).assign(year=t) for t in d.years]).pivot_table(
+        index=["project", "input_sector"], columns="year", values="coef", aggfunc="sum",
+        fill_value=0.0).reindex(columns=list(d.years), fill_value=0.0)
+    keys = a.index.to_frame(index=False)
+    return keys, x.reindex(keys["project"]).to_numpy() * a.to_numpy()
 
 
 def yearly_totals(built: Built, res: SolveResult, portfolio: pd.DataFrame) -> pd.DataFrame:
@@ -359,8 +378,7 @@ def flows_table(built: Built, res: SolveResult) -> pd.DataFrame:
     x = production(built, res)
     years = list(d.years)
     sectors = d.case.sectors
-    inp = d.inputs
-    use = x.reindex(inp["project"]).to_numpy() * inp["coef"].to_numpy()[:, None]
+    inp, use = input_use(d, x)
     target = d.projects["sector"].reindex(inp["project"]).to_numpy()
     inter = (pd.DataFrame(use, columns=years)
              .assign(source=inp["input_sector"].to_numpy(), target=target)

@@ -23,6 +23,8 @@ Example::
          price_cny: 14000, source: "plan capacity"}
     demand:
       - {sector: corn_grain, year: 2025, final_demand_10k: 120}
+    project_years:                 # a figure by year (rows added or changed)
+      - {project: smelter_1, field: elec_mwh, year: 2025, value: 12.95}
 
 Every selector must match at least one row; every field must be a column of the table.
 Rows of coefficients, markets and demand whose key is new are added (a new row needs
@@ -46,9 +48,10 @@ from ioopt.schemas import TABLES, CaseConfig, Mode
 
 MODES = [m.value for m in Mode]
 
-ROW_TABLES = ("projects", "sectors", "coefficients", "rules", "markets", "demand")
+ROW_TABLES = ("projects", "sectors", "coefficients", "rules", "markets", "demand",
+              "project_years")
 """Tables a scenario changes row by row (by the row's key; quotas have their own form)."""
-ADDABLE = ("coefficients", "markets", "demand")
+ADDABLE = ("coefficients", "markets", "demand", "project_years")
 """Tables where a scenario row with a new key adds a row."""
 
 
@@ -80,6 +83,7 @@ class Scenario(BaseModel):
     rules: list[dict[str, Any]] = Field(default_factory=list)
     markets: list[dict[str, Any]] = Field(default_factory=list)
     demand: list[dict[str, Any]] = Field(default_factory=list)
+    project_years: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def load_scenario(path: str | Path, _seen: tuple[Path, ...] = ()) -> list[tuple[Path, Scenario]]:
@@ -211,6 +215,7 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
     spec = TABLES[table]
     frame = tables[table]
     key = spec.key
+    given = change
     # a key field that may be blank in the file (a year: every year) may be left out
     missing = [k for k in key if k not in change and spec.row.model_fields[k].is_required()]
     if missing:
@@ -226,20 +231,20 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
     for k in key:
         sel &= frame[k].map(_key_text) == _key_text(change[k])
     if not sel.any():
-        if table in ADDABLE:  # a new coefficient, market step or demand is a legitimate change
+        if table in ADDABLE:  # a new coefficient, market step, demand or yearly value
             row: dict[str, Any] = dict.fromkeys(frame.columns)
             row.update(change)
             if not change.get("source"):
                 row["source"] = "scenario"
             added = pd.DataFrame([row], columns=frame.columns)
             tables[table] = added if frame.empty else pd.concat([frame, added], ignore_index=True)
-            applied.append(f"{table}: added {change}")
+            applied.append(f"{table}: added {given}")
             return []
         return [Problem(file, None, where, {k: change[k] for k in key},
                         f"an existing row of {spec.file}")]
     for k, v in fields.items():
         frame.loc[sel, k] = v
-    applied.append(f"{table}: {change}")
+    applied.append(f"{table}: {given}")
     return []
 
 

@@ -9,7 +9,7 @@ an error, not a silently ignored input.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,6 +17,24 @@ from ioopt.families import QUOTA_FAMILIES, RULE_FAMILIES, SWITCHABLE
 
 NonNeg = Annotated[float, Field(ge=0)]
 Share = Annotated[float, Field(ge=0, le=1)]
+YEAR_ROW = ("Year of this value; rows of the same key with years interpolate linearly (flat "
+            "outside); blank: every year (then no other row of the key).")
+PathField = Literal["max_util", "min_util", "elec_mwh", "fuel_tce", "co2_process_t", "water_m3"]
+PATH_FIELDS: tuple[str, ...] = get_args(PathField)
+"""projects.csv columns that project_years.csv can give by year."""
+
+
+def parse_ramp(text: object) -> tuple[float, ...]:
+    """A ramp-up cell: '0.5;0.8' -> (0.5, 0.8), blank -> (); ValueError unless shares."""
+    if text is None or text == "" or text != text:
+        return ()
+    try:
+        out = tuple(float(v) for v in str(text).split(";"))
+    except ValueError:
+        out = (float("nan"),)
+    if not all(0.0 <= v <= 1.0 for v in out):
+        raise ValueError("shares between 0 and 1 separated by ';', e.g. '0.5;0.8'")
+    return out
 
 
 class _Strict(BaseModel):
@@ -89,31 +107,24 @@ class Measure(StrEnum):
 
 
 # ---------------------------------------------------------------------- case.yaml
-
-
 class Accounting(_Strict):
     """How energy and CO2 are counted (China's dual-control accounting switches)."""
 
     kappa_tce_per_mwh: float = Field(
         0.1229, gt=0, le=1,
         description="tce counted per MWh of electricity: 0.1229 equivalent value (NBS), "
-        "~0.30 coal-consumption (equal-value) method.",
-    )
+        "~0.30 coal-consumption (equal-value) method.")
     exclude_renewable_electricity: bool = Field(
         True, description="China's 2021 rule: locally generated renewable electricity is "
-        "not counted in the energy total.",
-    )
+        "not counted in the energy total.")
     exclude_feedstock: bool = Field(
         True, description="Energy used as raw material (feedstock_share of a project's "
-        "fuel) is not counted in the energy total.",
-    )
+        "fuel) is not counted in the energy total.")
     ef_fuel_t_per_tce: float = Field(
-        2.66, ge=0, description="t CO2 per tce of fossil fuel burned (NDRC ~2.66-2.77).",
-    )
+        2.66, ge=0, description="t CO2 per tce of fossil fuel burned (NDRC ~2.66-2.77).")
     ef_grid_t_per_mwh: float = Field(
         0.7025, ge=0, description="t CO2 per MWh of electricity imported from the grid "
-        "(MEE provincial factor).",
-    )
+        "(MEE provincial factor).")
     renewables: Literal["contracted", "pooled"] = Field(
         "contracted", description="Which renewable electricity counts as the region's own. "
         "contracted (the rules as written): only the output of renewable projects contracted "
@@ -121,8 +132,7 @@ class Accounting(_Strict):
         "and counts towards green-power targets; the rest is exported and credits nothing, "
         "so only net exports of fossil generation reduce the counted totals. pooled (ioopt "
         "before 0.3): every MWh of local renewable generation counts, exported or not, and "
-        "green targets draw on the city's pooled renewable output.",
-    )
+        "green targets draw on the city's pooled renewable output.")
 
 
 class FamilySettings(_Strict):
@@ -134,8 +144,7 @@ class FamilySettings(_Strict):
                        "verdict, never constraining (quota and rule families only).")
     penalty: float | None = Field(
         None, ge=0, description="Soft-mode penalty, CNY per base unit of the quota "
-        "(per tce, m3, mu, t CO2, CNY, MWh or product unit); blank: the family default.",
-    )
+        "(per tce, m3, mu, t CO2, CNY, MWh or product unit); blank: the family default.")
 
 
 class Objective(_Strict):
@@ -144,20 +153,17 @@ class Objective(_Strict):
     measure: Measure = Field(Measure.gross_output, description="The measure maximised.")
     weights: dict[Literal["gross_output", "value_added", "tax", "jobs"], float] = Field(
         default_factory=dict,
-        description="For measure=weighted: weight per measure (jobs weighted in CNY/job-year).",
-    )
+        description="For measure=weighted: weight per measure (jobs weighted in CNY/job-year).")
     discount_rate: float = Field(0.0, ge=0, lt=1, description="Annual discount rate.")
     import_cost: bool = Field(
         True, description="Subtract the cost of imports (import_price x imports) from "
-        "money measures.",
-    )
+        "money measures.")
     capital_charge: Literal["none", "annuity"] = Field(
         "none", description="How investment enters a money objective. none: it does not "
         "(investment is limited only by the capital families). annuity: each year a new "
         "project is online, its capex times the capital recovery factor at capital_rate over "
         "its life_years is subtracted, so a project online late in the horizon pays for the "
-        "years it produces, not for its whole life.",
-    )
+        "years it produces, not for its whole life.")
     capital_rate: float = Field(
         0.08, ge=0, lt=1, description="Interest rate of the capital charge's annuity "
         "(8 %: the social discount rate of NDRC's 建设项目经济评价方法与参数, 3rd ed.).")
@@ -199,6 +205,20 @@ class Perturbation(_Strict):
     joint: bool = Field(False, description="True: one draw for all matching rows; false: one per row.")
 
 
+class Utilisation(_Strict):
+    """How far plants may run each year: new plants ramp up, existing plants grow."""
+
+    ramp_up: list[Share] = Field(
+        default_factory=list,
+        description="Most a new (committed or candidate) plant may produce, as a share of "
+        "capacity, in its 1st, 2nd, ... year online (the 1st year is part of a year); "
+        "afterwards max_util. Per project: projects.csv ramp_up. Empty: no ramp-up.")
+    existing_growth: Share | None = Field(
+        0.10, description="Most an existing plant's utilisation may rise per year, as a "
+        "share of capacity, from base_output_10k / capacity_10k (2021: +1 step from 2020); "
+        "blank (null): no limit (capacity x max_util from the first year).")
+
+
 class CaseConfig(_Strict):
     """``case.yaml``: the case's horizon, accounting, objective and family switches."""
 
@@ -214,8 +234,8 @@ class CaseConfig(_Strict):
     families: dict[str, FamilySettings] = Field(
         default_factory=dict,
         description="Per constraint family: enabled, mode (hard/soft), penalty. "
-        "Families not listed are enabled and hard.",
-    )
+        "Families not listed are enabled and hard.")
+    utilisation: Utilisation = Field(default_factory=Utilisation)
     uncertainty: list[Perturbation] = Field(
         default_factory=list,
         description="Ranges of uncertain prices, quotas and coefficients, for sampled scenarios "
@@ -277,6 +297,7 @@ class CoefficientRow(_Strict):
     input_sector: str = Field(min_length=1, description="Sector supplying the input.")
     output_sector: str = Field(min_length=1, description="Sector using it.")
     coef: NonNeg = Field(description="Units of input per unit of output (e.g. t alumina per t aluminium).")
+    year: int | None = Field(None, description=YEAR_ROW)
     source: str = Field(min_length=1, description="Provenance.")
 
 
@@ -310,7 +331,9 @@ class ProjectRow(_Strict):
     lead_time_years: Annotated[int, Field(ge=0)] = Field(0, description="Years of building before it comes online; capex is spread over them.")
     capex_100m_cny: NonNeg = Field(0.0, description="Investment, 亿元 (0 for existing plants).")
     land_mu: NonNeg = Field(0.0, description="New land taken, mu (0 for existing plants).")
-    min_util: Share = Field(0.0, description="Minimum utilisation when online.")
+    min_util: Share = Field(0.0, description="Minimum utilisation when online (share of capacity).")
+    max_util: Share = Field(1.0, description="Maximum utilisation when online (share of capacity).")
+    ramp_up: str = Field("", description="New plants: shares of capacity in the 1st, 2nd, ... year online, e.g. '0.5;0.8'; blank: case.yaml utilisation.ramp_up.")
     fuel_tce: NonNeg = Field(0.0, description="Fossil fuel burned on site, tce per unit.")
     feedstock_share: Share = Field(0.0, description="Share of fuel_tce used as raw material (not counted when exclude_feedstock).")
     elec_mwh: NonNeg | None = Field(None, description="Electricity used, MWh per unit; blank: A[electricity, sector].")
@@ -327,6 +350,12 @@ class ProjectRow(_Strict):
     illustrative: bool = Field(False, description="True for candidates built from sector norms, not named in a source.")
     source: str = Field(min_length=1, description="Provenance of the row's figures.")
 
+    @field_validator("ramp_up")
+    @classmethod
+    def _ramp(cls, v: str) -> str:
+        parse_ramp(v)
+        return v
+
 
 class ProjectInputRow(_Strict):
     """``project_inputs.csv`` (optional): a project's own input coefficient, overriding A."""
@@ -334,6 +363,19 @@ class ProjectInputRow(_Strict):
     project: str = Field(min_length=1, description="Project id.")
     input_sector: str = Field(min_length=1, description="Input sector.")
     coef: NonNeg = Field(description="Units of input per unit of the project's output.")
+    year: int | None = Field(None, description=YEAR_ROW)
+    source: str = Field(min_length=1, description="Provenance.")
+
+
+class ProjectYearRow(_Strict):
+    """``project_years.csv`` (optional): a project's figure in a year; between stated years
+    linear, before the first and after the last flat; replaces its projects.csv cell.
+    """
+
+    project: str = Field(min_length=1, description="Project id.")
+    year: int = Field(description="Year (base year to last year of the horizon).")
+    field: PathField = Field(description=f"One of {list(PATH_FIELDS)} (units of projects.csv).")
+    value: NonNeg = Field(description="The value in that year (shares for max_util/min_util).")
     source: str = Field(min_length=1, description="Provenance.")
 
 
@@ -453,11 +495,13 @@ class TableSpec(BaseModel):
 TABLES: dict[str, TableSpec] = {
     "sectors": TableSpec(file="sectors.csv", row=SectorRow, required=True, key=("sector",)),
     "coefficients": TableSpec(file="coefficients.csv", row=CoefficientRow, required=True,
-                              key=("input_sector", "output_sector")),
+                              key=("input_sector", "output_sector", "year")),
     "parks": TableSpec(file="parks.csv", row=ParkRow, required=True, key=("park",)),
     "projects": TableSpec(file="projects.csv", row=ProjectRow, required=True, key=("project",)),
     "project_inputs": TableSpec(file="project_inputs.csv", row=ProjectInputRow, required=False,
-                                key=("project", "input_sector")),
+                                key=("project", "input_sector", "year")),
+    "project_years": TableSpec(file="project_years.csv", row=ProjectYearRow, required=False,
+                               key=("project", "field", "year")),
     "demand": TableSpec(file="demand.csv", row=DemandRow, required=False, key=("sector", "year")),
     "markets": TableSpec(file="markets.csv", row=MarketRow, required=False,
                          key=("sector", "year", "direction", "step")),

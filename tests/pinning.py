@@ -124,6 +124,7 @@ INSTANCES: dict[str, Callable[[], Path]] = {
     "ref2_chain": lambda: REF / "ref2_chain",
     "ref3_curve": lambda: REF / "ref3_curve",
     "ref4_markets": lambda: REF / "ref4_markets",
+    "ref5_ramp": lambda: REF / "ref5_ramp",
     "example": lambda: EXAMPLE,
     "example_plus": _example_plus_dir,
 }

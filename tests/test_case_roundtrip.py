@@ -5,7 +5,8 @@ within their bounds (and the cross-table rules: coefficients only scaled down so
 chain still balances, base-year output within capacity, candidates able to come online,
 shares within 0-1), ids of sectors, parks and projects renamed consistently through
 every table, optional cells blank, English and Chinese names with punctuation (CSV
-quoting), padded cells, a few project_inputs rows (a table the example lacks). Checked:
+quoting), padded cells, a few project_inputs and project_years rows (tables the example lacks), coefficient
+years and ramp-up cells. Checked:
 
 1. every file column of every table equals the value written (blank: the schema's
    default), with the loader's documented derivations: sectors ``price`` and
@@ -32,6 +33,7 @@ from hypothesis import strategies as st
 from ioopt.case import Case, load_case
 from ioopt.families import FAMILIES
 from ioopt.schemas import TABLES
+from ioopt.yearly import UNIT_FIELDS
 from tests.conftest import EXAMPLE
 
 MONEY = 1e-4
@@ -49,6 +51,7 @@ REFS = {
     "quotas": {"park": "park"},
     "rules": {"scope": "sector"},  # when the scope is a sector (else a chain name)
     "dependencies": {"project": "project", "requires": "project"},
+    "project_years": {"project": "project"},
 }
 
 
@@ -127,6 +130,7 @@ PROJECT_FIELDS = {
     "elec_mwh": opt(nonneg(100)), "co2_process_t": opt(nonneg(100)), "water_m3": opt(nonneg(100)),
     "price_cny": opt(nonneg()), "va_cny": opt(nonneg()), "tax_cny": opt(nonneg()),
     "jobs": opt(nonneg(1e5)), "illustrative": opt(st.booleans()), "source": text,
+    "ramp_up": opt(st.lists(share, min_size=1, max_size=3).map(lambda v: ";".join(map(repr, v)))),
 }
 LIMIT_FIELDS = {"mode": st.sampled_from([None, "hard", "soft"]), "penalty": opt(nonneg()),
                 "source": text}
@@ -149,6 +153,7 @@ def tables(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                 row.update({f: draw(s) for f, s in SECTOR_FIELDS.items()})
             elif name == "coefficients":
                 row["coef"] = float(base["coef"]) * draw(share)  # scaled down: still balances
+                row["year"] = draw(opt(st.integers(BASE_YEAR, YEARS[-1])))  # one row a key: flat
                 row["source"] = draw(text)
             elif name == "parks":
                 row.update(name=draw(text), name_zh=draw(opt(chinese)), area=draw(opt(text)),
@@ -179,6 +184,11 @@ def tables(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                          max_size=3, unique=True))
     out["project_inputs"] = [{"project": p, "input_sector": s, "coef": draw(nonneg(10)),
                               "source": draw(text)} for p, s in keys]
+    # a few per-unit figures by year (project_years.csv, which the example lacks)
+    dated = draw(st.lists(st.tuples(st.sampled_from(projects), st.sampled_from(UNIT_FIELDS),
+                                    st.integers(BASE_YEAR, YEARS[-1])), max_size=3, unique=True))
+    out["project_years"] = [{"project": p, "year": y, "field": f, "value": draw(nonneg(100)),
+                             "source": draw(text)} for p, f, y in dated]
     return out
 
 

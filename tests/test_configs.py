@@ -34,10 +34,9 @@ def test_every_config_is_described():
 
 
 @pytest.mark.parametrize(("name", "joins", "leaves"), [
-    # tighter energy: a corn starch plant replaces the smallest recycled-aluminium plant
-    ("energy_minus_10.yaml", {"C_IL_STARCH_KZZ"}, {"A_IL_RECY_KZZ"}),
-    # 80 % green power in Huolinguole: a wind farm replaces the small PV plant
-    ("green_share_80.yaml", {"E_IL_WIND_KL"}, {"E_IL_PV_KUL"}),
+    # 80 % green power in Huolinguole: an aluminium-wheel plant replaces the agricultural-
+    # machinery plant (less power drawn where it counts)
+    ("green_share_80.yaml", {"A_IL_WHEEL"}, {"Q_IL_AGRIMACH"}),
     # 1,000亿元 of investment: the money goes to renewables first
     ("investment_1000.yaml", {"E_IL_GREEN_HLGL", "E_IL_WIND_ZLT"}, set()),
     # the 800亿元 as the plan's expected indicator (reported, not a cap): Tianying and the
@@ -57,6 +56,19 @@ def test_config_changes_the_portfolio(tongliao_run, name, joins, leaves):
         assert r.solve.objective >= tongliao_run.solve.objective - 1e-6
     else:
         assert r.solve.objective <= tongliao_run.solve.objective + 1e-6
+
+
+def test_tighter_energy_is_absorbed_in_operation_at_higher_prices(tongliao_run):
+    # with plants ramping up (case.yaml utilisation) the portfolio stays; every tce costs more
+    r = _run("energy_minus_10.yaml")
+    assert _selected(r) == _selected(tongliao_run)
+    assert r.solve.objective < tongliao_run.solve.objective - 10.0  # 亿元 given up
+
+    def price(res):
+        q = res.quotas
+        return q[q["name"] == "energy_total"].set_index("year")["shadow_price"]
+
+    assert (price(r) > price(tongliao_run) + 100.0).all()  # CNY/tce, every year
 
 
 def test_late_water_transfer_is_absorbed_in_operation(tongliao_run):

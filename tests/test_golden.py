@@ -6,7 +6,7 @@ that builds it, one line per active row, ``family[index]: +coef var ... <sense> 
 to the right-hand side, rows sorted by index). ``_objective.lp`` and ``_bounds.lp`` hold
 the objective and the variables' domains and bounds of every instance.
 
-The instances are the four reference instances, the example case and ``example_plus``
+The instances are the reference instances, the example case and ``example_plus``
 (the example with rows added so that every family appears; tests/pinning.py).
 
 A deliberate change of the formulation: ``UPDATE_GOLDEN=1 pytest tests/test_golden.py``
@@ -32,15 +32,15 @@ from tests.pinning import (
     render_objective,
 )
 
-_REFS = ("ref1_energy", "ref2_chain", "ref3_curve")
+_REFS = ("ref1_energy", "ref2_chain", "ref3_curve", "ref5_ramp")
 _EX = ("example", "example_plus")
 _ALL = (*_REFS, "ref4_markets", *_EX)
 
 FAMILY_INSTANCES: dict[str, tuple[str, ...]] = {
     # phasing (not in ioopt.schemas.FAMILIES: always on)
-    "build_once": _EX,
+    "build_once": ("ref5_ramp", *_EX),
     "production_max": (*_REFS, *_EX),
-    "production_min": ("ref3_curve", "example_plus"),
+    "production_min": ("ref3_curve", "ref5_ramp", "example_plus"),
     "green_supply": _EX,
     # the family catalogue (ioopt.schemas.FAMILIES)
     "chain_balance": _ALL,

@@ -108,7 +108,7 @@ def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Est
             continue
         best: Estimate | None = None
         cap = float(p.at[j, "cap"])
-        mu = float(p.at[j, "min_util"])
+        sh = d.shares
         for tau in d.build_years.get(j, []):
             act = {}
             bc = comp.col("build", (j, tau))
@@ -118,7 +118,8 @@ def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Est
                 if col is None or t < tau:
                     continue
                 nv = _net_unit_value(A, c, y, own, col)
-                act[col] = cap if nv > 0 else mu * cap
+                # as much as it may (ramp-up, max_util) if it pays, else its minimum
+                act[col] = cap * (sh.upper(j, t, tau) if nv > 0 else sh.lower(j, t, tau))
             e = _evaluate(A, c, y, kind, own, sector_of_row, sector, act, tau)
             if best is None or e.value > best.value:
                 best = e

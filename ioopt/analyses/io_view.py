@@ -27,6 +27,10 @@ Per sector (``sectors`` table):
 Per project (``projects`` table): embodied energy, CO2 and water per unit = its own
 direct figure + its inputs (its own coefficients, electricity included) times the
 inputs' total intensities, and per year at full capacity.
+
+Coefficients and per-unit figures given by year (``year`` columns, project_years.csv) are
+read in one year: the base year unless ``io_view(case, year)`` names another (the base
+year matches the weights, existing plants' base-year output).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ioopt import iomath
+from ioopt import iomath, yearly
 from ioopt.batch.store import write_table
 from ioopt.case import Case
 from ioopt.errors import InputError, Problem
@@ -123,12 +127,19 @@ class IOView:
         return "\n".join(lines)
 
 
-def io_view(case: Case) -> IOView:
-    """Compute the input-output view of a case."""
-    p, inputs = _project_data(case)
+def io_view(case: Case, year: int | None = None) -> IOView:
+    """Compute the input-output view of a case, with the coefficients of ``year`` (default:
+    the base year) where they change by year.
+    """
+    t = case.config.base_year if year is None else year
+    lo, hi = case.config.base_year, case.years[-1]
+    if not lo <= t <= hi:
+        raise InputError([Problem("io_view", None, "year", t, f"a year from {lo} to {hi}")])
+    projects, coefficients, project_inputs = yearly.tables_at(case, t)
+    p, inputs = _project_data(case, projects, coefficients, project_inputs)
     sec = case.sectors
     names = list(sec.index)
-    A = iomath.calc_A_from_long(case.coefficients, names)
+    A = iomath.calc_A_from_long(coefficients, names)
     made = set(case.projects["sector"])
     A.loc[[s for s in names if s not in made], :] = 0.0  # brought in: not regional output
     prices = pd.to_numeric(sec["price_cny"]).astype(float).to_numpy()
@@ -164,18 +175,19 @@ def io_view(case: Case) -> IOView:
                   projects=_projects(p, inputs, case, pd.DataFrame(total, index=names)))
 
 
-def _project_data(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _project_data(case: Case, p: pd.DataFrame, coefficients: pd.DataFrame,
+                  project_inputs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The projects with their direct figures per unit (fuel_energy, co2, water) and
-    capacity (cap), and their intermediate inputs (long: project, input_sector, coef).
+    capacity (cap), and their intermediate inputs (long: project, input_sector, coef), from
+    one year's tables (:func:`ioopt.yearly.tables_at`).
     """
     el = case.electricity_sector
     acc = case.config.accounting
-    p = case.projects
-    elec = iomath.calc_project_elec(p, case.coefficients, el)
+    elec = iomath.calc_project_elec(p, coefficients, el)
     direct = iomath.calc_project_direct(p, acc.ef_fuel_t_per_tce, acc.exclude_feedstock)
     p = p.assign(**{c: direct[c] for c in direct.columns},
                  cap=p["capacity_10k"].astype(float))
-    return p, iomath.calc_project_inputs(p, case.coefficients, case.project_inputs, el, elec)
+    return p, iomath.calc_project_inputs(p, coefficients, project_inputs, el, elec)
 
 
 def _project_direct(p: pd.DataFrame) -> pd.DataFrame:

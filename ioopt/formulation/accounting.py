@@ -13,6 +13,9 @@ Accounting (see models/FORMULATION.md, "Energy and CO2 accounting"):
   where it is burned).
 - CO2 ``C_t = sum_j (co2p_j + ef_fuel fuel_j) x[j,t] + ef_grid * (the same net grid
   electricity)``: counted renewables emit nothing and displace grid power.
+
+Every per-unit figure is that of year t (``ModelData.figures(t)``: the same every year
+unless the case gives it by year).
 """
 
 from __future__ import annotations
@@ -43,12 +46,14 @@ TOTALS = {"energy": "energy_use", "co2": "co2_emitted", "water": "water_use",
 """Totals attribute -> the named Pyomo Expression (indexed by year) that states it."""
 
 
-def total_coefficients(d: ModelData) -> dict[str, dict[str, float]]:
-    """Each project's coefficient in each region total, per model unit of its output:
-    ``energy`` (counted 万 tce), ``co2`` (万 t), ``water`` (万 m3), ``va`` (亿元). The
-    totals below are these times ``x[j,t]``; the backcast applies them to base-year output.
+def total_coefficients(d: ModelData, t: int | None = None) -> dict[str, dict[str, float]]:
+    """Each project's coefficient in each region total, per model unit of its output, with
+    the per-unit figures of year t (None: those of projects.csv, the base year's):
+    ``energy`` (counted 万 tce), ``co2`` (万 t), ``water`` (万 m3), ``va`` (亿元), ``elec``
+    (万 MWh used). The totals below are these times ``x[j,t]``; the backcast applies them to
+    base-year output.
     """
-    p = d.projects
+    f = d.projects if t is None else d.figures(t)
     acc = d.case.config.accounting
     kappa = acc.kappa_tce_per_mwh
     ren = set(d.renewables)
@@ -57,13 +62,13 @@ def total_coefficients(d: ModelData) -> dict[str, dict[str, float]]:
     local = {j for j in d.generators if j not in ren or d.counted_locally(j)}
     count_ren = not acc.exclude_renewable_electricity
     e_coef, c_coef = {}, {}
-    for j, fuel, co2, elec in zip(p.index, p["fuel_energy"], p["co2"], p["elec"], strict=True):
+    for j, fuel, co2, elec in zip(f.index, f["fuel_energy"], f["co2"], f["elec"], strict=True):
         net_el = float(elec) - (1.0 if j in local else 0.0)
         counted_ren = count_ren and j in ren and j in local
         e_coef[j] = float(fuel) + kappa * net_el + (kappa if counted_ren else 0.0)
         c_coef[j] = float(co2) + acc.ef_grid_t_per_mwh * net_el
-    return {"energy": e_coef, "co2": c_coef, "water": p["water"].to_dict(),
-            "va": p["va"].to_dict()}
+    return {"energy": e_coef, "co2": c_coef, "water": f["water"].to_dict(),
+            "va": d.projects["va"].to_dict(), "elec": f["elec"].to_dict()}
 
 
 def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
@@ -72,12 +77,14 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
     ``value_added[t]``) that the results evaluate.
     """
     p = d.projects
-    coefs = total_coefficients(d)
-    e_coef, c_coef, water, va = coefs["energy"], coefs["co2"], coefs["water"], coefs["va"]
-    elec = p["elec"].to_dict()
     park = p["park"].to_dict()
     out = Totals({}, {}, {}, {}, {}, {})
+    # per-unit figures of year t (ModelData.figures); computed once when none changes by year
+    every_year = total_coefficients(d) if d.yearly is None else None
     for t in d.years:
+        coefs = every_year or total_coefficients(d, t)
+        e_coef, c_coef, water, va, elec = (coefs[k] for k in ("energy", "co2", "water", "va",
+                                                                 "elec"))
         xs = [(j, m.x[j, t]) for j in p.index if (j, t) in m.x]
         out.energy[t] = [(e_coef[j], v) for j, v in xs if e_coef[j] != 0]
         out.co2[t] = [(c_coef[j], v) for j, v in xs if c_coef[j] != 0]
@@ -93,3 +100,4 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
         m.add_component(name, pyo.Expression(list(d.years),
                                              rule=lambda _m, t, tt=terms: linear(tt[t])))
     return out
+

@@ -14,11 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import iomath, units
+from ioopt import iomath, units, yearly
 from ioopt.case import Case
 from ioopt.families import SWITCHABLE
 from ioopt.markets import MarketKey, Step, market_steps
 from ioopt.schemas import FamilySettings, Measure, Mode
+from ioopt.yearly import Shares
+
+FIGURES = ("elec", "fuel_energy", "co2", "water")
+"""Per-unit figures of a project that may change by year (model data columns)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class ModelData:
     projects: pd.DataFrame
     """One row per project (index: project id) with model-unit coefficients:
     cap, price, va, tax, jobs_per_unit, elec, fuel_energy (counted tce/unit),
-    co2 (t/unit, process + combustion), water, capex, land, first_year (None: never)."""
+    co2 (t/unit, process + combustion), water, capex, land. The :data:`FIGURES` columns are
+    the first year's when they change by year: read them with :meth:`figures`."""
     candidates: list[str]
     build_years: dict[str, list[int]]
     """Candidate -> the years it may come online."""
@@ -66,6 +71,8 @@ class ModelData:
     electricity: str | None
     generators: list[str]
     renewables: list[str]
+    shares: Shares
+    """Utilisation: the shares of capacity each project may and must produce by year."""
     contracted: dict[str, str] = field(default_factory=dict)
     """Renewable project -> the park that buys its output under contract (``supplies``)."""
     pooled: bool = False
@@ -78,6 +85,28 @@ class ModelData:
     price_weight: dict[str, float] = field(default_factory=dict)
     """Sector -> how the objective's measure moves per 亿元 of output value lost to a lower
     price (gross output, value added: 1; tax: the sector's tax share; jobs: 0)."""
+    yearly: dict[int, pd.DataFrame] | None = None
+    """Year -> the :data:`FIGURES` of every project, when any changes by year (None: the
+    ``projects`` columns hold for every year)."""
+    yearly_inputs: dict[int, pd.DataFrame] | None = None
+    """Year -> ``inputs`` of that year, when any input coefficient changes by year."""
+
+    def figures(self, t: int) -> pd.DataFrame:
+        """The per-unit figures (:data:`FIGURES` columns, one row per project) in year t."""
+        return self.projects if self.yearly is None else self.yearly[t]
+
+    def inputs_at(self, t: int) -> pd.DataFrame:
+        """Intermediate inputs per unit of output in year t (long: project, input_sector,
+        coef); the same frame every year unless a coefficient changes by year.
+        """
+        return self.inputs if self.yearly_inputs is None else self.yearly_inputs[t]
+
+    def grid(self, col: str) -> np.ndarray:
+        """A per-unit figure of every project (rows) in every year (columns)."""
+        if self.yearly is None:
+            v = self.projects[col].to_numpy(dtype=float)
+            return np.repeat(v[:, None], len(self.years), axis=1)
+        return np.column_stack([self.yearly[t][col].to_numpy(dtype=float) for t in self.years])
 
     def family(self, name: str) -> Family:
         """Settings of a family; structural rows (build_once, ...) are always on and hard."""
@@ -116,7 +145,6 @@ def prepare(case: Case) -> ModelData:
     """Group and convert the case's tables for the formulation."""
     cfg = case.config
     years = case.years
-    acc = cfg.accounting
     measure = cfg.objective.measure
     money = measure != Measure.jobs  # weighted: jobs are weighted in CNY per job-year
     families = resolve_families(case, money)
@@ -125,11 +153,12 @@ def prepare(case: Case) -> ModelData:
 
     p = case.projects.copy()
     el = case.electricity_sector
-    # per unit of output: electricity (project column, else the sector's A coefficient),
-    # counted fuel, CO2 and water (the IO view computes them the same way)
-    p["elec"] = iomath.calc_project_elec(p, case.coefficients, el)
-    direct = iomath.calc_project_direct(p, acc.ef_fuel_t_per_tce, acc.exclude_feedstock)
-    p[direct.columns] = direct
+    # per unit of output, in each year: electricity (project column, else the sector's A
+    # coefficient), counted fuel, CO2, water and intermediate inputs (the IO view computes
+    # them the same way); once for every year when nothing changes by year
+    per_year = {t: _figures(case, t, el) for t in years} if yearly.has_years(case) else None
+    figures, inputs = per_year[years[0]] if per_year else _figures(case, None, el)
+    p[list(FIGURES)] = figures
     p["cap"] = p["capacity_10k"].astype(float)
     p["capex"] = p["capex_100m_cny"].astype(float)
     p["land"] = p["land_mu"].astype(float)
@@ -153,10 +182,6 @@ def prepare(case: Case) -> ModelData:
             build_years[j] = [t for t in years if t >= first]
     candidates = [j for j in p.index if j in build_years]
 
-    # intermediate inputs per unit of output: sector column of A, overridden per project
-    inputs = iomath.calc_project_inputs(p, case.coefficients, case.project_inputs, el,
-                                        p["elec"])
-
     demand: dict[tuple[str, int], float] = defaultdict(float)
     for s, t, v in zip(case.demand["sector"], case.demand["year"],
                        case.demand["final_demand_10k"], strict=True):
@@ -176,9 +201,12 @@ def prepare(case: Case) -> ModelData:
         by_sector={str(k): list(v) for k, v in p.groupby("sector", sort=True).groups.items()},
         by_park={str(k): list(v) for k, v in p.groupby("park", sort=True).groups.items()},
         demand=dict(demand), electricity=el, generators=generators, renewables=renewables,
-        contracted=contracted, pooled=acc.renewables == "pooled", objective_weight=weights,
+        contracted=contracted, pooled=cfg.accounting.renewables == "pooled", objective_weight=weights,
         markets=market_steps(case, directions),
         price_weight=_price_weights(case, measure, cfg.objective.weights),
+        shares=yearly.shares(case),
+        yearly={t: f for t, (f, _) in per_year.items()} if per_year else None,
+        yearly_inputs={t: i for t, (_, i) in per_year.items()} if per_year else None,
     )
 
 
@@ -195,6 +223,22 @@ def _price_weights(case: Case, measure: Measure,
         return {k: sum(w * (tax[k] if m == "tax" else per[m]) for m, w in weights.items())
                 for k in s.index}
     return {k: tax[k] if measure == Measure.tax else per[measure.value] for k in s.index}
+
+
+def _figures(case: Case, year: int | None, el: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the :data:`FIGURES` of every project, its intermediate inputs) in ``year`` (None:
+    a case where nothing changes by year).
+    """
+    acc = case.config.accounting
+    if year is None:
+        p, coefs, pinputs = case.projects, case.coefficients, case.project_inputs
+    else:
+        p, coefs, pinputs = yearly.tables_at(case, year)
+    elec = iomath.calc_project_elec(p, coefs, el)
+    direct = iomath.calc_project_direct(p, acc.ef_fuel_t_per_tce, acc.exclude_feedstock)
+    out = pd.DataFrame({"elec": elec, **{c: direct[c] for c in FIGURES[1:]}}, index=p.index)
+    # intermediate inputs per unit of output: sector column of A, overridden per project
+    return out, iomath.calc_project_inputs(p, coefs, pinputs, el, elec)
 
 
 def _objective_weights(p: pd.DataFrame, measure: Measure,

@@ -30,12 +30,16 @@ def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     x_index = [(j, t) for j in p.index for t in d.x_years(j)]
     cap = p["cap"].to_dict()
-    minu = p["min_util"].astype(float).to_dict()
     fixed = d.fixed_online
+    sh = d.shares
 
     def x_bounds(_m: pyo.ConcreteModel, j: str, t: int) -> tuple[float, float]:
         if j in fixed:
-            return (minu[j] * cap[j], cap[j])
+            # existing and committed: cap x the year's shares (ramp-up, growth, max/min_util)
+            flat = sh.flat.get(j)
+            if flat is not None:
+                return (flat[1] * cap[j], flat[0] * cap[j])
+            return (sh.lower(j, t, fixed[j]) * cap[j], sh.upper(j, t, fixed[j]) * cap[j])
         return (0.0, cap[j])
 
     m.x = pyo.Var(x_index, domain=pyo.NonNegativeReals, bounds=x_bounds)
@@ -75,12 +79,18 @@ def add_build_once(b: Builder, d: ModelData, _tot: object = None) -> None:
 
 
 def add_production_max(b: Builder, d: ModelData, _tot: object = None) -> None:
-    """``production_max[j,t]``: ``x[j,t] - cap_j * online[j,t] <= 0``."""
+    """``production_max[j,t]``: ``x[j,t] - cap_j * sum_{tau<=t} u_j(t,tau) build[j,tau]
+    <= 0`` with ``u_j(t,tau)`` the share of capacity j may produce in year t when online
+    from tau (its ramp-up for the years since tau, capped by max_util in year t; without
+    ramp-up and paths ``max_util_j``, i.e. ``x[j,t] - max_util_j cap_j online[j,t] <= 0``).
+    """
     add_rows(b, "production_max", _production_rows(b, d)[0])
 
 
 def add_production_min(b: Builder, d: ModelData, _tot: object = None) -> None:
-    """``production_min[j,t]``: ``x[j,t] - minutil_j * cap_j * online[j,t] >= 0``."""
+    """``production_min[j,t]``: ``x[j,t] - cap_j * sum_{tau<=t} l_j(t,tau) build[j,tau]
+    >= 0`` with ``l_j(t,tau) = min(min_util_j(t), u_j(t,tau))``.
+    """
     add_rows(b, "production_min", _production_rows(b, d)[1])
 
 
@@ -100,18 +110,29 @@ def _write_production_rows(b: Builder, d: ModelData) -> tuple[Rows, Rows]:
     build = dict(m.build.items())
     x = dict(m.x.items())
     caps = p["cap"].astype(float).to_dict()
-    mins = p["min_util"].astype(float).to_dict()
+    sh = d.shares
     pmax: Rows = {}
     pmin: Rows = {}
     for j in d.candidates:
-        cap, mu = caps[j], mins[j]
+        cap = caps[j]
         years = d.build_years.get(j, [])
         builds = [(tau, build[j, tau]) for tau in years]
+        flat = sh.flat.get(j)
+        if flat is not None:  # the same shares every year: online[j,t] times them
+            hi, lo = -flat[0] * cap, -flat[1] * cap
+            for t in d.x_years(j):
+                # online[j,t] = sum of build[j,tau] for tau <= t (as online() writes it)
+                on = [v for tau, v in builds if tau <= t]
+                pmax[(j, t)] = ([(1.0, x[j, t]), *((hi, v) for v in on)], 0.0, "<=", 0.0)
+                if flat[1] > 0:
+                    pmin[(j, t)] = ([(1.0, x[j, t]), *((lo, v) for v in on)], 0.0, ">=", 0.0)
+            continue
+        writes_min = any(v > 0 for v in sh.min_util[j])
         for t in d.x_years(j):
-            # online[j,t] = sum of build[j,tau] for tau <= t (as online() writes it)
-            on = [v for tau, v in builds if tau <= t]
-            pmax[(j, t)] = ([(1.0, x[j, t]), *((-cap, v) for v in on)], 0.0, "<=", 0.0)
-            if mu > 0:
-                pmin[(j, t)] = ([(1.0, x[j, t]), *((-mu * cap, v) for v in on)], 0.0, ">=",
-                                0.0)
+            on = [(tau, v) for tau, v in builds if tau <= t]
+            pmax[(j, t)] = ([(1.0, x[j, t]), *((-sh.upper(j, t, tau) * cap, v) for tau, v in on)],
+                            0.0, "<=", 0.0)
+            if writes_min:
+                pmin[(j, t)] = ([(1.0, x[j, t]), *((-sh.lower(j, t, tau) * cap, v)
+                                                   for tau, v in on)], 0.0, ">=", 0.0)
     return pmax, pmin

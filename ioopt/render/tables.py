@@ -134,7 +134,7 @@ def quota_view(run: RunFolder, L: Labels) -> pd.DataFrame:
         L.t("binding"): q["binding"].astype(bool),
         L.t("shadow_price"): q["shadow_price"], L.t("price_unit"): q["shadow_price_unit"],
         L.t("basis"): _basis(q, L),
-        L.t("note"): q["price_note"].fillna("") if "price_note" in q else "",
+        L.t("note"): q["price_note"].astype(object).fillna("") if "price_note" in q else "",
     })
 
 
