@@ -22,11 +22,11 @@ from ioopt.case import Case
 from ioopt.conclusions import indicator_sentences, resting_on_estimates
 from ioopt.formulation import Built, build_model
 from ioopt.market_results import market_table
+from ioopt.quota_table import quota_table
 from ioopt.results import (
     flows_table,
     objective_unit,
     portfolio_table,
-    quota_table,
     sector_table,
     yearly_totals,
 )

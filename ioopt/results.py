@@ -1,4 +1,5 @@
-"""Solved model -> tidy DataFrames, one function per table, and the summary record.
+"""Solved model -> tidy DataFrames, one function per table (the quotas table is in
+:mod:`ioopt.quota_table`).
 
 Conventions (also in the README):
 - quantities in model units: 万 product units, 万 tce, 万 t CO2, 万 m3, 亿元, mu;
@@ -24,20 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import units, words
-from ioopt.conclusions import verdict
-from ioopt.families import FAMILIES
+from ioopt import units
 from ioopt.formulation import Built
 from ioopt.formulation.accounting import TOTALS
-from ioopt.formulation.rows import QuotaRow
 from ioopt.market_results import marginal_prices, stepped_import_prices
 from ioopt.solution import (
     columns,
     comp_of,
-    csr,
     grid_positions,
     production,
-    quota_use,
     row_dual,
     value_of,
     values,
@@ -47,115 +43,14 @@ from ioopt.solution import (
 from ioopt.solver.highs import SolveResult
 
 
-def _money_scale(built: Built) -> float:
+def money_scale(built: Built) -> float:
+    """CNY per objective unit: 1e8 for money measures (亿元), 1 for jobs."""
     return units.MONEY if built.money_objective else 1.0
 
 
 def objective_unit(built: Built) -> str:
     """Unit of the objective as reported: 100m CNY (亿元) or job-years."""
     return "100m CNY" if built.money_objective else "job-years"
-
-
-def quota_table(built: Built, res: SolveResult) -> pd.DataFrame:
-    """Every quota-family row: limit, used, slack, binding, shadow price with its unit."""
-    d = built.data
-    scale = _money_scale(built)
-    sp_unit_num = "CNY" if d.money_objective else "jobs"
-    recs = []
-    for q in built.quota_rows:
-        recs.append(_quota_record(q, res, d, scale, sp_unit_num))
-    cols = ["name", "year", "park", "scope", "sense", "limit", "used", "slack", "binding",
-            "shadow_price", "unit", "shadow_price_unit", "price_note", "mode", "violation",
-            "fixed_use", "limit_lo_same_price", "limit_hi_same_price", "basis", "verdict",
-            "description"]
-    out = pd.DataFrame.from_records(recs, columns=cols)
-    out["year"] = pd.array(out["year"], dtype="Int64")
-    return out
-
-
-def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
-                  sp_num: str) -> dict[str, Any]:
-    spec = FAMILIES[q.family]
-    dim = units.DIMENSIONS[spec.dimension]
-    used_abs, per, violation = quota_use(q, res)
-    if q.is_ratio:
-        used = used_abs / per if per > 1e-12 else 0.0
-        room = q.limit * per - used_abs  # in numerator units
-        slack = room if spec.sense == "<=" else -room
-        tight = abs(slack) <= 1e-6 * max(1.0, abs(q.limit * per))
-    else:
-        used = used_abs
-        slack = q.limit - used if spec.sense == "<=" else used - q.limit
-        tight = abs(slack) <= 1e-6 * max(1.0, abs(q.limit))
-    unit = dim.model_unit
-    base = dim.base_unit
-    if spec.dimension == "quantity":
-        su = _scope_unit(d, q.scope)
-        unit, base = f"10k {su}", su
-    has_price = res.row_dual is not None
-    dual = row_dual(res, q.family, q.index)
-    lo = hi = float("nan")
-    rg = res.ranging
-    r = res.compiled.row(q.family, q.index) if res.compiled is not None else None
-    if rg is not None and not q.is_ratio and r is not None:
-        # the row's bound is limit - fixed use: shift the range back to the limit
-        lo, hi = float(rg.row_lo[r]) + q.const, float(rg.row_hi[r]) + q.const
-    note = ""
-    if q.is_indicator:  # reported against its limit, not a constraint: no price, never binding
-        note, tight, has_price = INDICATOR_NOTE, False, False
-    elif tight and violation <= 1e-9 and abs(dual) <= 1e-12 and has_price:
-        if r is None:
-            note = FIXED_NOTE
-        elif _integer_only(res, r):
-            note = INTEGER_ONLY_NOTE
-    return {
-        "name": q.family,
-        "year": q.year,
-        "park": q.park,
-        "scope": q.scope,
-        "sense": spec.sense,
-        "limit": q.limit,
-        "used": used,
-        "slack": slack,
-        "binding": bool(tight or violation > 1e-9),
-        "shadow_price": dual * scale / dim.base_per_model if has_price else float("nan"),
-        "unit": unit,
-        "shadow_price_unit": f"{sp_num}/{base}",
-        "price_note": note,
-        "mode": q.mode.value,
-        "violation": violation,
-        "fixed_use": q.const if not q.is_ratio else float("nan"),
-        "limit_lo_same_price": lo,
-        "limit_hi_same_price": hi,
-        "basis": q.basis.value,
-        "verdict": verdict(spec.sense, q.limit, used),
-        "description": spec.description,
-    }
-
-
-FIXED_NOTE = "no decision enters this row (existing and committed plants only): it has no price"
-INDICATOR_NOTE = words.t("indicator.note")
-INTEGER_ONLY_NOTE = ("binds on build decisions only: with the portfolio fixed its price is 0 by "
-                     "construction; re-solve with a changed limit to value it")
-
-
-def _integer_only(res: SolveResult, r: int) -> bool:
-    """True when a row's variables are all integer (its fixed-integer LP dual is 0)."""
-    comp = comp_of(res)
-    A = csr(comp)
-    ints = comp.cache.get("is_int")
-    if ints is None:
-        ints = comp.cache["is_int"] = np.isin(np.arange(comp.n_cols), comp.integer_cols)
-    cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
-    return bool(len(cols)) and bool(ints[cols].all())
-
-
-def _scope_unit(d: Any, scope: str | None) -> str:
-    s = d.case.sectors
-    if scope in s.index:
-        return str(s.at[scope, "unit"])
-    chain_units = set(s.loc[s["chain"] == scope, "unit"])
-    return chain_units.pop() if len(chain_units) == 1 else "units"
 
 
 def portfolio_table(built: Built, res: SolveResult) -> pd.DataFrame:
@@ -326,7 +221,7 @@ def sector_table(built: Built, res: SolveResult) -> pd.DataFrame:
         "intermediate_use_10k": inter.to_numpy().ravel(),
         "final_demand_10k": [d.demand.get(k, 0.0) for k in keys],
         "output_value_100m_cny": value.to_numpy().ravel(),
-        "marginal_value_cny_per_unit": -np.asarray(duals) * _money_scale(built) / units.QTY,
+        "marginal_value_cny_per_unit": -np.asarray(duals) * money_scale(built) / units.QTY,
         **marginal_prices(built, res, keys),
     })
     return out

@@ -20,7 +20,7 @@ from ioopt import api
 from ioopt.analyses.whatif import WhatIf
 from ioopt.errors import InputError
 from ioopt.formulation import build_model
-from ioopt.results import INDICATOR_NOTE
+from ioopt.quota_table import INDICATOR_NOTE
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides
 from tests.conftest import EXAMPLE, REF
 

@@ -34,7 +34,7 @@ from ioopt.families import FAMILIES
 from ioopt.formulation import build_model
 from ioopt.formulation.data import ModelData
 from ioopt.formulation.rows import QuotaRow, set_objective
-from ioopt.results import quota_table
+from ioopt.quota_table import quota_table
 from ioopt.schemas import Mode
 from ioopt.solver.compile import compile_model
 from ioopt.solver.highs import HighsSession
