@@ -28,7 +28,7 @@ case.yaml without ``families``), rows in ioopt's build order:
   ``carbon_total[t]``, ``water_total[t]``, ``land[p]``, ``capital_total``;
 - objective: maximise ``sum_t df_t (sum_j w_j x[j,t] - sum_s pimp_s imp[s,t])`` in 亿元;
 - accounting: renewables count as local generation only when ``accounting.renewables`` is
-  ``pooled`` (the synthetic cases contract none to a park).
+  ``pooled`` (as the synthetic cases say; they contract none to a park).
 """
 
 from __future__ import annotations

@@ -118,7 +118,9 @@ def check_projects(case: Case) -> list[Problem]:
     out += _ref(p, f, "park", parks, "park")
     el = case.electricity_sector
     lines = _lines(p)
-    for idx, r in zip(p.index, p.to_dict("records"), strict=True):
+    used = ["status", "online_year", "earliest_year", "lead_time_years", "renewable",
+            "supplies", "sector", "base_output_10k", "capacity_10k"]
+    for idx, r in zip(p.index, p[used].to_dict("records"), strict=True):
         line = lines.get(idx)
         st = r["status"]
         oy, ey = r["online_year"], r["earliest_year"]

@@ -54,7 +54,8 @@ def check_project_years(case: Case) -> list[Problem]:
     years = case.years
     gap = util_grid(case, "min_util", years) - util_grid(case, "max_util", years)
     p = case.projects
-    for i, j in enumerate(p.index):
+    for i in np.flatnonzero((gap > 1e-12).any(axis=1)):  # only the projects at fault
+        j = p.index[i]
         bad = np.flatnonzero(gap[i] > 1e-12)
         if len(bad):
             t = years[int(bad[0])]
