@@ -119,7 +119,7 @@ def check_projects(case: Case) -> list[Problem]:
     el = case.electricity_sector
     lines = _lines(p)
     used = ["status", "online_year", "earliest_year", "lead_time_years", "renewable",
-            "supplies", "sector", "base_output_10k", "capacity_10k"]
+            "supplies", "sector", "base_output_10k", "capacity_10k", "force", "force_year"]
     for idx, r in zip(p.index, p[used].to_dict("records"), strict=True):
         line = lines.get(idx)
         st = r["status"]
@@ -147,6 +147,7 @@ def check_projects(case: Case) -> list[Problem]:
             if first > years[-1]:
                 out.append(Problem(f, line, "lead_time_years", int(r["lead_time_years"]),
                                    f"a lead time that lets it come online by {years[-1]}"))
+        out += _force(r, f, line, years, case.config.base_year)
         if r["renewable"] and el is not None and r["sector"] != el:
             out.append(Problem(f, line, "renewable", True,
                                f"false unless the project is in the electricity sector '{el}'"))
@@ -165,6 +166,29 @@ def check_projects(case: Case) -> list[Problem]:
             out.append(Problem(f, line, "base_output_10k", r["base_output_10k"],
                                f"at most the capacity {r['capacity_10k']}"))
     return out
+
+
+def _force(r: dict[str, Any], f: str, line: int | None, years: list[int],
+           base_year: int) -> list[Problem]:
+    """Force in only for candidates; force_year only with force in, in a year the
+    candidate may come online.
+    """
+    force, fy, st = r["force"], r["force_year"], r["status"]
+    if force == "in" and st != "candidate":
+        return [Problem(f, line, "force", force,
+                        f"blank or out for {'an' if st == 'existing' else 'a'} {st} project "
+                        "(it is in already)")]
+    if fy is None or pd.isna(fy):
+        return []
+    if force != "in":
+        return [Problem(f, line, "force_year", int(fy), "blank unless force is in")]
+    ey = r["earliest_year"]
+    first = max(int(ey) if ey is not None and not pd.isna(ey) else years[0],
+                base_year + int(r["lead_time_years"]))
+    if not first <= int(fy) <= years[-1]:
+        return [Problem(f, line, "force_year", int(fy),
+                        f"a year the candidate may come online ({first}-{years[-1]})")]
+    return []
 
 
 def check_project_inputs(case: Case) -> list[Problem]:

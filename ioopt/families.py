@@ -135,6 +135,9 @@ FAMILIES: dict[str, FamilySpec] = {
                      "a project may be online only when the project it requires is"),
     "exclusive_group": _f("<=", "quantity", "none", "exclusive group", "互斥项目组",
                           "at most one project of an exclusive group is built"),
+    "force_in": _f("==", "quantity", "none", "forced in", "强制建设",
+                   "a candidate the case forces in is built (in its force_year if given)",
+                   switchable=False),
     "commitment": _f("<=", "quantity", "none", "commitment", "已承诺项目",
                      "committed projects come online in their committed year", rows=False),
 }

@@ -56,11 +56,16 @@ def _append_rows(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 
 
 def _set_cells(path: Path, key: str, changes: dict[str, dict[str, Any]]) -> None:
-    """Set cells of rows found by their ``key`` column: {key value: {column: value}}."""
+    """Set cells of rows found by their ``key`` column: {key value: {column: value}} (a
+    new column is added to the header, blank elsewhere)."""
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         header = list(reader.fieldnames or [])
         rows = list(reader)
+    header += sorted({c for ch in changes.values() for c in ch} - set(header))
+    for r in rows:
+        for c in header:
+            r.setdefault(c, "")
     seen = set()
     for r in rows:
         if r[key] in changes:
@@ -80,7 +85,7 @@ def write_example_plus(dst: Path) -> Path:
     caps/floors (its one cap covers only the existing smelter: a constant row, not
     written), sector output caps, sector value floors nor production_min. Added here:
     two intensity quotas (one soft with its own penalty), two yearly budgets (one soft), a
-    green-power floor,
+    green-power floor, two candidates forced in (one in a given year),
     four sector rules (a chain and sectors, hard and soft) and a minimum utilisation.
     """
     shutil.copytree(EXAMPLE, dst)
@@ -106,7 +111,10 @@ def write_example_plus(dst: Path) -> Path:
         {"rule": "sector_value_floor", "scope": "nickel", "year": 2025, "limit": 40,
          "unit": "100m CNY", "mode": "soft", "source": "test: golden rows"},
     ])
-    _set_cells(dst / "projects.csv", "project", {"starch_2": {"min_util": 0.5}})
+    _set_cells(dst / "projects.csv", "project", {"starch_2": {"min_util": 0.5},
+                                                   "npi_2": {"force": "in"},
+                                                   "stainless_2": {"force": "in",
+                                                                   "force_year": 2024}})
     return dst
 
 

@@ -64,6 +64,7 @@ FAMILY_INSTANCES: dict[str, tuple[str, ...]] = {
     "sector_value_floor": ("example_plus",),
     "dependency": _EX,
     "exclusive_group": _EX,
+    "force_in": ("example_plus",),
 }
 """Every Constraint component of the model -> the instances that build it (exactly)."""
 

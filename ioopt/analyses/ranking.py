@@ -123,7 +123,9 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
     est = estimates(base, infos)
     q = base.quotas
     pf = base.portfolio.set_index("project")
-    news = [j for j in pf.index if pf.at[j, "status"] != "existing"]
+    forced = case.projects["force"].dropna().to_dict()
+    # the case's own decisions (force in/out) are not ranked: no re-solve can undo them
+    news = [j for j in pf.index if pf.at[j, "status"] != "existing" and j not in forced]
     tasks = [(j, "without") for j in news if pf.at[j, "selected"]]
     tasks += [(j, "forced") for j in news if not pf.at[j, "selected"]]
     # fast: LP re-solves with every other build decision held at the optimum
@@ -191,6 +193,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
     quota_use = pd.DataFrame.from_records(use_rows, columns=USE_COLUMNS)
     table["decisive_constraint"], table["reason"] = zip(
         *[reason(r, quota_use, base, exact) for r in table.to_dict("records")], strict=True)
+    table = pd.concat([table, _forced_rows(pf, forced)], ignore_index=True)
     if exact and "exact_status" in table:
         stopped = int(table["exact_status"].map(lambda v: SolveStatus.parse(v).stopped_early).sum())
         if stopped:
@@ -253,3 +256,18 @@ def _order(table: pd.DataFrame, exact: bool, robust: bool) -> tuple[pd.DataFrame
     return out, rule
 
 
+def _forced_rows(pf: pd.DataFrame, forced: dict[str, str]) -> pd.DataFrame:
+    """One row per project the case forces in or out: what it is, and why it is not ranked."""
+    rows = []
+    for j, how in forced.items():
+        year = pf.at[j, "online_year"]
+        rows.append({
+            "project": j, "name": pf.at[j, "name"], "chain": pf.at[j, "chain"],
+            "sector": pf.at[j, "sector"], "park": pf.at[j, "park"],
+            "status": pf.at[j, "status"], "illustrative": bool(pf.at[j, "illustrative"]),
+            "selected": bool(pf.at[j, "selected"]), "online_year": year,
+            "capex_100m_cny": pf.at[j, "capex_100m_cny"], "land_mu": pf.at[j, "land_mu"],
+            "forced": how, "decisive_constraint": "force_in" if how == "in" else "",
+            "reason": words.t(f"rank.forced_{how}", year="" if pd.isna(year) else int(year)),
+        })
+    return pd.DataFrame.from_records(rows)

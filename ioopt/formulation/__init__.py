@@ -17,6 +17,7 @@ from ioopt.formulation.markets import add_export_market, add_import_market
 from ioopt.formulation.objective import add_objective
 from ioopt.formulation.phasing import (
     add_build_once,
+    add_force_in,
     add_production_max,
     add_production_min,
     add_variables,
@@ -60,7 +61,7 @@ ADD: dict[str, Callable[..., None]] = {
     "sector_capacity_floor": add_sector_capacity_floor,
     "sector_output_cap": add_sector_output_cap, "sector_output_floor": add_sector_output_floor,
     "sector_value_floor": add_sector_value_floor, "dependency": add_dependency,
-    "exclusive_group": add_exclusive_group,
+    "exclusive_group": add_exclusive_group, "force_in": add_force_in,
 }
 """Each row family's ``add_<family>`` (the catalogue, :mod:`ioopt.families`, orders them)."""
 

@@ -73,6 +73,9 @@ class ModelData:
     renewables: list[str]
     shares: Shares
     """Utilisation: the shares of capacity each project may and must produce by year."""
+    forced_in: dict[str, int | None] = field(default_factory=dict)
+    """Candidate the case forces in -> its force_year (None: any year it may come online).
+    Projects forced out are in neither ``candidates`` nor ``fixed_online``."""
     contracted: dict[str, str] = field(default_factory=dict)
     """Renewable project -> the park that buys its output under contract (``supplies``)."""
     pooled: bool = False
@@ -166,8 +169,11 @@ def prepare(case: Case) -> ModelData:
     commitment = families["commitment"].enabled
     fixed_online: dict[str, int] = {}
     build_years: dict[str, list[int]] = {}
+    forced_out = set(p.index[p["force"] == "out"])
     for j, st, oy, ey, lead in zip(p.index, p["status"], p["online_year"], p["earliest_year"],
                                    p["lead_time_years"], strict=True):
+        if j in forced_out:
+            continue  # neither built nor run: no variables at all
         if st == "existing":
             fixed_online[j] = cfg.base_year
         elif st == "committed" and commitment:
@@ -201,6 +207,9 @@ def prepare(case: Case) -> ModelData:
         by_sector={str(k): list(v) for k, v in p.groupby("sector", sort=True).groups.items()},
         by_park={str(k): list(v) for k, v in p.groupby("park", sort=True).groups.items()},
         demand=dict(demand), electricity=el, generators=generators, renewables=renewables,
+        forced_in={str(j): (None if y is None or y != y else int(y))
+                   for j, f, y in zip(p.index, p["force"], p["force_year"], strict=True)
+                   if f == "in" and j in build_years},
         contracted=contracted, pooled=cfg.accounting.renewables == "pooled", objective_weight=weights,
         markets=market_steps(case, directions),
         price_weight=_price_weights(case, measure, cfg.objective.weights),

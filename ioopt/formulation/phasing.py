@@ -136,3 +136,15 @@ def _write_production_rows(b: Builder, d: ModelData) -> tuple[Rows, Rows]:
                 pmin[(j, t)] = ([(1.0, x[j, t]), *((-sh.lower(j, t, tau) * cap, v)
                                                    for tau, v in on)], 0.0, ">=", 0.0)
     return pmax, pmin
+
+
+def add_force_in(b: Builder, d: ModelData, _tot: object = None) -> None:
+    """``force_in[j]``: ``sum_t build[j,t] == 1`` for a candidate the case forces in
+    (``build[j,force_year] == 1`` when it gives the year).
+    """
+    build = dict(b.m.build.items())
+    rows: Rows = {}
+    for j, year in d.forced_in.items():
+        years = [year] if year is not None else d.build_years[j]
+        rows[(j,)] = ([(1.0, build[j, t]) for t in years if (j, t) in build], 0.0, "==", 1.0)
+    add_rows(b, "force_in", rows)

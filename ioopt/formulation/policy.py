@@ -114,6 +114,6 @@ def add_exclusive_group(b: Builder, d: ModelData, _tot: object = None) -> None:
     p = d.projects
     for j, g in zip(p.index, p["exclusive_group"].fillna(""), strict=True):
         if g and j in d.build_years:
-            groups.setdefault(g, []).extend((1.0, m.build[j, t]) for t in d.build_years[j])
+            groups.setdefault(g, []).extend((1.0, m.build[j, t]) for t in d.build_years.get(j, []))
     add_rows(b, "exclusive_group", {(g,): (terms, 0.0, "<=", 1.0)
                                     for g, terms in groups.items()})

@@ -281,7 +281,7 @@ def add_capital_total(b: Builder, d: ModelData, _tot: object = None) -> None:
             if j in d.fixed_online:
                 const += capex[j]
             else:
-                terms += [(capex[j], m.build[j, t]) for t in d.build_years[j]]
+                terms += [(capex[j], m.build[j, t]) for t in d.build_years.get(j, [])]
         key = ("total",)
         records.append(QuotaRow("capital_total", key, None, None, None, q.limit, const=const,
                                 mode=q.mode, penalty=q.penalty, basis=q.basis))
@@ -304,7 +304,7 @@ def add_capital_year(b: Builder, d: ModelData, _tot: object = None) -> None:
                 if y in const_year:
                     const_year[y] += share * capex[j]
             continue
-        for tau in d.build_years[j]:
+        for tau in d.build_years.get(j, []):
             for y, share in capex_schedule(d, j, tau).items():
                 by_year[y].append((share * capex[j], m.build[j, tau]))
     year_records: list[QuotaRow] = []

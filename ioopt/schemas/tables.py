@@ -101,6 +101,8 @@ class ProjectRow(_Strict):
     supplies: str = Field("", description="Renewable projects: the park whose users buy the output under contract (direct green supply, 源网荷储, green-power trading); it counts as that park's green power and lowers the region's counted energy and CO2, up to the park's use. Blank: the grid (exported; counts for the region only when accounting.renewables is pooled).")
     life_years: Annotated[int, Field(ge=1)] | None = Field(None, description="Economic life for the capital charge's annuity, years; blank: objective.asset_life_years.")
     exclusive_group: str = Field("", description="Projects sharing a group id: at most one is built.")
+    force: Literal["in", "out"] | None = Field(None, description="A decision the case (or a scenario) takes: in: a candidate must be built (in force_year if given, else in a year it may come online); out: the project is neither built nor run (a candidate or committed project never comes online; an existing plant closes). Blank: the model decides.")
+    force_year: int | None = Field(None, description="With force in: the year the candidate comes online; blank: any year it may.")
     illustrative: bool = Field(False, description="True for candidates built from sector norms, not named in a source.")
     source: str = Field(min_length=1, description="Provenance of the row's figures.")
 

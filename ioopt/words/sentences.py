@@ -26,6 +26,12 @@ SENTENCES: dict[str, Entry] = {
     "rank.chosen_anyway": ("it would be chosen anyway (without it the optimum falls by "
                            "{about}{money})", "不承诺也会入选（去掉它目标值下降{about}{money}）"),
     "rank.committed": ("committed: {verdict}{uses}", "已承诺：{verdict}{uses}"),
+    # decisions the case (or a scenario) takes itself: not ranked
+    "rank.forced_in": ("forced in by the case (online {year}): not ranked; the value of the "
+                       "decision is the objective with and without the force",
+                       "方案强制建设（{year}年投产）：不参与排序；该决定的价值为强制与不强制时目标值之差"),
+    "rank.forced_out": ("forced out by the case: never built or run; not ranked",
+                        "方案强制排除：不建设、不生产；不参与排序"),
     # verdicts of rejected candidates
     "rank.requires": ("rejected: requires {req}, which is not selected",
                       "落选：所依赖的项目 {req} 未入选"),
