@@ -42,12 +42,12 @@ def verdict(sense: str, limit: float, used: float, lang: str = "en") -> str:
     if sense == "==":
         gap = abs(used - limit)
         return words.t("verdict.met", lang) if gap <= 1e-6 * max(1.0, abs(limit)) else \
-            words.t("verdict.off", lang, gap=f"{gap:,.4g}")
+            words.t("verdict.off", lang, gap=f"{words.num(gap)}")
     cap = sense == "<="
     gap = used - limit if cap else limit - used
     if gap <= 1e-6 * max(1.0, abs(limit)):
         return words.t("verdict.within" if cap else "verdict.met", lang)
-    return words.t("verdict.above" if cap else "verdict.short", lang, gap=f"{gap:,.4g}")
+    return words.t("verdict.above" if cap else "verdict.short", lang, gap=f"{words.num(gap)}")
 
 
 def row_words(r: Mapping[str, Any], parks: Mapping[str, str], lang: str = "en",
@@ -71,8 +71,8 @@ def indicator_sentences(quotas: pd.DataFrame, parks: Mapping[str, str],
     for r in quotas[quotas["mode"] == "report"].to_dict("records"):
         unit = words.unit(str(r["unit"]), lang)
         out.append(words.t("indicator.sentence", lang, what=row_words(r, parks, lang),
-                           sense=r["sense"], limit=f"{r['limit']:,.4g}", unit=unit,
-                           used=f"{r['used']:,.4g}",
+                           sense=r["sense"], limit=f"{words.num(r['limit'])}", unit=unit,
+                           used=f"{words.num(r['used'])}",
                            verdict=verdict(str(r["sense"]), float(r["limit"]),
                                            float(r["used"]), lang)))
     return out
@@ -157,13 +157,13 @@ def _estimate_sentence(g: pd.DataFrame, first: dict[str, Any], years: list[int],
     unit = words.unit(str(first["unit"]), lang)
     if over > 1e-9:
         key = "estimate.soft_over" if first["sense"] == "<=" else "estimate.soft_short"
-        parts.append(words.t(key, lang, gap=f"{over:,.4g}", unit=unit))
+        parts.append(words.t(key, lang, gap=f"{words.num(over)}", unit=unit))
     binding = bool(g["binding"].any())
     if big and not binding:
-        lumps = [f"{j} ({v:,.4g})" for j, v in sorted(big.items(), key=lambda kv: -kv[1])]
+        lumps = [f"{j} ({words.num(v)})" for j, v in sorted(big.items(), key=lambda kv: -kv[1])]
         more = (words.t("estimate.more", lang, n=len(lumps) - MAX_NAMES)
                 if len(lumps) > MAX_NAMES else "")
-        parts.append(words.t("estimate.room", lang, room=f"{float(g['slack'].min()):,.4g}",
+        parts.append(words.t("estimate.room", lang, room=f"{words.num(float(g['slack'].min()))}",
                              unit=unit, names=", ".join(lumps[:MAX_NAMES]) + more))
     elif names and first["sense"] == "<=":
         more = (words.t("estimate.more", lang, n=len(names) - MAX_NAMES)

@@ -23,22 +23,17 @@ def _t(key: str, **fmt: object) -> str:
     return words.t(f"text.{key}", **fmt)
 
 
-def _fmt(v: float, digits: int = 4) -> str:
-    if v is None or pd.isna(v):
-        return "-"
-    a = abs(v)
-    if a >= 1e5:
-        return f"{v:,.0f}"
-    return f"{v:.{digits}g}"
+def _fmt(v: float, sig: int = 4) -> str:
+    return words.num(v, sig)
 
 
 def fmt_quantity(value_10k: float, unit: str) -> str:
     """A quantity held in 万 units, as a planner writes it: '80 万t', '25 亿元', '1 亿vial'."""
     if unit == "10k CNY":  # 万 x 万元 = 亿元
-        return f"{value_10k:,.4g} {YUAN}"
+        return f"{words.num(value_10k)} {YUAN}"
     if abs(value_10k) >= 1e4:
-        return f"{value_10k / 1e4:,.4g} {words.YI}{unit}"
-    return f"{value_10k:,.4g} {words.WAN}{unit}"
+        return f"{words.num(value_10k / 1e4)} {words.YI}{unit}"
+    return f"{words.num(value_10k)} {words.WAN}{unit}"
 
 
 def _where(r: Any) -> str:
@@ -60,7 +55,7 @@ def text_summary(result: RunResult) -> str:
     lines.append(_t("status", status=words.status(result.status), message=s["message"]))
     if not result.ok:
         return "\n".join(lines + _infeasibility_lines(result))
-    lines.append(_t("objective", value=_fmt(s["objective"], 6), unit=s["objective_unit"],
+    lines.append(_t("objective", value=_fmt(s["objective"], 7), unit=s["objective_unit"],
                     name=s["objective_name"])
                  + (_t("mip_gap", gap=s["mip_gap"]) if s["mip_gap"] else ""))
     lines += ["", *_totals_lines(result), "", *_chain_lines(result), "",
@@ -78,7 +73,7 @@ def history_lines(result: RunResult, n: int = 5) -> list[str]:
     lines = ["", words.t("backcast.summary_title", base=bc.base_year), *bc.why()]
     for r in bc.largest(n).itertuples():
         lines.append(words.t("backcast.summary_line", indicator=r.indicator, scope=r.scope,
-                             year=r.year, model=_fmt(r.model, 5), history=_fmt(r.history_compared, 5),
+                             year=r.year, model=_fmt(r.model), history=_fmt(r.history_compared),
                              unit=words.unit(str(r.unit)), error=f"{r.error_pct:+.1f} %",
                              basis=r.basis))
     lines.append(words.t("backcast.summary_more", n=len(bc.table)))
@@ -96,15 +91,15 @@ def _totals_lines(result: RunResult) -> list[str]:
 
 def _target_text(r: Any) -> str:
     what, sense = _t(f"target.{r.name}"), FAMILIES[r.name].sense
-    lim = (f"{r.limit:,.4g} {YUAN}" if r.unit == "100m CNY"
+    lim = (f"{words.num(r.limit)} {YUAN}" if r.unit == "100m CNY"
            else fmt_quantity(r.limit, r.unit.removeprefix("10k ")))
     gap = r.limit - r.used if sense == ">=" else r.used - r.limit
     if gap <= 1e-6 * max(1.0, abs(r.limit)):
         verdict = words.t("met" if sense == ">=" else "within")
     else:
-        verdict = f"{words.t('short_by' if sense == '>=' else 'over_by')} {gap:,.4g}"
+        verdict = f"{words.t('short_by' if sense == '>=' else 'over_by')} {words.num(gap)}"
     mark = f" ({words.t('indicator')})" if getattr(r, "mode", "") == "report" else ""
-    return f"{what} {sense} {lim}{mark}: {r.used:,.4g} {verdict}"
+    return f"{what} {sense} {lim}{mark}: {words.num(r.used)} {verdict}"
 
 
 def _chain_lines(result: RunResult) -> list[str]:

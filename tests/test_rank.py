@@ -223,3 +223,24 @@ def test_a_near_tie_is_reported_as_a_tie():
     assert tab.at[out, "reason"].startswith("rejected, but within the MIP gap")
     assert other in tab.at[out, "reason"] and other in tab.at[out, "exact_changed"]
     assert any("ties" in n for n in r.notes)
+
+
+def test_reason_parts_add_up_to_the_exact_value():
+    # ref2: goods_a's loss of 5.4 亿元 is 9 of output, less 1.8 of ore and metal at their
+    # prices, = 7.2, less the 1.8 the smelter's metal earns when re-arranged without it
+    from tests.conftest import REF
+
+    rk = api.rank(api.load_case(REF / "ref2_chain"), workers=1)
+    t = rk.table.set_index("project")
+    a = t.loc["goods_a"]
+    assert a["output_at_prices"] == pytest.approx(9.0) and a["inputs_at_prices"] == pytest.approx(1.8)
+    assert a["first_order"] == pytest.approx(7.2) and a["rearrangement"] == pytest.approx(-1.8)
+    assert "in parts (亿元): output 9, less inputs 1.8" in a["reason"]
+    assert a["reason"].endswith("together 5.4")
+    rk = api.rank(api.load_case(EXAMPLE), workers=2)
+    for r in rk.table.dropna(subset=["rearrangement"]).to_dict("records"):
+        parts = (r["output_at_prices"] - r["inputs_at_prices"] - r["capital_charge"]
+                 - r["quota_cost_at_prices"] - r["other_at_prices"])
+        assert parts == pytest.approx(r["first_order"], abs=1e-9)
+        value = r["leave_one_out"] if r["selected"] else -r["force_in_cost"]
+        assert r["first_order"] + r["rearrangement"] == pytest.approx(value, abs=1e-9)

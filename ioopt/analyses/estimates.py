@@ -8,7 +8,7 @@ its use of each quota row and input, for the reasons (:mod:`ioopt.analyses.reaso
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -70,6 +70,9 @@ class Estimate:
     """Row -> use, in the row's model unit (a quota's unit; 万 units of an input)."""
     other: float
     online_year: int | None
+    capital: float = 0.0
+    """The capital charge in the objective (its build decision's coefficient, sign
+    reversed: >= 0); ``output`` is net of it."""
 
 
 def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Estimate]:
@@ -104,7 +107,8 @@ def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Est
                 bc = comp.col("build", (j, oy))
                 if bc is not None:
                     act[bc] = 1.0
-            out[j] = _evaluate(A, c, y, kind, own, sector_of_row, sector, act, oy)
+            out[j] = _with_capital(_evaluate(A, c, y, kind, own, sector_of_row, sector, act,
+                                             oy), c, comp.col("build", (j, oy)))
             continue
         best: Estimate | None = None
         cap = float(p.at[j, "cap"])
@@ -120,12 +124,23 @@ def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Est
                 nv = _net_unit_value(A, c, y, own, col)
                 # as much as it may (ramp-up, max_util) if it pays, else its minimum
                 act[col] = cap * (sh.upper(j, t, tau) if nv > 0 else sh.lower(j, t, tau))
-            e = _evaluate(A, c, y, kind, own, sector_of_row, sector, act, tau)
+            e = _with_capital(_evaluate(A, c, y, kind, own, sector_of_row, sector, act, tau), c,
+                              bc)
             if best is None or e.value > best.value:
                 best = e
         if best is not None:
             out[j] = best
     return out
+
+
+def _with_capital(e: Estimate, c: np.ndarray, build_col: int | None) -> Estimate:
+    """The estimate with its capital charge (the build column's objective coefficient)
+    stated apart: ``output`` then excludes it.
+    """
+    if build_col is None or c[build_col] == 0:
+        return e
+    charge = -float(c[build_col])
+    return replace(e, output=e.output + charge, capital=charge)
 
 
 def _own_rows(infos: list[RowInfo]) -> dict[str, set[int]]:

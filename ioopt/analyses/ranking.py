@@ -185,8 +185,20 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
             rec["robustness"] = robust.get(j, 0.0)
         e = est.get(j)
         if e is not None:
-            rec["net_output_at_prices"] = e.output - e.inputs
-            rec["quota_cost_at_prices"] = sum(e.cost[r] for r in e.cost if infos[r].kind == "quota")
+            # the project's value at the optimum's prices, in parts that add up:
+            # output - inputs - capital charge - quotas - other rows = first_order, and
+            # the exact value = first_order + rearrangement (the rest of the portfolio)
+            quota_cost = sum(e.cost[r] for r in e.cost if infos[r].kind == "quota")
+            rec["output_at_prices"] = e.output
+            rec["inputs_at_prices"] = e.inputs
+            rec["capital_charge"] = e.capital
+            rec["quota_cost_at_prices"] = quota_cost
+            rec["other_at_prices"] = e.other
+            rec["net_output_at_prices"] = e.output - e.capital - e.inputs
+            rec["first_order"] = e.value
+            if exact:
+                v = rec["leave_one_out"] if sel else -rec["force_in_cost"]
+                rec["rearrangement"] = v - e.value if np.isfinite(v) else np.nan
             use_rows += use_records(j, e, infos, q, base)
         rows.append(rec)
     table = pd.DataFrame.from_records(rows)

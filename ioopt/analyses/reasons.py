@@ -26,7 +26,7 @@ class _Say:
         return words.t(f"rank.{key}", self.lang, **fmt)
 
     def money(self, v: float) -> str:
-        return self("yi", v=v) if abs(v) >= 0.05 else self("wan", v=v * 1e4)
+        return words.money(v, self.lang)
 
     def unit(self, u: object) -> str:
         return words.unit(str(u), self.lang)
@@ -48,7 +48,36 @@ class _Say:
 
 def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
            exact: bool, lang: str = "en") -> tuple[str, str]:
-    """(decisive constraint, a sentence a committee member can read)."""
+    """(decisive constraint, a sentence a committee member can read); an exact value
+    ends with its parts, which add up to it (:func:`_parts`).
+    """
+    label, text = _verdict(rec, use, base, exact, lang)
+    return label, text + _parts(rec, exact, lang)
+
+
+def _parts(rec: dict[str, Any], exact: bool, lang: str) -> str:
+    """'; in parts: output, less inputs, capital charge and quotas/limits at the optimum's
+    prices = first order; the rest of the portfolio re-arranged; together the value'
+    (selected: the loss without it; rejected: minus the cost of forcing it in).
+    """
+    rest = rec.get("rearrangement", np.nan)
+    if not exact or rest is None or not np.isfinite(rest) or rec.get("tie"):
+        return ""
+    if SolveStatus.parse(rec.get("exact_status")).stopped_early:
+        return ""
+
+    def n(v: float) -> str:
+        return words.num(v)
+
+    limits = float(rec["quota_cost_at_prices"]) + float(rec["other_at_prices"])
+    net = float(rec["first_order"])
+    return words.t("rank.parts", lang, output=n(rec["output_at_prices"]),
+                   inputs=n(rec["inputs_at_prices"]), capital=n(rec["capital_charge"]),
+                   limits=n(limits), net=n(net), rest=n(rest), total=n(net + rest))
+
+
+def _verdict(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
+             exact: bool, lang: str) -> tuple[str, str]:
     say = _Say(lang, sources_hint(base.case.path, lang))
     j = rec["project"]
     mine = use[use["project"] == j]
@@ -89,9 +118,9 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
     if len(never):
         r = never.iloc[0]
         room = max(float(r["limit"] - r["fixed_use"]), 0.0)
-        return _row_label(r), say("never_fits", use=f"{r['use']:,.4g}", unit=say.unit(r["unit"]),
-                                  row=_row_words(r, base, say), room=f"{room:,.4g}",
-                                  limit=f"{r['limit']:,.4g}") + say.estimate(
+        return _row_label(r), say("never_fits", use=f"{words.num(r['use'])}", unit=say.unit(r["unit"]),
+                                  row=_row_words(r, base, say), room=f"{words.num(room)}",
+                                  limit=f"{words.num(r['limit'])}") + say.estimate(
                                       r, _row_words(r, base, say))
     cost = "" if pd.isna(force) else (
         say("cannot_add" if exact else "held_quick") if np.isinf(force) else
@@ -102,9 +131,9 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
             "ratio", ascending=False).iloc[0]
         left = max(float(r["slack"]), 0.0)
         return _row_label(r), say("does_not_fit" if exact else "short_quick",
-                                  use=f"{r['use']:,.4g}",
+                                  use=f"{words.num(r['use'])}",
                                   unit=say.unit(r["unit"]), row=_row_words(r, base, say),
-                                  left=f"{left:,.4g}", cost=cost) + say.estimate(
+                                  left=f"{words.num(left)}", cost=cost) + say.estimate(
                                       r, _row_words(r, base, say))
     gross = float(rec.get("net_output_at_prices", np.nan)) + sum(
         g["cost"] for g in groups if g["kind"] == "input")
@@ -120,6 +149,11 @@ def reason(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
                                phrase=g["phrase"], cost=cost)
     if not pd.isna(force) and np.isinf(force):
         return "portfolio", say("cannot_add_alone" if exact else "held_alone_quick")
+    net = float(rec.get("net_output_at_prices", np.nan))
+    if net < 0:  # its output does not cover its inputs and capital charge
+        out = float(rec["output_at_prices"])
+        return "objective", say("does_not_pay", output=words.num(out),
+                                costs=words.num(out - net), cost=cost)
     return "portfolio", say("room_better", cost=cost)
 
 
@@ -155,7 +189,7 @@ def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[
         unit = say.unit(g["unit"].iloc[0])
         lo, hi = g["shadow_price"].min(), g["shadow_price"].max()
         price = f"{lo:,.0f}" if abs(hi - lo) < 0.5 else f"{lo:,.0f}-{hi:,.0f}"
-        use = f"{float(g['use'].max()):,.4g}"
+        use = f"{words.num(float(g['use'].max()))}"
         span = (f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}") if years else ""
         a_year = say("a_year") if len(years) > 1 else ""
         worth = say("worth", money=say.money(cost), price=price,

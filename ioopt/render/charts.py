@@ -131,7 +131,7 @@ def sankey_chart(run: RunFolder, L: Labels, year: int | None = None,
                 for n in nodes]
     link_col = [_rgba(colours.get(str(chain_of.get(s if s not in special else t)), "#999999"),
                       0.35) for s, t in zip(f["source"], f["target"], strict=True)]
-    qty = [f"{q:,.4g} {words.WAN}{u}" for q, u in zip(f["quantity_10k"], f["unit"], strict=True)]
+    qty = [f"{words.num(q)} {words.WAN}{u}" for q, u in zip(f["quantity_10k"], f["unit"], strict=True)]
     fig = go.Figure(go.Sankey(
         arrangement="snap", valueformat=",.1f", valuesuffix=f" {YUAN}",
         node={"label": labels, "color": node_col, "pad": 12, "thickness": 14,
@@ -164,8 +164,8 @@ def _quota_hover(L: Labels, q: pd.DataFrame) -> list[str]:
     for r in q.to_dict("records"):
         sp = r.get("shadow_price")
         price = ("n/a" if sp is None or pd.isna(sp)
-                 else f"{sp:,.4g} {r.get('shadow_price_unit') or ''}")
-        out.append(f"{L.t('used')} {r['used']:,.4g} / {L.t('limit')} {r['limit']:,.4g} "
+                 else f"{words.num(sp)} {r.get('shadow_price_unit') or ''}")
+        out.append(f"{L.t('used')} {words.num(r['used'])} / {L.t('limit')} {words.num(r['limit'])} "
                    f"{r.get('unit') or ''}<br>{L.t('shadow_price')}: {price}")
     return out
 

@@ -97,7 +97,7 @@ def targets_table(run: RunFolder, L: Labels) -> pd.DataFrame:
         if gap <= 1e-6 * max(1.0, abs(r["limit"])):
             verdict = L.t("met" if floor else "within")
         else:
-            verdict = f"{L.t('short_by' if floor else 'over_by')} {gap:,.4g}"
+            verdict = f"{L.t('short_by' if floor else 'over_by')} {words.num(gap)}"
         scope = str(r["scope"])
         name = L.chain(scope) if r["name"] == "sector_value_floor" else L.name("sector", scope)
         unit = words.unit(str(r["unit"]), L.lang)
@@ -155,7 +155,7 @@ def indicator_view(run: RunFolder, L: Labels) -> pd.DataFrame:
     return pd.DataFrame({
         L.t("indicator"): [row_words(r, parks, L.lang, year=False) for r in q.to_dict("records")],
         L.t("year"): [int(y) if pd.notna(y) else L.t("all_years") for y in q["year"]],
-        L.t("target"): [f"{s} {v:,.4g}" for s, v in zip(q["sense"], q["limit"], strict=True)],
+        L.t("target"): [f"{s} {words.num(v)}" for s, v in zip(q["sense"], q["limit"], strict=True)],
         L.t("achieved"): q["used"], L.t("unit"): [words.unit(str(u), L.lang) for u in q["unit"]],
         L.t("verdict"): [verdict(str(s), float(lim), float(u), L.lang) for s, lim, u
                          in zip(q["sense"], q["limit"], q["used"], strict=True)],

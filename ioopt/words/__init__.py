@@ -114,6 +114,33 @@ COLUMN_WORDS: dict[str, str] = {
 # ------------------------------------------------------------------ lookup
 
 
+def num(v: object, sig: int = 4) -> str:
+    """The one way a number is written for people: ``sig`` significant figures (at least the
+    units), thousands separated, never in exponent form, no trailing zeros (10,550; 1,533;
+    35.73; 0.2343); '-' when missing.
+    """
+    if v is None:
+        return "-"
+    x = float(v)  # type: ignore[arg-type]
+    if x != x:
+        return "-"
+    if x in (float("inf"), float("-inf")):
+        return "inf" if x > 0 else "-inf"
+    a = abs(x)
+    if a < 1e-9:
+        return "0"
+    decimals = 0 if a == 0 else max(sig - 1 - int(f"{a:e}".split("e")[1]), 0)
+    out = f"{x:,.{decimals}f}"
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    return "0" if out in ("-0", "") else out
+
+
+def money(v: object, lang: str = "en") -> str:
+    """An amount of money in 亿元 (10^8 CNY), in one unit whatever its size."""
+    return f"{num(v)} {UNITS['100m CNY'][1 if lang == 'zh' else 0]}"
+
+
 def _merge(*tables: dict[str, Entry]) -> dict[str, Entry]:
     out: dict[str, Entry] = {}
     for table in tables:

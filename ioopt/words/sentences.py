@@ -9,8 +9,6 @@ from ioopt.words.tables import Entry
 
 SENTENCES: dict[str, Entry] = {
     # money and small words
-    "rank.yi": ("{v:,.1f} 亿元", "{v:,.1f} 亿元"),
-    "rank.wan": ("{v:,.0f} 万元", "{v:,.0f} 万元"),
     "rank.a_year": (" a year", "/年"),
     "rank.worth": ("worth {money} at {price} {unit}", "价值 {money}（影子价格 {price} {unit}）"),
     "rank.input_phrase": ("{use} {unit}{a_year} of {what} ({span}), {worth}",
@@ -26,6 +24,12 @@ SENTENCES: dict[str, Entry] = {
     "rank.chosen_anyway": ("it would be chosen anyway (without it the optimum falls by "
                            "{about}{money})", "不承诺也会入选（去掉它目标值下降{about}{money}）"),
     "rank.committed": ("committed: {verdict}{uses}", "已承诺：{verdict}{uses}"),
+    # the value in parts that add up (亿元): at the optimum's prices, then the rest
+    "rank.parts": ("; in parts (亿元): output {output}, less inputs {inputs}, capital charge "
+                   "{capital} and quotas and limits {limits} at their prices = {net}; the rest "
+                   "of the portfolio re-arranged: {rest}; together {total}",
+                   "；分解（亿元）：产值 {output}，减去投入 {inputs}、资本费用 {capital}、按影子价格计"
+                   "的配额与限制 {limits}，合计 {net}；其余项目调整 {rest}；总计 {total}"),
     # decisions the case (or a scenario) takes itself: not ranked
     "rank.forced_in": ("forced in by the case (online {year}): not ranked; the value of the "
                        "decision is the objective with and without the force",
@@ -56,6 +60,9 @@ SENTENCES: dict[str, Entry] = {
                         "the {gross} its output is worth (largest: {phrase}){cost}",
                         "落选：按这些影子价格，其投入和配额成本 {total}，高于其产出价值 {gross}"
                         "（最大一项：{phrase}）{cost}"),
+    "rank.does_not_pay": ("rejected: it does not pay: its output is worth {output} 亿元 and its "
+                          "inputs and capital charge {costs} 亿元{cost}",
+                          "未入选：不划算：其产值 {output} 亿元，投入与资本费用 {costs} 亿元{cost}"),
     "rank.room_better": ("rejected: it pays at today's prices, but the portfolio uses the room "
                          "better{cost}", "落选：按当前价格有收益，但现有组合对资源的利用更优{cost}"),
     # LP estimates (--quick): bounds, never verdicts
