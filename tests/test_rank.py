@@ -117,11 +117,20 @@ def test_robustness_is_reproducible(tmp_path):
     sc = tmp_path / "u.yaml"
     sc.write_text(UNCERTAIN)
     case = api.apply_scenario(api.load_case(EXAMPLE), sc)
-    a = rank(case, samples=8, seed=1, workers=1).table.set_index("project")["robustness"]
-    b = rank(case, samples=8, seed=1, workers=2).table.set_index("project")["robustness"]
-    pd.testing.assert_series_equal(a.sort_index(), b.sort_index())
+    cols = ["robustness", "loss_mean", "loss_worst", "robust_rank"]
+    ta = rank(case, samples=8, seed=1, workers=1).table.set_index("project")
+    tb = rank(case, samples=8, seed=1, workers=2).table.set_index("project")
+    pd.testing.assert_frame_equal(ta[cols].sort_index(), tb[cols].sort_index())
+    a = ta["robustness"]
     assert a.between(0, 1).all()
     assert ((a > 0) & (a < 1)).any()  # the ranges are wide enough to change some decisions
+    # a project no sample selects loses nothing; one every sample selects loses in each
+    assert (ta.loc[a == 0, "loss_mean"] == 0).all()
+    assert (ta["loss_worst"] >= ta["loss_mean"] - 1e-9).all()
+    # the robust rank orders by the mean loss
+    by_rank = ta.sort_values("robust_rank")["loss_mean"].to_numpy()
+    assert (by_rank[:-1] >= by_rank[1:] - 1e-9).all()
+    assert sorted(ta["robust_rank"]) == list(range(1, len(ta) + 1))
 
 
 def test_samples_without_ranges_is_a_clear_error(tmp_path):

@@ -18,7 +18,6 @@ The sentences are :mod:`.reasons`; the rank order and its rule are stated in the
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +33,11 @@ from ioopt.analyses.exact import (
     ExactSession,
     Outcome,
     exact_values,
-    map_tasks,
 )
 from ioopt.analyses.reasons import reason
+from ioopt.analyses.robust import robustness
 from ioopt.batch import store
 from ioopt.case import Case
-from ioopt.sampling import sample_case
 from ioopt.solver.status import SolveStatus
 
 
@@ -77,12 +75,16 @@ class Ranking:
                  f"{self.objective_unit}; values in {self.objective_unit}"
                  + ("" if self.exact else ", estimates") + ")",
                  f"{'rank':>4}  {'project':<22} {'status':<9} {'in':<3} {'year':<5} "
-                 f"{'value':>11} " + (f"{'robust':>6} " if self.samples else "") + "reason"]
+                 f"{'value':>11} " + (f"{'share':>5} {'mean':>8} {'worst':>8} {'r.rank':>6} "
+                                      if self.samples else "") + "reason"]
         for r in t.head(top).itertuples():
             v = getattr(r, value_col) if r.selected else getattr(r, cost_col)
             sign = "" if r.selected else "-"
             val = "-" if pd.isna(v) else f"{sign}{v:,.2f}"
-            rob = (f"{r.robustness:>6.0%} " if self.samples else "")
+            rob = (f"{r.robustness:>5.0%} {words.num(r.loss_mean):>8} "
+                   f"{words.num(r.loss_worst):>8} {words.num(r.robust_rank):>6} "
+                   if self.samples and not pd.isna(r.robustness) else
+                   f"{'':>5} {'':>8} {'':>8} {'':>6} " if self.samples else "")
             year = "" if pd.isna(r.online_year) else str(int(r.online_year))
             lines.append(f"{r.rank:>4}  {r.project:<22} {r.status:<9} {'yes' if r.selected else 'no':<3} "
                          f"{year:<5} {val:>11} {rob}{r.reason}")
@@ -93,15 +95,6 @@ class Ranking:
         lines.append(self.rule)
         lines += self.notes
         return "\n".join(lines)
-
-
-def _sample_task(args: tuple[Case, int, int, float | None]) -> tuple[int, str, list[str]]:
-    case, seed, i, time_limit = args
-    r = pipeline.run(sample_case(case, seed, i), time_limit=time_limit, explain=False)
-    if not r.ok:
-        return i, r.status.value, []
-    pf = r.portfolio
-    return i, r.status.value, pf.loc[pf["selected"] & (pf["status"] != "existing"), "project"].tolist()
 
 
 def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
@@ -149,7 +142,10 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
         base_obj = session_base
     # two optima closer than the MIP gap are not told apart by the solver: a tie
     tie_tol = mip_gap * max(1.0, abs(base_obj))
-    robust = _robustness(case, news, samples, seed, workers, time_limit, notes) if samples else {}
+    rob = (robustness(case, news, samples, seed, workers, time_limit, mip_gap)
+           if samples else None)
+    if rob is not None:
+        notes += rob.notes
     rows, use_rows = [], []
     for j in news:
         sel = bool(pf.at[j, "selected"])
@@ -181,8 +177,11 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
             rec["tie_tolerance"] = tie_tol
         if rec["status"] == "committed":
             rec["commitment_cost"] = -(rec["leave_one_out"] if exact else rec["leave_one_out_estimate"])
-        if samples:
-            rec["robustness"] = robust.get(j, 0.0)
+        if rob is not None:
+            rec["robustness"] = rob.share[j]
+            rec["loss_mean"] = rob.loss_mean[j]
+            rec["loss_worst"] = rob.loss_worst[j]
+            rec["robust_rank"] = rob.rank[j]
         e = est.get(j)
         if e is not None:
             # the project's value at the optimum's prices, in parts that add up:
@@ -238,20 +237,6 @@ def _delta(base: float, o: Outcome) -> float:
     return float("inf") if o.status == SolveStatus.INFEASIBLE else float("nan")
 
 
-def _robustness(case: Case, news: list[str], samples: int, seed: int, workers: int,
-                time_limit: float | None, notes: list[str]) -> dict[str, float]:
-    res = map_tasks(_sample_task, [(case, seed, i, time_limit) for i in range(samples)], workers)
-    ok = [sel for _, st, sel in res if SolveStatus.parse(st).has_solution]
-    counts: dict[str, int] = defaultdict(int)
-    for sel in ok:
-        for j in sel:
-            counts[j] += 1
-    if len(ok) < samples:
-        notes.append(f"robustness over {len(ok)} of {samples} samples: the others had no solution")
-    notes.append(f"robustness: {samples} samples of the case's uncertainty ranges, seed {seed}")
-    return {j: counts[j] / len(ok) if ok else float("nan") for j in news}
-
-
 def _order(table: pd.DataFrame, exact: bool, robust: bool) -> tuple[pd.DataFrame, str]:
     keep = "leave_one_out" if exact else "leave_one_out_estimate"
     force = "force_in_cost" if exact else "force_in_cost_estimate"
@@ -264,7 +249,8 @@ def _order(table: pd.DataFrame, exact: bool, robust: bool) -> tuple[pd.DataFrame
             f"largest first (what the region loses without them); then rejected candidates by "
             f"{what} force-in cost, smallest first (what it would cost to approve them)")
     if robust:
-        rule += "; robustness (share of sampled scenarios selecting it) is reported, not ranked on"
+        rule += ("; robust_rank: by the mean loss without the project over the samples, largest "
+                 "first, with the worst (largest) loss and the share of samples selecting it beside it")
     return out, rule
 
 

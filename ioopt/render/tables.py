@@ -188,6 +188,8 @@ def ranking_view(run: RunFolder, L: Labels) -> pd.DataFrame:
     })
     if "robustness" in rk and rk["robustness"].notna().any():
         out[L.t("robustness")] = rk["robustness"]
+        for col in ("loss_mean", "loss_worst", "robust_rank"):
+            out[L.t(col)] = rk[col]
     return out
 
 

@@ -130,7 +130,10 @@ REPORT: dict[str, Entry] = {
     "value": ("value", "价值"),
     "decisive": ("decisive constraint", "决定性约束"),
     "reason": ("reason", "原因"),
-    "robustness": ("robustness", "稳健性"),
+    "robustness": ("share of samples selecting it", "抽样入选比例"),
+    "loss_mean": ("mean loss without it (100m CNY)", "平均损失（亿元）"),
+    "loss_worst": ("worst loss without it (100m CNY)", "最大损失（亿元）"),
+    "robust_rank": ("robust rank", "稳健排名"),
     "value_chart": ("Leave-one-out value and force-in cost", "剔除价值与强制纳入代价"),
     # batch
     "sweep": ("Across the scenarios", "各情景对比"),
