@@ -205,3 +205,30 @@ def test_the_default_case_history_is_complete_and_sourced():
     assert h["source"].str.len().min() > 20
     assert set(h["basis"]) <= {"sourced", "derived", "estimate"}
     assert h.loc[h["basis"] == "estimate", "source"].str.startswith("estimate:").all()
+
+
+def test_the_default_case_backcast_reaches_the_issues_thresholds():
+    # issue 16: on the case's one price basis (SOURCES.md, History) the 2024 total within
+    # +-10 % and each chain the seeds give within +-20 %; the 2021-2023 estimates within
+    # +-10 %; the one firm (Meihua, seed 002 L71-73) within +-30 %, the threshold it reaches
+    # (its co-products sit in the starch lines' value, outside its scope)
+    case = api.load_case(None)
+    bc = api.backcast(case)
+    assert bc.ok
+    t = bc.table
+    money = t[(t["indicator"] == "gross_output") & (t["year"] > case.config.base_year)]
+    assert len(money) >= 8
+    for r in money.itertuples():
+        parts = str(r.scope).split("+")
+        if r.scope == "region":
+            limit = 10.0
+        elif all(p in set(case.sectors["chain"]) or p in case.sectors.index for p in parts):
+            limit = 20.0
+        else:
+            limit = 30.0
+        assert abs(r.error_pct) <= limit, (r.scope, r.year, r.error_pct)
+    # every current-price row is deflated on the basis, none compared nominal
+    current = money[money["prices"] == "current"]
+    assert len(current) >= 6
+    assert (current["history_compared"] < current["history"]).all()
+    assert (current["history"] / current["history_compared"]).between(1.0, 1.4).all()

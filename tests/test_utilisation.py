@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -97,6 +98,11 @@ def _set_yaml(case: Path, **section: object) -> None:
 def test_switched_off_the_default_case_answers_as_before(tmp_path):
     case = _copy(tmp_path, DEFAULT_CASE)
     _set_yaml(case, ramp_up=[], existing_growth=None)
+    # the case's own paths (project_years.csv max_util rows) go too
+    years = case / "project_years.csv"
+    if years.exists():
+        py = pd.read_csv(years)
+        py[~py["field"].isin(["max_util", "min_util"])].to_csv(years, index=False)
     # as before utilisation paths existed: every existing plant may run at full capacity
     # from the first year, every candidate at full capacity in its first year
     from ioopt.formulation import build_model
