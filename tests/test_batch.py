@@ -336,7 +336,9 @@ def test_scenario_show_bad_key(tmp_path):
 def test_compare_run_folders(tmp_path):
     a, b = tmp_path / "base", tmp_path / "cut"
     runner = CliRunner()
-    for out, extra in [(a, []), (b, ["--scenario", str(ROOT / "configs" / "energy_minus_10.yaml")])]:
+    cut = tmp_path / "cut.yaml"
+    cut.write_text("name: cut\nquotas:\n  - {family: energy_total, scale: 0.9}\n")
+    for out, extra in [(a, []), (b, ["--scenario", str(cut)])]:
         r = runner.invoke(main, ["solve", "--case", str(EXAMPLE), "--out", str(out), *extra])
         assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["compare", str(a), str(b), "--out", str(tmp_path / "cmp")])

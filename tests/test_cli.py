@@ -65,9 +65,10 @@ def test_tongliao_summary_reads_like_a_planning_answer(tongliao_run):
 
     text = text_summary(tongliao_run)
     by_chain = text.split("output by chain and sector")[1].split("new projects by chain")[0]
-    # chain totals next to the plan's 2025 targets, sectors next to theirs
-    assert re.search(r"^  aluminium .*亿元 +output value >= 1,100 亿元: [\d,.]+ (met|short by)",
-                     by_chain, re.M)
+    # chain totals next to the plan's 2025 targets (indicators, deflated to 2020 prices:
+    # 1,100 / 1.30), sectors next to theirs
+    assert re.search(r"^  aluminium .*亿元 +output value >= 846.2 亿元 \(indicator\): [\d,.]+ "
+                     r"(met|short by)", by_chain, re.M)
     assert re.search(r"^    al_deep .*capacity >= 350 万t", by_chain, re.M)
     assert re.search(r"^    al_recycled .*output >= 100 万t", by_chain, re.M)
     projects = text.split("new projects by chain")[1].split("binding quotas")[0]
@@ -75,12 +76,11 @@ def test_tongliao_summary_reads_like_a_planning_answer(tongliao_run):
         assert re.search(rf"^  {chain}: \d+ in", projects, re.M)
     assert "+ committed A_LIANMENG_80" in projects
     binding = text.split("binding quotas and rules")[1]
-    assert re.search(r"^  energy_total +2025 .*\d CNY/tce", binding, re.M)
+    assert re.search(r"^  energy_intensity +2021 .*\d CNY/tce", binding, re.M)
     assert re.search(r"^  water_\w+ .*\d CNY/m3", binding, re.M)
-    # a land row binding on build decisions gets n/a with the reason, not a fake 0 (Kezuohou
-    # since Xinggu is committed there: its committed land fills the park's estimated quota)
-    assert re.search(r"^  land +\w+ .* n/a CNY/mu", binding, re.M)
-    assert "binds on build decisions only" in binding
+    # a row no decision enters gets n/a with the reason, not a fake 0
+    assert re.search(r"^  sector_capacity_cap +2021 al_primary .* n/a CNY/t", binding, re.M)
+    assert "no decision enters this row" in binding
 
 
 def test_infeasible_scenario_exits_3_with_message(tmp_path):

@@ -32,24 +32,34 @@ def test_every_config_is_described():
         assert raw.get("description"), f.name
 
 
-@pytest.mark.parametrize(("name", "joins", "leaves"), [
-    # 1,000亿元 of investment: the money goes to renewables first (with the capital charge
-    # an annuity, wind pays for itself even when its power is exported)
-    ("investment_1000.yaml", {"E_IL_GREEN_HLGL", "E_IL_WIND_ZLT"}, set()),
-    # the 800亿元 as the plan's expected indicator (reported, not a cap): the same projects
-    # come in as with 1,000
-    ("investment_as_indicator.yaml", {"E_IL_GREEN_HLGL", "E_IL_WIND_ZLT", "E_IL_WIND_KL"},
-     set()),
+# A_IL_RECY_HRQ and A_IL_RECY_ETDZ are the same plant in two parks: the solver's choice
+# between them is within the MIP gap (`ioopt rank` says so), so the tests ignore the swap
+TIES = {"A_IL_RECY_HRQ", "A_IL_RECY_ETDZ"}
+
+
+@pytest.mark.parametrize(("name", "limit", "leaves"), [
+    # a hard budget of 1,000亿元 (the base case reports the plan's 800 as an indicator): the
+    # second Huashi phase, Longma's phase 2, the HLGL green-power project and the wind farms
+    # are the first to go
+    ("investment_1000.yaml", 1000.0,
+     {"N_HUASHI_2", "W_LONGMA_C2", "W_LONGMA_T2", "E_IL_GREEN_HLGL", "E_IL_WIND_ZLT"}),
+    # the 800亿元 as the hard budget ioopt used before issue 16 (audit D3): the silica parks
+    # the plan names (seed 003 L267) are cut too
+    ("investment_as_budget.yaml", 800.0,
+     {"N_HUASHI_1", "N_HUASHI_2", "S_KUL_SAND", "S_KZH_SAND", "W_LONGMA_FLANGE",
+      "E_TLCHP_2x350", "A_ZLT_ALLOY_PH2"}),
 ])
-def test_config_changes_the_portfolio(tongliao_run, name, joins, leaves):
-    base = _selected(tongliao_run)
+def test_an_investment_budget_cuts_the_portfolio(tongliao_run, name, limit, leaves):
+    base = _selected(tongliao_run) - TIES
     r = _run(name)
-    sel = _selected(r)
-    assert sel != base
-    assert joins <= sel - base
+    sel = _selected(r) - TIES
+    assert sel < base  # a budget only takes projects out
     assert leaves <= base - sel
-    # both only relax: they cannot do worse
-    assert r.solve.objective >= tongliao_run.solve.objective - 1e-6
+    cap = r.quotas[r.quotas["name"] == "capital_total"].iloc[0]
+    assert cap["mode"] == "hard" and cap["used"] <= limit + 1e-6
+    base_cap = tongliao_run.quotas[tongliao_run.quotas["name"] == "capital_total"].iloc[0]
+    assert base_cap["used"] > limit  # the base portfolio invests more than the budget
+    assert r.solve.objective < tongliao_run.solve.objective - 100.0  # 亿元 given up
 
 
 def _quota(r, name, **where):
@@ -65,9 +75,10 @@ def test_contracting_wind_to_huolinguole_counts_it_as_the_regions_own(tongliao_r
     # farms (616 万MWh in 2020 ... 728 at capacity) to the zone feeds its green targets and
     # lowers counted energy, so the binding energy quota lets more be produced
     r = _run("green_contract_hlgl.yaml")
-    assert _quota(r, "green_power", year=2025)["used"] > 700  # 0 in the base case
-    assert _quota(tongliao_run, "green_power", year=2025)["used"] == pytest.approx(0)
-    assert r.solve.objective > tongliao_run.solve.objective + 10.0  # 亿元
+    base_green = _quota(tongliao_run, "green_power", year=2025)["used"]  # HLGL's own project
+    assert _quota(r, "green_power", year=2025)["used"] > base_green + 700
+    # less green shortfall at 50 CNY/MWh and less counted energy under the 2021 intensity row
+    assert r.solve.objective > tongliao_run.solve.objective + 5.0  # 亿元
 
 
 def test_green_share_80_hard_is_infeasible_and_explained():
@@ -81,39 +92,37 @@ def test_green_share_80_hard_is_infeasible_and_explained():
 
 
 def test_tighter_energy_is_absorbed_in_operation_at_higher_prices(tongliao_run):
-    # with plants ramping up (case.yaml utilisation) the portfolio stays; every tce costs more
+    # energy intensity 10 % lower every year: the portfolio stays, output is given up in
+    # the early years, where the intensity row binds, and a tce is worth more there
     r = _run("energy_minus_10.yaml")
     assert _selected(r) == _selected(tongliao_run)
     assert r.solve.objective < tongliao_run.solve.objective - 10.0  # 亿元 given up
 
     def price(res):
         q = res.quotas
-        return q[q["name"] == "energy_total"].set_index("year")["shadow_price"]
+        return q[q["name"] == "energy_intensity"].set_index("year")["shadow_price"]
 
-    assert (price(r) > price(tongliao_run) + 100.0).all()  # CNY/tce, every year
+    assert price(r)[2021] > price(tongliao_run)[2021] + 300.0  # CNY/tce
+    assert price(r)[2022] > 0 == price(tongliao_run)[2022]
 
 
-def test_late_water_transfer_is_absorbed_in_operation(tongliao_run):
+def test_late_water_transfer_with_the_total_enforced(tongliao_run):
+    # the water total (an indicator in the base case) enforced a year behind its path binds
+    # in 2022-2025: water-heavy candidates (oxytetracycline intermediates, a starch line)
+    # leave, and output is given up
     r = _run("water_transfer_late.yaml")
-    assert _selected(r) == _selected(tongliao_run)
-
-    def water(res):
-        q = res.quotas
-        return q[(q["name"] == "water_total")].set_index("year")
-
-    late, base = water(r), water(tongliao_run)
-    # each year's late quota (the base case's quota of the year before) still covers what the
-    # base plan uses: with the projects as the seeds describe them (Meihua's starch by its
-    # 225万t of corn, the existing deep-processing lines at their 2020 share) the delay of the
-    # transfer costs nothing
-    assert (late["limit"] >= base["used"]).all()
-    assert not late["binding"].any()
-    assert r.solve.objective == pytest.approx(tongliao_run.solve.objective, abs=1e-6)
+    late = r.quotas[r.quotas["name"] == "water_total"].set_index("year")
+    assert (late.loc[2022:2025, "mode"] == "hard").all()
+    assert late.loc[2022:2025, "binding"].all()
+    assert {"C_IL_OTC_INT", "C_IL_STARCH_KZZ"} <= _selected(tongliao_run) - _selected(r)
+    assert r.solve.objective < tongliao_run.solve.objective - 50.0  # 亿元 given up
 
 
 def test_markets_example_prices_deep_processing_beyond_the_plan(tongliao_run):
     r = _run("markets_example.yaml")
-    assert _selected(r) == _selected(tongliao_run)
+    # lower prices beyond the steps only take projects out (the Zhalute alloy phase 2, whose
+    # rods would sell on the second step)
+    assert _selected(r) <= _selected(tongliao_run)
     s = r.sectors.set_index(["sector", "year"])
     mk = r.markets.set_index(["sector", "year", "direction", "step"])
     # deep products beyond the plan's capacity path (350 万t in 2025) would sell at 13,000;
@@ -136,9 +145,11 @@ def test_markets_example_prices_deep_processing_beyond_the_plan(tongliao_run):
     assert lost > 1.0 and loss >= lost - 1e-6
 
 
-def test_investment_as_indicator_reports_the_800_against_the_portfolio():
-    r = _run("investment_as_indicator.yaml")
+def test_the_base_case_reports_the_plans_investment_against_the_portfolio(tongliao_run):
+    # the 800亿元 is an expected indicator of the plan (seed 003 表1): reported, not a cap
+    r = tongliao_run
     cap = r.quotas[r.quotas["name"] == "capital_total"].iloc[0]
     assert cap["mode"] == "report" and cap["basis"] == "sourced" and not cap["binding"]
     assert cap["used"] > 800 and cap["verdict"].startswith("above the limit by ")
-    assert r.summary()["indicators"][0].startswith("investment budget: plan <= 800 亿元")
+    assert any(s.startswith("investment budget: plan <= 800 亿元")
+               for s in r.summary()["indicators"])

@@ -96,7 +96,7 @@ def test_tongliao_every_rejected_candidate_has_a_decisive_constraint(tongliao_ru
     r = rank(tongliao_run.case, exact=False, workers=1)
     t = r.table
     rej = t[~t["selected"]]
-    assert len(rej) > 30
+    assert len(rej) >= 5  # 8 of 72 since the limits rest on their basis (issue 16)
     assert (rej["decisive_constraint"].str.len() > 0).all()
     assert rej["reason"].str.startswith("rejected: ").all()
     # estimated values are finite for selected projects and never negative losses

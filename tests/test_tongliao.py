@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
@@ -57,9 +58,53 @@ def test_every_data_brief_project_is_present(case, words, capacity):
         assert capacity in set(hit["capacity_10k"].astype(float)), hit[["name", "capacity_10k"]]
 
 
-def test_energy_and_another_quota_bind(tongliao_run):
+def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
+    with (DEFAULT_CASE / name).open(encoding="utf-8") as fh:
+        return list(enumerate(csv.DictReader(fh), start=2))
+
+
+@pytest.mark.parametrize("name", ["quotas.csv", "rules.csv"])
+def test_every_limit_has_a_basis(name):
+    # issue 16: every limit says what it rests on (a blank basis would read as an estimate)
+    for i, row in _rows(name):
+        assert row["basis"] in {"sourced", "derived", "estimate"}, \
+            f"{name} line {i}: basis {row['basis']!r}, expected sourced, derived or estimate"
+        if row["basis"] == "estimate":
+            assert "estimate" in row["source"].lower(), f"{name} line {i}: say why, 'estimate: ...'"
+
+
+def test_no_hard_limit_rests_on_an_estimate(case):
+    # a guess may be soft (priced) or an indicator (report), never a hard row deciding unseen
+    fams = case.config.families
+    for name, key in (("quotas.csv", "family"), ("rules.csv", "rule")):
+        for i, row in _rows(name):
+            fam = fams.get(row[key])
+            mode = row["mode"] or (fam.mode.value if fam is not None else "hard")
+            if row["basis"] == "estimate":
+                assert mode in {"soft", "report"}, f"{name} line {i}: hard on an estimate"
+
+
+def test_chain_targets_add_up_to_the_plans_total_once():
+    # seed 003 L155: eight chain targets sum to 2400亿元; medicine (L243) is held inside
+    # 'other' (audit D11); each nominal target is deflated to 2020 prices in its row
+    total = 0.0
+    for i, row in _rows("rules.csv"):
+        if row["rule"] != "sector_value_floor":
+            continue
+        m = re.search(r"([\d.]+) / ([\d.]+) = ([\d.]+)", row["source"])
+        assert m, f"rules.csv line {i}: no 'nominal / deflator = limit' in source"
+        nominal, deflator, limit = map(float, m.groups())
+        assert float(row["limit"]) == pytest.approx(limit) == pytest.approx(nominal / deflator, abs=0.05)
+        total += nominal
+    assert total == pytest.approx(2400.0)
+
+
+def test_the_plans_intensity_rules_bind(tongliao_run):
+    # the hard rules are the plan's own (energy and water per unit of industrial VA); no
+    # row whose limit is an estimate binds as a hard constraint
     r = tongliao_run
     assert r.status.value == "optimal"
-    binding = set(r.quotas.loc[r.quotas["binding"], "name"])
-    assert "energy_total" in binding
-    assert binding & {"water_total", "water_intensity", "land", "capital_total"}
+    q = r.quotas
+    binding = q[q["binding"]]
+    assert {"energy_intensity", "water_intensity"} <= set(binding["name"])
+    assert not ((binding["basis"] == "estimate") & (binding["mode"] == "hard")).any()
