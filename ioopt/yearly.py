@@ -92,6 +92,8 @@ def tables_at(case: Case, year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     if paths:
         projects = projects.copy()
         for (j, f), g in paths.items():
+            if j not in projects.index:  # a project the case (or a backcast) left out
+                continue
             projects[f] = projects[f].astype(object)
             projects.at[j, f] = float(interpolate(g["year"], g["value"], year)[0])
     return (projects, rows_at(case.coefficients, "coefficients", year),

@@ -153,3 +153,18 @@ def test_the_base_case_reports_the_plans_investment_against_the_portfolio(tongli
     assert cap["used"] > 800 and cap["verdict"].startswith("above the limit by ")
     assert any(s.startswith("investment budget: plan <= 800 亿元")
                for s in r.summary()["indicators"])
+
+
+@pytest.mark.parametrize("name", sorted(f.name for f in CONFIGS.glob("*.yaml")
+                                        if not f.name.startswith("batch")))
+def test_every_config_solves_through_the_cli(tmp_path, name):
+    # the CLI's solve also runs the backcast on the scenario's case (history years only):
+    # each what-if either solves (0) or is explained as infeasible (3), never a traceback
+    from click.testing import CliRunner
+
+    from ioopt.cli import main
+
+    r = CliRunner().invoke(main, ["solve", "--scenario", str(CONFIGS / name),
+                                  "--out", str(tmp_path / "out")])
+    assert r.exit_code in (0, 3), r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception

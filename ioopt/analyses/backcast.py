@@ -174,8 +174,9 @@ def backcast_case(case: Case) -> tuple[Case, dict[str, list[str]]]:
     config = _commitment_on(case.config.model_copy(update={"years": years}))
     bc = case.replace(config=config, projects=p.loc[keep], dependencies=deps,
                       project_inputs=case.project_inputs[case.project_inputs["project"].isin(keep)],
+                      project_years=case.project_years[case.project_years["project"].isin(keep)],
                       quotas=in_years(case.quotas), rules=in_years(case.rules),
-                      demand=in_years(case.demand),
+                      demand=in_years(case.demand), markets=in_years(case.markets),
                       applied=[*case.applied, f"backcast to {last}: candidates removed"])
     return bc, {"candidate": list(cand), "later": list(later)}
 
