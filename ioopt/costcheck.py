@@ -58,8 +58,10 @@ def cost_problems(case: Case) -> list[Problem]:
                         "a sector of sectors.csv (or blank: fuel not priced)")]
     dated = yearly.has_years(case)
     years: list[int | None] = [case.config.base_year, *case.years] if dated else [None]
-    sec = [_sector_costs(case, t) for t in years]
-    prj = [_project_costs(case, t) for t in years]
+    sec_dated = bool(yearly.dated(case.coefficients).any())
+    sec = ([_sector_costs(case, t) for t in years] if sec_dated
+           else [_sector_costs(case, None)] * len(years))
+    prj = _project_tables(case, years, sec_dated)
     out = _rows(sec, years, "sectors.csv", s, "va_share", case)
     out += _rows(prj, years, "projects.csv", case.projects, "va_cny", case)
     return out
@@ -90,13 +92,39 @@ def _sector_costs(case: Case, year: int | None) -> pd.DataFrame:
     return _table(price, va, long, pd.Series(0.0, index=price.index), 0.0)
 
 
-def _project_costs(case: Case, year: int | None) -> pd.DataFrame:
-    """Per project: price, input cost (own inputs, electricity, unpaid fuel), value added."""
+def _project_tables(case: Case, years: list[int | None], all_change: bool) -> list[pd.DataFrame]:
+    """The project table of every year: computed in full for the first, then only for the
+    projects whose figures change by year (all of them when coefficients do).
+    """
+    first = _project_costs(case, years[0])
+    if all_change:
+        return [first, *(_project_costs(case, t) for t in years[1:])]
+    py = case.project_years
+    moving = set(py.loc[py["field"].isin(yearly.UNIT_FIELDS), "project"])
+    moving |= set(case.project_inputs.loc[yearly.dated(case.project_inputs), "project"])
+    moving &= set(case.projects.index)
+    if not moving:
+        return [first] * len(years)
+    out = [first]
+    for t in years[1:]:
+        table = first.copy()
+        sub = _project_costs(case, t, sorted(moving))
+        table.loc[sub.index] = sub
+        out.append(table)
+    return out
+
+
+def _project_costs(case: Case, year: int | None, only: list[str] | None = None) -> pd.DataFrame:
+    """Per project (or the projects ``only``): price, input cost (own inputs, electricity,
+    unpaid fuel), value added.
+    """
     el = case.electricity_sector
     if year is None:
         p, coefs, pinputs = case.projects, case.coefficients, case.project_inputs
     else:
         p, coefs, pinputs = yearly.tables_at(case, year)
+    if only is not None:
+        p, pinputs = p.loc[only], pinputs[pinputs["project"].isin(only)]
     elec = iomath.calc_project_elec(p, coefs, el)
     inputs = iomath.calc_project_inputs(p, coefs, pinputs, el, elec)
     price = _prices(case)
