@@ -93,9 +93,13 @@ class Validation:
     def text(self) -> str:
         """The one line ``ioopt validate`` prints."""
         c = self.case
-        return words.t("text.valid", name=c.config.name, path=c.path, sectors=len(c.sectors),
-                       projects=len(c.projects), parks=len(c.parks), years=len(c.years),
-                       first=c.years[0], last=c.years[-1])
+        ok = words.t("text.valid", name=c.config.name, path=c.path, sectors=len(c.sectors),
+                     projects=len(c.projects), parks=len(c.parks), years=len(c.years),
+                     first=c.years[0], last=c.years[-1])
+        if not c.warnings:
+            return ok
+        return "\n".join([ok, words.t("text.warnings", n=len(c.warnings)),
+                          *(f"  {w}" for w in c.warnings)])
 
 
 def validate(case_dir: str | Path | None = None) -> Validation:

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ioopt import units
-from ioopt.casecheck import check_case
+from ioopt.casecheck import case_warnings, check_case
 from ioopt.casedata import Case
 from ioopt.errors import InputError, Problem
 from ioopt.schemas import TABLES, CaseConfig
@@ -236,6 +236,7 @@ def load_case(case_dir: str | Path | None = None) -> Case:
     problems = check_case(case)
     if problems:
         raise InputError(problems)
+    case.warnings = case_warnings(case)
     return case
 
 

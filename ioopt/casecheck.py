@@ -20,6 +20,7 @@ from ioopt.checks import (
     check_sectors,
     check_uncertainty,
 )
+from ioopt.costcheck import check_cost_consistency, cost_warnings
 from ioopt.errors import Problem
 from ioopt.history import check_history
 from ioopt.markets import check_markets
@@ -28,7 +29,7 @@ from ioopt.yearchecks import check_coefficient_years, check_project_years
 CHECKS = (check_sectors, check_coefficient_years, check_coefficients, check_projects,
           check_project_inputs, check_project_years, check_demand, check_markets, check_quotas,
           check_rules, check_dependencies, check_exclusive_groups, check_uncertainty,
-          check_history)
+          check_history, check_cost_consistency)
 """The cross-table checks, in the order their problems are reported."""
 
 
@@ -38,3 +39,10 @@ def check_case(case: Case) -> list[Problem]:
     for check in CHECKS:
         out.extend(check(case))
     return out
+
+
+def case_warnings(case: Case) -> list[Problem]:
+    """Problems of the checks that case.yaml ``checks`` turns into warnings (shown by
+    validate and solve; the case still loads).
+    """
+    return cost_warnings(case)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ioopt.errors import Problem
 from ioopt.schemas import CaseConfig
 
 
@@ -42,6 +43,9 @@ class Case:
     content_hash: str = ""
     applied: list[str] = field(default_factory=list)
     """Human-readable list of scenario changes applied to the files' contents."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Problems that case.yaml ``checks`` turns into warnings (e.g. ``cost_consistency:
+    warn``): the case loads, validate and solve show them."""
 
     @property
     def years(self) -> list[int]:

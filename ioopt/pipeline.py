@@ -144,6 +144,8 @@ class RunResult:
             "shadow_price_method": self.solve.shadow_price_method,
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
         }
+        if self.case.warnings:
+            out["warnings"] = [str(w) for w in self.case.warnings]
         if self.infeasibility is not None:
             out["infeasibility"] = self.infeasibility.to_dict()
         if self.backcast is not None:

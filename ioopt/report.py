@@ -13,6 +13,7 @@ from ioopt.schemas import TABLES, CaseConfig
 
 if TYPE_CHECKING:
     from ioopt.api import RunResult
+    from ioopt.errors import Problem
 
 
 YUAN = words.unit("100m CNY")
@@ -52,6 +53,7 @@ def text_summary(result: RunResult) -> str:
              + (_t("scenario", scenario=s["scenario"]) if s["scenario"] else "")]
     for change in s["scenario_changes"]:
         lines.append(_t("change", change=change))
+    lines += warning_lines(result.case.warnings)
     lines.append(_t("status", status=words.status(result.status), message=s["message"]))
     if not result.ok:
         return "\n".join(lines + _infeasibility_lines(result))
@@ -61,6 +63,16 @@ def text_summary(result: RunResult) -> str:
     lines += ["", *_totals_lines(result), "", *_chain_lines(result), "",
               *_project_lines(result), "", *_quota_lines(result), *history_lines(result)]
     return "\n".join(lines)
+
+
+def warning_lines(warnings: list[Problem], n: int = 8) -> list[str]:
+    """The case's warnings (case.yaml ``checks`` set to warn), the first ``n`` of them."""
+    if not warnings:
+        return []
+    lines = [words.t("text.warnings", n=len(warnings)), *(f"  {w}" for w in warnings[:n])]
+    if len(warnings) > n:
+        lines.append(words.t("text.warnings_more", n=len(warnings) - n))
+    return lines
 
 
 def history_lines(result: RunResult, n: int = 5) -> list[str]:

@@ -42,7 +42,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ioopt.case import Case, derive_tables, pydantic_problems, read_yaml_model
-from ioopt.casecheck import check_case
+from ioopt.casecheck import case_warnings, check_case
 from ioopt.errors import InputError, Problem
 from ioopt.schemas import TABLES, CaseConfig, Mode
 
@@ -198,6 +198,7 @@ def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
     if problems:
         raise InputError([Problem(name, None, None, None, f"a scenario that keeps the case "
                                   f"valid, but: {p}") for p in problems])
+    new.warnings = case_warnings(new)
     return new
 
 

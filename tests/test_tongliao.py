@@ -17,11 +17,15 @@ def case():
 
 
 def test_base_year_reproduces_seed_totals(case):
-    # seed 003: 2020 industrial gross output 1071.5 亿元, value added 238.8 亿元
+    # seed 003: 2020 industrial gross output 1071.5 亿元, value added 238.8 亿元. With
+    # consistent values (input cost + VA <= price, ioopt/costcheck.py) the named plants
+    # carry 11-12 % less VA than the statistic, reported rather than closed by the
+    # aggregate row (data/tongliao/SOURCES.md, Consistency)
     p = case.projects[case.projects["status"] == "existing"]
     out = p["base_output_10k"].fillna(p["capacity_10k"]).astype(float)
     assert (out * p["price"]).sum() == pytest.approx(1071.5, rel=0.02)
-    assert (out * p["va"]).sum() == pytest.approx(238.8, rel=0.02)
+    va = (out * p["va"]).sum()
+    assert 0.85 * 238.8 < va < 0.90 * 238.8
 
 
 def test_every_row_has_a_source():

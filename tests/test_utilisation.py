@@ -237,18 +237,25 @@ def test_scenario_adds_and_changes_yearly_rows(tmp_path):
     assert {"project_years.csv", "coefficients.csv"} <= set(changes["table"])
 
 
-def test_smelter_scenario_lowers_smelter_power_to_the_advanced_value(tongliao_run):
+def test_smelters_follow_the_plans_path_to_the_advanced_value_and_the_what_if_drops_it(
+        tongliao_run):
+    """project_years.csv: 13.5 MWh/t in 2020 to GB 21346-2022 level 1 + casting (13.10) in
+    2025, linear; configs/smelter_no_retrofit.yaml keeps 13.5 and costs energy quota."""
+    base = prepare(api.load_case(DEFAULT_CASE))
+    i = list(base.projects.index).index("A_SMELT_HLGL")
+    path = interpolate([2020, 2025], [13.5, 13.1], YEARS)
+    assert base.grid("elec")[i].tolist() == pytest.approx(path.tolist())
     case = api.apply_scenario(api.load_case(DEFAULT_CASE),
-                              ROOT / "configs" / "smelter_advanced_2025.yaml")
+                              ROOT / "configs" / "smelter_no_retrofit.yaml")
     d = prepare(case)
-    i = list(d.projects.index).index("A_SMELT_HLGL")
-    assert d.grid("elec")[i].tolist() == pytest.approx([13.5, 13.3625, 13.225, 13.0875, 12.95])
+    assert d.grid("elec")[i].tolist() == pytest.approx([13.5] * 5)
     r = api.run(case)
     assert r.status == SolveStatus.OPTIMAL
-    # the saved MWh free energy quota: never worse than the base case
-    assert r.solve.objective >= tongliao_run.solve.objective - 1e-6
-    pf, base = r.portfolio.set_index("project"), tongliao_run.portfolio.set_index("project")
-    e, e0 = pf.at["A_SMELT_HLGL", "electricity_10k_mwh"], base.at["A_SMELT_HLGL", "electricity_10k_mwh"]
+    # more MWh per t of aluminium use more of the binding energy quota: never better
+    assert r.solve.objective <= tongliao_run.solve.objective + 1e-6
+    pf, b = r.portfolio.set_index("project"), tongliao_run.portfolio.set_index("project")
+    e, e0 = pf.at["A_SMELT_HLGL", "electricity_10k_mwh"], b.at["A_SMELT_HLGL", "electricity_10k_mwh"]
     x = np.array([pf.at["A_SMELT_HLGL", f"production_10k_{t}"] for t in YEARS])
     assert e == pytest.approx(float(x @ d.grid("elec")[i]))
-    assert e < e0
+    x0 = np.array([b.at["A_SMELT_HLGL", f"production_10k_{t}"] for t in YEARS])
+    assert e0 == pytest.approx(float(x0 @ path))

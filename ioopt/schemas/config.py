@@ -216,6 +216,24 @@ class Utilisation(_Strict):
         "blank (null): no limit (capacity x max_util from the first year).")
 
 
+class Checks(_Strict):
+    """How strict the value checks of a case are (``case.yaml`` ``checks``)."""
+
+    cost_consistency: Literal["error", "warn", "off"] = Field(
+        "error", description="Every sector and project: input cost per unit (inputs at "
+        "their sector's price, electricity at the electricity sector's price, fuel_tce not "
+        "already bought as fuel_sector input at fuel_sector's price per tce) + value added "
+        "per unit must not exceed the output price, in every year. error: the case does not "
+        "load; warn: it loads and validate/solve print each row; off: not checked.")
+    fuel_sector: str | None = Field(
+        None, description="Sector whose price prices fuel_tce in the cost check (e.g. "
+        "coal), per tce at fuel_tce_per_unit; a project's input of that sector is fuel "
+        "already paid for. Blank: fuel_tce is not priced (the check is then a lower bound).")
+    fuel_tce_per_unit: float = Field(
+        1.0, gt=0, description="Heat value of fuel_sector's unit, tce per unit (e.g. 0.4286 "
+        "tce/t for ~3000 kcal/kg lignite).")
+
+
 class CaseConfig(_Strict):
     """``case.yaml``: the case's horizon, accounting, objective and family switches."""
 
@@ -233,6 +251,7 @@ class CaseConfig(_Strict):
         description="Per constraint family: enabled, mode (hard/soft), penalty. "
         "Families not listed are enabled and hard.")
     utilisation: Utilisation = Field(default_factory=Utilisation)
+    checks: Checks = Field(default_factory=Checks)
     uncertainty: list[Perturbation] = Field(
         default_factory=list,
         description="Ranges of uncertain prices, quotas and coefficients, for sampled scenarios "

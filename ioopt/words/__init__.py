@@ -139,7 +139,8 @@ def num(v: object, sig: int = 4) -> str:
 def money(v: object, lang: str = "en") -> str:
     """An amount of money given in 亿元 (10^8 CNY), written in 亿元 from 0.1 亿元 up and in
     万元 below (0.0496 亿元 -> 496 万元): the unit chosen by magnitude, the number by
-    :func:`num`."""
+    :func:`num`.
+    """
     x = float(v)  # type: ignore[arg-type]
     if x == x and abs(x) < 0.1:
         return f"{num(x * 1e4)} 万元"

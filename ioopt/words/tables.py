@@ -222,6 +222,9 @@ TEXT: dict[str, Entry] = {
     # ioopt validate, ioopt scenario show
     "text.valid": ("ok: case '{name}' at {path}: {sectors} sectors, {projects} projects, "
                    "{parks} parks, {years} years ({first}-{last})"),
+    "text.warnings": ("warnings ({n}; case.yaml `checks` makes these warnings: the case loads "
+                      "and solves, but check each row):"),
+    "text.warnings_more": "  ... and {n} more (`ioopt validate` lists them all)",
     "text.scenario_on_case": "scenario '{name}' on case '{case}' ({path})",
     "text.inherits": "inherits, base first: {chain}",
     "text.overrides": "overrides:",
