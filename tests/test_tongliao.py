@@ -112,3 +112,36 @@ def test_the_plans_intensity_rules_bind(tongliao_run):
     binding = q[q["binding"]]
     assert {"energy_intensity", "water_intensity"} <= set(binding["name"])
     assert not ((binding["basis"] == "estimate") & (binding["mode"] == "hard")).any()
+
+
+@pytest.mark.parametrize(("project", "status", "online"), [
+    # seed 000 L122-125: under construction (加快建设) when the review was written
+    ("S_XINGGU", "committed", 2024),
+    # seed 000 L123: 金玉峰大健康产业园
+    ("M_JINYUFENG", "committed", 2024),
+    # seed 002 L93: started in Q1 2025 (开工建设): committed from 2025
+    ("A_ZLT_ALLOY_PH2", "committed", 2025),
+    ("W_LONGMA_FLANGE", "committed", 2025),
+    ("E_TLCHP_2x350", "committed", 2025),
+])
+def test_seed_projects_have_the_status_the_seeds_give(case, project, status, online):
+    p = case.projects
+    assert p.at[project, "status"] == status
+    assert int(p.at[project, "online_year"]) == online
+
+
+def test_meihua_corn_matches_the_2024_throughput(case):
+    # seed 002 L72: 225万t of corn processed in 2024; the ETDZ starch lines (existing +
+    # the expansion on its 2024 utilisation path) may not take more corn than that
+    from ioopt.yearly import util_grid
+
+    p = case.projects
+    coef = case.coefficients
+    corn = float(coef[(coef["input_sector"] == "corn_grain") & (coef["output_sector"] == "starch")
+                      & coef["year"].isna()]["coef"].iloc[0])
+    lines = [j for j in p.index if p.at[j, "sector"] == "starch" and p.at[j, "park"] == "etdz"
+             and p.at[j, "status"] != "candidate"]
+    util = util_grid(case, "max_util", [2024])
+    row = {j: i for i, j in enumerate(p.index)}
+    starch = sum(float(p.at[j, "capacity_10k"]) * util[row[j], 0] for j in lines)
+    assert starch * corn <= 225 * 1.02
