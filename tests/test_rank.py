@@ -253,3 +253,18 @@ def test_reason_parts_add_up_to_the_exact_value():
         assert parts == pytest.approx(r["first_order"], abs=1e-9)
         value = r["leave_one_out"] if r["selected"] else -r["force_in_cost"]
         assert r["first_order"] + r["rearrangement"] == pytest.approx(value, abs=1e-9)
+
+
+def test_readme_ranking_examples_match_the_default_case():
+    # the README's rank examples (the block after the rank-examples marker) are the
+    # default case's own sentences: each line's verdict, up to its first ';', is what a
+    # live exact ranking says of that project
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- rank-examples")[1].split("```")[1]
+    examples = [ln.split(None, 1) for ln in block.strip().splitlines()]
+    assert len(examples) >= 4
+    t = api.rank(api.load_case(), workers=2).table.set_index("project")
+    for project, sentence in examples:
+        assert t.at[project, "reason"].split(";")[0] == sentence.split(";")[0], project

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ioopt import pipeline
+from ioopt.formulation.objective import annuities
 
 OWN_ROWS = {"production_max", "production_min", "build_once"}
 """Rows that belong to one project (indexed by it) and do not price shared resources."""
@@ -94,6 +95,7 @@ def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Est
     out: dict[str, Estimate] = {}
     status = p["status"].to_dict()
     own_rows = _own_rows(infos)
+    charge = annuities(d)
     for j in p.index:
         if status[j] == "existing":
             continue
@@ -107,8 +109,12 @@ def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Est
                 bc = comp.col("build", (j, oy))
                 if bc is not None:
                     act[bc] = 1.0
-            out[j] = _with_capital(_evaluate(A, c, y, kind, own, sector_of_row, sector, act,
-                                             oy), c, comp.col("build", (j, oy)))
+            e = _with_capital(_evaluate(A, c, y, kind, own, sector_of_row, sector, act, oy), c,
+                              comp.col("build", (j, oy)))
+            if j in d.fixed_online and j in charge:  # committed: a constant of the objective
+                fixed = charge[j] * sum(d.discount[t] for t in d.years if t >= oy)
+                e = replace(e, capital=fixed, value=e.value - fixed)
+            out[j] = e
             continue
         best: Estimate | None = None
         cap = float(p.at[j, "cap"])
