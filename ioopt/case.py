@@ -97,12 +97,16 @@ def _expected(err: Any) -> str:
         return "a number"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "a whole number"
+    if kind == "finite_number":
+        return "a finite number (not NaN or infinite)"
     if kind == "greater_than_equal":
         return f"a number >= {ctx.get('ge')}"
     if kind == "less_than_equal":
         return f"a number <= {ctx.get('le')}"
     if kind == "greater_than":
         return f"a number > {ctx.get('gt')}"
+    if kind == "less_than":
+        return f"a number < {ctx.get('lt')}"
     if kind == "missing":
         return "a value (required)"
     if kind == "extra_forbidden":

