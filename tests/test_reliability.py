@@ -63,3 +63,25 @@ def test_scenario_number_must_be_finite_and_bounded(tmp_path, change, field, exp
     assert r.exit_code == 2, r.output
     assert str(sc) in r.output and f"'{field}'" in r.output and expect in r.output
     assert "Traceback" not in r.output
+
+
+# ------------------------------------------------------------ stale run folders
+
+
+def test_solve_into_an_old_run_folder_replaces_it_whole(tmp_path):
+    out = tmp_path / "run"
+    infeasible = tmp_path / "inf.yaml"
+    infeasible.write_text("name: inf\nquotas: [{family: energy_total, set: 0}]\n",
+                          encoding="utf-8")
+    assert _run("solve", "--case", "data/example", "--out", str(out)).exit_code == 0
+    (out / "report.html").write_text("old report", encoding="utf-8")
+    (out / "curve.csv").write_text("kept,1\n", encoding="utf-8")  # an analysis beside it
+    (out / "sub").mkdir()
+    r = _run("solve", "--case", "data/example", "--scenario", str(infeasible), "--out", str(out))
+    assert r.exit_code == 3, r.output
+    names = {p.name for p in out.iterdir()}
+    assert names == {"summary.json", "labels.csv", "infeasibility.csv", "curve.csv", "sub"}
+    assert _run("solve", "--case", "data/example", "--out", str(out)).exit_code == 0
+    names = {p.name for p in out.iterdir()}
+    assert "infeasibility.csv" not in names and "portfolio.csv" in names
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inf.yaml", "run"]  # no temporaries
