@@ -85,3 +85,43 @@ def test_solve_into_an_old_run_folder_replaces_it_whole(tmp_path):
     names = {p.name for p in out.iterdir()}
     assert "infeasibility.csv" not in names and "portfolio.csv" in names
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inf.yaml", "run"]  # no temporaries
+
+
+# ------------------------------------------------------------ solver settings
+
+
+@pytest.mark.parametrize(("args", "expect"), [
+    (["--mip-gap", "5"], "--mip-gap: got 5.0: expected a relative gap in [0, 1)"),
+    (["--mip-gap", "nan"], "--mip-gap: got nan"),
+    (["--mip-gap", "-0.1"], "--mip-gap: got -0.1"),
+    (["--time-limit", "-1"], "--time-limit: got -1.0: expected a finite number of seconds > 0"),
+    (["--time-limit", "nan"], "--time-limit: got nan"),
+    (["--time-limit", "0"], "--time-limit: got 0.0"),
+    (["--time-limit", "inf"], "--time-limit: got inf"),
+])
+def test_solver_options_out_of_range_are_refused(tmp_path, args, expect):
+    r = _run("solve", "--case", "data/example", "--out", str(tmp_path / "o"), *args)
+    assert r.exit_code == 2, r.output
+    assert expect in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_rank_time_limit_is_checked_before_solving(tmp_path):
+    r = _run("rank", "--case", "data/example", "--quick", "--time-limit", "0",
+             "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2, r.output
+    assert "--time-limit: got 0.0" in r.output
+
+
+@pytest.mark.parametrize(("old", "new", "field", "expect"), [
+    ("mip_gap: 0.0001", "mip_gap: 5", "solver.mip_gap", "a number < 1"),
+    ("mip_gap: 0.0001", "mip_gap: .nan", "solver.mip_gap", "a finite number"),
+    ("mip_gap: 0.0001", "mip_gap: 0.0001\n  time_limit_s: 0", "solver.time_limit_s", "> 0"),
+    ("mip_gap: 0.0001", "mip_gap: 0.0001\n  time_limit_s: -.inf", "solver.time_limit_s",
+     "a finite number"),
+])
+def test_case_yaml_solver_settings_are_checked(example_copy, old, new, field, expect):
+    _edit(example_copy / "case.yaml", old, new)
+    r = _run("validate", str(example_copy))
+    assert r.exit_code == 2, r.output
+    assert f"field '{field}'" in r.output and expect in r.output

@@ -21,6 +21,7 @@ from typing import Any
 import highspy
 import numpy as np
 
+from ioopt.errors import check_solver_limits
 from ioopt.solver.compile import Compiled
 from ioopt.solver.status import SolveStatus
 
@@ -81,6 +82,7 @@ class HighsSession:
     def __init__(self, comp: Compiled, time_limit: float | None = None,
                  mip_gap: float | None = None, threads: int | None = None,
                  log_file: str | None = None, options: dict[str, Any] | None = None) -> None:
+        check_solver_limits(time_limit, mip_gap, ("solver time limit", "solver MIP gap"))
         self.comp = comp
         lp = comp.lp
         self.row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
@@ -96,7 +98,7 @@ class HighsSession:
         if log_file:
             self.h.setOptionValue("log_file", log_file)
             self.h.setOptionValue("log_to_console", False)
-        if time_limit:
+        if time_limit is not None:
             self.h.setOptionValue("time_limit", float(time_limit))
         if mip_gap is not None:
             self.h.setOptionValue("mip_rel_gap", float(mip_gap))
