@@ -53,6 +53,6 @@ def check_solver_limits(time_limit: float | None = None, mip_gap: float | None =
     if mip_gap is not None and not (math.isfinite(mip_gap) and 0 <= mip_gap < 1):
         problems.append(Problem(names[1], None, None, mip_gap,
                                 "a relative gap in [0, 1), e.g. 0.001 for 0.1 % (a gap of 1 "
-                                "or more accepts any solution as 'optimal')"))
+                                "or more reports any solution found as optimal)"))
     if problems:
         raise InputError(problems)
