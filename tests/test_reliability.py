@@ -125,3 +125,37 @@ def test_case_yaml_solver_settings_are_checked(example_copy, old, new, field, ex
     r = _run("validate", str(example_copy))
     assert r.exit_code == 2, r.output
     assert f"field '{field}'" in r.output and expect in r.output
+
+
+# ------------------------------------------------------------ HiGHS refusals
+
+
+@pytest.mark.parametrize("corrupt", ["nan_coefficient", "huge_coefficient", "nan_bound"])
+def test_highs_refusal_is_an_error_in_plain_words(corrupt):
+    import numpy as np
+
+    from ioopt.case import load_case
+    from ioopt.formulation import build_model
+    from ioopt.solver.compile import compile_model
+    from ioopt.solver.highs import HighsSession
+    from ioopt.solver.status import SolveStatus
+
+    session = HighsSession(compile_model(build_model(load_case("data/example")).pyomo))
+    if corrupt == "nan_coefficient":  # HiGHS alone drops it and answers "optimal"
+        session.values[0] = np.nan
+    elif corrupt == "huge_coefficient":  # HiGHS alone: "HiGHS failed: Not Set"
+        session.values[0] = 1e300
+    else:
+        session.row_upper[0] = np.nan
+    res = session.solve()
+    assert res.status == SolveStatus.ERROR and res.objective is None
+    assert "HiGHS refused the model" in res.message and "ioopt validate" in res.message
+
+
+def test_highs_error_statuses_are_explained():
+    from ioopt.solver.status import solver_error
+
+    assert "'Not Set'" in solver_error("Not Set") and "NaN" in solver_error("Not Set")
+    assert "'Solve error'" in solver_error("Solve error")
+    assert "units" in solver_error("Solve error")
+    assert "'Something new'" in solver_error("Something new")
