@@ -159,3 +159,60 @@ def test_highs_error_statuses_are_explained():
     assert "'Solve error'" in solver_error("Solve error")
     assert "units" in solver_error("Solve error")
     assert "'Something new'" in solver_error("Something new")
+
+
+# ------------------------------------------------------------ YAML
+
+BOMB = "name: bomb\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+
+
+def test_case_yaml_duplicate_key_names_file_line_and_key(example_copy):
+    _edit(example_copy / "case.yaml", "solver:\n  mip_gap: 0.0001",
+          "solver:\n  mip_gap: 0.0001\n  mip_gap: 0.5")
+    r = _run("validate", str(example_copy))
+    assert r.exit_code == 2, r.output
+    assert "case.yaml line" in r.output and "field 'mip_gap'" in r.output
+    assert "each key once" in r.output
+
+
+@pytest.mark.parametrize(("text", "line", "key"), [
+    ("name: a\ndescription: x\nname: b\n", 3, "name"),
+    ("name: a\nprojects:\n  - {project: coal_power_1, fuel_tce: 0.3, fuel_tce: .nan}\n", 3,
+     "fuel_tce"),
+])
+def test_scenario_duplicate_key(tmp_path, text, line, key):
+    sc = tmp_path / "dup.yaml"
+    sc.write_text(text, encoding="utf-8")
+    r = _run("scenario", "show", str(sc), "--case", "data/example")
+    assert r.exit_code == 2, r.output
+    assert f"{sc} line {line}, field '{key}'" in r.output and "each key once" in r.output
+
+
+def test_batch_spec_duplicate_key(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("name: s\nscenarios: [a.yaml]\nexplain: false\nexplain: true\n",
+                    encoding="utf-8")
+    r = _run("batch", str(spec), "--case", "data/example", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2, r.output
+    assert "spec.yaml line 4, field 'explain'" in r.output
+
+
+def test_yaml_merge_keys_may_be_overridden(tmp_path):
+    from ioopt.yamlsafe import load_yaml
+
+    assert load_yaml("base: &b {x: 1, y: 2}\nover:\n  <<: *b\n  x: 3\n")["over"] == {
+        "x": 3, "y": 2}
+
+
+def test_alias_bomb_fails_fast(tmp_path):
+    import time
+
+    sc = tmp_path / "bomb.yaml"
+    sc.write_text(BOMB, encoding="utf-8")
+    assert len(BOMB) < 400
+    t0 = time.perf_counter()
+    r = _run("scenario", "show", str(sc), "--case", "data/example")
+    assert r.exit_code == 2, r.output
+    assert "aliases (*name) are expanded" in r.output
+    assert time.perf_counter() - t0 < 10
