@@ -164,7 +164,7 @@ def test_highs_error_statuses_are_explained():
 # ------------------------------------------------------------ YAML
 
 BOMB = "name: bomb\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
 
 
 def test_case_yaml_duplicate_key_names_file_line_and_key(example_copy):
