@@ -197,7 +197,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
         raise _problem(out, "a folder for a run, not a batch store (manifest.json); choose "
                             "another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    tmp = out.resolve().parent / f".{out.resolve().name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     (tmp / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
@@ -234,10 +234,21 @@ def _swap_in(tmp: Path, out: Path) -> None:
     if not out.is_dir():
         shutil.rmtree(tmp, ignore_errors=True)
         raise _problem(out, "a folder (or a new name) for the run; this is a file")
+    cwd = Path.cwd().resolve()
+    if cwd == out.resolve() or out.resolve() in cwd.parents:  # never move the working folder
+        for entry in out.iterdir():
+            if _run_owned(entry) and entry.is_dir():
+                shutil.rmtree(entry)
+            elif _run_owned(entry):
+                entry.unlink()
+        for entry in tmp.iterdir():
+            os.replace(entry, out / entry.name)
+        tmp.rmdir()
+        return
     for entry in out.iterdir():
         if not _run_owned(entry) and not (tmp / entry.name).exists():
             os.replace(entry, tmp / entry.name)
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    old = tmp.parent / f".{out.resolve().name}.old-{os.getpid()}"
     shutil.rmtree(old, ignore_errors=True)
     os.replace(out, old)
     os.replace(tmp, out)
