@@ -219,12 +219,11 @@ def test_alias_bomb_fails_fast(tmp_path):
 
 
 def test_solve_into_the_working_folder_replaces_only_the_run(tmp_path, monkeypatch):
-    from conftest import EXAMPLE
-
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "infeasibility.csv").write_text("stale", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert _run("solve", "--case", str(EXAMPLE), "--out", ".").exit_code == 0
+    example = Path(__file__).resolve().parent.parent / "data" / "example"
+    assert _run("solve", "--case", str(example), "--out", ".").exit_code == 0
     names = {p.name for p in tmp_path.iterdir()}
     assert "notes.txt" in names and "portfolio.csv" in names
     assert "infeasibility.csv" not in names and not any(n.startswith(".") for n in names)
