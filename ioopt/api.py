@@ -35,6 +35,7 @@ import pandas as pd
 
 from ioopt import __version__, words
 from ioopt.case import Case, load_case
+from ioopt.errors import check_solver_limits
 from ioopt.scenario import apply_scenario, load_scenario, scenario_diff
 from ioopt.schemas import TABLES, case_json_schema
 
@@ -124,6 +125,7 @@ def rank(case: Case, quick: bool = False, samples: int = 0, seed: int = 0,
     ``samples``: robustness over that many samples of the case's declared uncertainty
     (InputError when it declares none).
     """
+    check_solver_limits(time_limit)
     from ioopt.analyses.ranking import rank as rank_projects
     from ioopt.sampling import require_uncertainty
 
@@ -140,6 +142,7 @@ def backcast(case: Case, time_limit: float | None = None) -> Backcast:
     year, ``.run`` the run behind it (explained when infeasible: ``.run.infeasibility``).
     InputError when the case has no history.csv.
     """
+    check_solver_limits(time_limit)
     from ioopt.analyses.backcast import backcast as run_backcast
     from ioopt.errors import InputError, Problem
 
@@ -263,6 +266,7 @@ def curve(case: Case, quota: str, start: str, stop: str, steps: int = 13,
     level; the batch store and curve.csv go to ``out`` (default ``out/curve_<quota>``).
     ``start``/``stop``: a change in percent ('-30%') or a limit in the quota's unit.
     """
+    check_solver_limits(time_limit)
     from ioopt.analyses.tradeoffs import curve as run_curve
 
     store = Path(out) if out is not None else Path("out") / f"curve_{quota}"
@@ -279,6 +283,7 @@ def frontier(case: Case, x: str = "carbon_total", y: str = "objective", points: 
     ``.points`` (every point, ``efficient`` marked); the batch store and frontier.csv go to
     ``out`` (default ``out/frontier_<y>_<x>``).
     """
+    check_solver_limits(time_limit)
     from ioopt.analyses.tradeoffs import frontier as run_frontier
 
     store = Path(out) if out is not None else Path("out") / f"frontier_{y}_{x}"

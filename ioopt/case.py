@@ -21,6 +21,7 @@ from ioopt.casecheck import case_warnings, check_case
 from ioopt.casedata import Case
 from ioopt.errors import InputError, Problem
 from ioopt.schemas import TABLES, CaseConfig
+from ioopt.yamlsafe import YamlProblem, load_yaml
 
 __all__ = ["DEFAULT_CASE", "FALLBACK_CASE", "Case", "content_hash", "default_case_dir", "derive_tables",
            "labels_table", "load_case", "pydantic_problems", "read_table", "read_yaml_model"]
@@ -48,7 +49,11 @@ def _read_yaml(path: Path, name: str | None = None,
     if not path.is_file():
         return None, [Problem(name, None, None, None, missing)]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlProblem as exc:
+        return None, [Problem(name, exc.line, exc.key, None, exc.expected)]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, None, None, None, f"a UTF-8 text file ({exc.reason})")]
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         return None, [Problem(name, None if line is None else line + 1, None, None,
@@ -97,12 +102,16 @@ def _expected(err: Any) -> str:
         return "a number"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "a whole number"
+    if kind == "finite_number":
+        return "a finite number (not NaN or infinite)"
     if kind == "greater_than_equal":
         return f"a number >= {ctx.get('ge')}"
     if kind == "less_than_equal":
         return f"a number <= {ctx.get('le')}"
     if kind == "greater_than":
         return f"a number > {ctx.get('gt')}"
+    if kind == "less_than":
+        return f"a number < {ctx.get('lt')}"
     if kind == "missing":
         return "a value (required)"
     if kind == "extra_forbidden":

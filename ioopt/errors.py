@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,3 +38,21 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def check_solver_limits(time_limit: float | None = None, mip_gap: float | None = None,
+                        names: tuple[str, str] = ("--time-limit", "--mip-gap")) -> None:
+    """Raise InputError unless the time limit (seconds) is finite and > 0 and the MIP gap
+    is in [0, 1) (None: not given); ``names`` name them in the message (by default the
+    command-line options).
+    """
+    problems = []
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        problems.append(Problem(names[0], None, None, time_limit,
+                                "a finite number of seconds > 0 (leave it out for no limit)"))
+    if mip_gap is not None and not (math.isfinite(mip_gap) and 0 <= mip_gap < 1):
+        problems.append(Problem(names[1], None, None, mip_gap,
+                                "a relative gap in [0, 1), e.g. 0.001 for 0.1 % (a gap of 1 "
+                                "or more reports any solution found as optimal)"))
+    if problems:
+        raise InputError(problems)

@@ -20,6 +20,7 @@ from ioopt.analyses.infeasibility import Infeasibility, explain_infeasibility
 from ioopt.batch import store
 from ioopt.case import Case
 from ioopt.conclusions import indicator_sentences, resting_on_estimates
+from ioopt.errors import check_solver_limits
 from ioopt.formulation import Built, build_model
 from ioopt.market_results import market_table
 from ioopt.quota_table import quota_table
@@ -61,8 +62,9 @@ def build(case: Case) -> Built:
 def solve(model: Built, case: Case, time_limit: float | None = None,
           mip_gap: float | None = None, ranging: bool = False) -> SolveResult:
     """Solve a built model with the case's solver settings, overridden by the arguments."""
+    check_solver_limits(time_limit, mip_gap)
     s = case.config.solver
-    return solve_built(model, time_limit=time_limit or s.time_limit_s,
+    return solve_built(model, time_limit=s.time_limit_s if time_limit is None else time_limit,
                        mip_gap=s.mip_gap if mip_gap is None else mip_gap, threads=s.threads,
                        ranging=ranging)
 

@@ -39,12 +39,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ioopt.case import Case, derive_tables, pydantic_problems, read_yaml_model
 from ioopt.casecheck import case_warnings, check_case
 from ioopt.errors import InputError, Problem
-from ioopt.schemas import TABLES, CaseConfig, Mode
+from ioopt.schemas import NUMBER_BOUND, TABLES, CaseConfig, Mode, check_bounded
 
 MODES = [m.value for m in Mode]
 
@@ -58,7 +58,7 @@ ADDABLE = ("coefficients", "markets", "demand", "project_years")
 class QuotaChange(BaseModel):
     """Scale or set the quota rows matching family (and year, park if given)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     family: str
     year: int | None = None
     park: str | None = None
@@ -66,6 +66,8 @@ class QuotaChange(BaseModel):
     set: float | None = Field(None, ge=0)
     mode: str | None = None
     penalty: float | None = Field(None, ge=0)
+
+    _bounded = field_validator("scale", "set", "penalty")(check_bounded)
 
 
 class Scenario(BaseModel):
@@ -228,6 +230,10 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
         return [Problem(file, None, f"{where}.{u}", fields[u],
                         f"a column of {spec.file}: one of {list(spec.row.model_fields)}")
                 for u in unknown]
+    wild = [k for k, v in change.items() if isinstance(v, float) and not abs(v) < NUMBER_BOUND]
+    if wild:  # NaN would read as a blank cell below: refuse it here
+        return [Problem(file, None, f"{where}.{k}", change[k],
+                        "a finite number below 1e15 in size") for k in wild]
     sel = pd.Series(True, index=frame.index)
     for k in key:
         sel &= frame[k].map(_key_text) == _key_text(change[k])

@@ -47,7 +47,7 @@ TABLE_AXES = ("projects", "sectors", "coefficients", "rules", "markets", "demand
 class Steps(BaseModel):
     """Evenly spaced values: ``{from: 0.8, to: 1.2, steps: 5}``."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
     start: float = Field(alias="from")
     stop: float = Field(alias="to")
     steps: int = Field(ge=2)
@@ -62,7 +62,7 @@ class Steps(BaseModel):
 class Axis(BaseModel):
     """One parameter of a grid sweep and its values."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     quotas: dict[str, Any] | None = None
     scale: list[float] | Steps | None = None
@@ -132,7 +132,7 @@ class SampleSpec(BaseModel):
 class BatchSpec(BaseModel):
     """A batch spec file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     name: str
     description: str = ""
     case: str | None = None

@@ -188,21 +188,71 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     and, with a solution, the tables portfolio, quotas, sectors, totals, flows (and
     markets, where the case has market steps); an infeasible scenario gets
     infeasibility.csv instead.
+
+    Written to a temporary folder beside ``out_dir`` and swapped in whole: nothing of an
+    earlier run in ``out_dir`` (its tables, ranking, report) survives beside the new one.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
-    labels_table(result.case).to_csv(out / LABELS, index=False)
+    if is_store(out):
+        raise _problem(out, "a folder for a run, not a batch store (manifest.json); choose "
+                            "another --out")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.resolve().parent / f".{out.resolve().name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    (tmp / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
+    labels_table(result.case).to_csv(tmp / LABELS, index=False)
     if result.ok:
         for name in SOLVE_TABLES:
-            getattr(result, name).to_csv(out / f"{name}.csv", index=False)
+            getattr(result, name).to_csv(tmp / f"{name}.csv", index=False)
         if len(result.markets):  # only a case with markets.csv steps has it
-            result.markets.to_csv(out / "markets.csv", index=False)
+            result.markets.to_csv(tmp / "markets.csv", index=False)
     if result.infeasibility is not None:
-        write_infeasibility(result.infeasibility, out)
+        write_infeasibility(result.infeasibility, tmp)
     if result.backcast is not None:
-        write_table(out, "backcast", result.backcast.table)
+        write_table(tmp, "backcast", result.backcast.table)
+    _swap_in(tmp, out)
     return out
+
+
+def _run_owned(entry: Path) -> bool:
+    """Whether a folder entry belongs to a run (replaced by the next run written there):
+    its tables, summary, labels, ranking rule and report; other entries (other folders,
+    analysis tables such as curve.csv) are kept.
+    """
+    name = entry.name
+    return (name in (SUMMARY, LABELS, RULE, "charts")
+            or name in {f"{t}.csv" for t in RUN_TABLES}
+            or (name.startswith("report") and entry.suffix in (".html", ".xlsx")))
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp``, carrying over the entries of ``out`` a run does not own."""
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    if not out.is_dir():
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _problem(out, "a folder (or a new name) for the run; this is a file")
+    cwd = Path.cwd().resolve()
+    if cwd == out.resolve() or out.resolve() in cwd.parents:  # never move the working folder
+        for entry in out.iterdir():
+            if _run_owned(entry) and entry.is_dir():
+                shutil.rmtree(entry)
+            elif _run_owned(entry):
+                entry.unlink()
+        for entry in tmp.iterdir():
+            os.replace(entry, out / entry.name)
+        tmp.rmdir()
+        return
+    for entry in out.iterdir():
+        if not _run_owned(entry) and not (tmp / entry.name).exists():
+            os.replace(entry, tmp / entry.name)
+    old = tmp.parent / f".{out.resolve().name}.old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def write_infeasibility(inf: Infeasibility, out_dir: str | Path) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ioopt.schemas.config import (
+    NUMBER_BOUND,
     PATH_FIELDS,
     REPORT_FAMILIES_EXCLUDED,
     YEAR_ROW,
@@ -35,6 +36,7 @@ from ioopt.schemas.config import (
     Utilisation,
     _Strict,
     basis_or_estimate,
+    check_bounded,
     mode_or,
     parse_ramp,
 )
@@ -61,6 +63,7 @@ from ioopt.schemas.tables import (
 __all__ = [
     "BASIS_CELL",
     "MODE_CELL",
+    "NUMBER_BOUND",
     "PATH_FIELDS",
     "REPORT_FAMILIES_EXCLUDED",
     "TABLES",
@@ -98,6 +101,7 @@ __all__ = [
     "_Strict",
     "basis_or_estimate",
     "case_json_schema",
+    "check_bounded",
     "mode_or",
     "parse_ramp",
 ]

@@ -34,8 +34,34 @@ def parse_ramp(text: object) -> tuple[float, ...]:
     return out
 
 
+NUMBER_BOUND = 1e15
+"""Every number of a case (capacities, prices, unit figures, limits, coefficients) is
+finite and below this in size: larger values are typing errors that wreck the solve."""
+
+
+def check_bounded(value: object) -> object:
+    """``value`` unchanged if every float in it (lists, mappings too) is below
+    :data:`NUMBER_BOUND` in size; ValueError otherwise (NaN and inf are refused by
+    ``allow_inf_nan=False`` before this runs).
+    """
+    items = value.values() if isinstance(value, dict) else value if isinstance(
+        value, (list, tuple)) else (value,)
+    for v in items:
+        if isinstance(v, (dict, list, tuple)):
+            check_bounded(v)
+        elif isinstance(v, float) and not abs(v) < NUMBER_BOUND:
+            raise ValueError("a number below 1e15 in size")
+    return value
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              allow_inf_nan=False)
+
+    @field_validator("*")
+    @classmethod
+    def _bounded(cls, v: object) -> object:
+        return check_bounded(v)
 
 
 # --------------------------------------------------------------------------- enums

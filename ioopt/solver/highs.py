@@ -21,8 +21,9 @@ from typing import Any
 import highspy
 import numpy as np
 
+from ioopt.errors import check_solver_limits
 from ioopt.solver.compile import Compiled
-from ioopt.solver.status import SolveStatus
+from ioopt.solver.status import REFUSED, SolveStatus, solver_error
 
 INF = highspy.kHighsInf
 
@@ -81,6 +82,7 @@ class HighsSession:
     def __init__(self, comp: Compiled, time_limit: float | None = None,
                  mip_gap: float | None = None, threads: int | None = None,
                  log_file: str | None = None, options: dict[str, Any] | None = None) -> None:
+        check_solver_limits(time_limit, mip_gap, ("solver time limit", "solver MIP gap"))
         self.comp = comp
         lp = comp.lp
         self.row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
@@ -96,7 +98,7 @@ class HighsSession:
         if log_file:
             self.h.setOptionValue("log_file", log_file)
             self.h.setOptionValue("log_to_console", False)
-        if time_limit:
+        if time_limit is not None:
             self.h.setOptionValue("time_limit", float(time_limit))
         if mip_gap is not None:
             self.h.setOptionValue("mip_rel_gap", float(mip_gap))
@@ -104,6 +106,8 @@ class HighsSession:
             self.h.setOptionValue("threads", int(threads))
         for name, value in (options or {}).items():
             self.h.setOptionValue(name, value)
+        self._refused = False
+        """Whether HiGHS refused the model last passed to it (passModel failed)."""
         self.integral = True
         """False after :meth:`relax_integrality`: the session solves the LP relaxation."""
         self._in_sync = False
@@ -171,7 +175,12 @@ class HighsSession:
         lp.row_lower_, lp.row_upper_ = self.row_lower, self.row_upper
         lp.col_lower_, lp.col_upper_ = self.col_lower, self.col_upper
         lp.a_matrix_.value_ = self.values
-        self.h.passModel(lp)
+        # HiGHS silently drops a NaN coefficient and reads a NaN cost or bound as a
+        # verdict: refuse them here, as HiGHS refuses huge numbers (passModel fails)
+        nan = (not np.isfinite(self.values).all() or not np.isfinite(lp.col_cost_).all()
+               or any(np.isnan(a).any() for a in (self.row_lower, self.row_upper,
+                                                  self.col_lower, self.col_upper)))
+        self._refused = nan or self.h.passModel(lp) == highspy.HighsStatus.kError
         if self.is_mip and not self.integral:
             ints = self.comp.integer_cols.astype(np.int32)
             n = len(ints)
@@ -188,6 +197,9 @@ class HighsSession:
         """
         if not self._in_sync:
             self._load()
+        if self._refused:  # HiGHS kept no model: never read its (empty) answer
+            return SolveResult(SolveStatus.ERROR, REFUSED, _message(SolveStatus.ERROR, REFUSED),
+                               compiled=self.comp)
         is_mip = self.is_mip and self.integral
         if is_mip and self._start_x is not None:
             sol = highspy.HighsSolution()
@@ -313,5 +325,5 @@ def _message(status: SolveStatus, term: str) -> str:
                                "and prices",
         SolveStatus.TIME_LIMIT: f"stopped ({term}) before any feasible solution was found; "
                                 "raise --time-limit",
-        SolveStatus.ERROR: f"HiGHS failed: {term}",
+        SolveStatus.ERROR: solver_error(term),
     }[status]

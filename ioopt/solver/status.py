@@ -53,6 +53,36 @@ class SolveStatus(Enum):
             return cls.ERROR
 
 
+REFUSED = "Model refused"
+"""The termination recorded when HiGHS refuses the model as passed (passModel fails)."""
+
+_DATA = ("most likely a number it cannot use (NaN, infinite, or 1e15 or more in size) "
+         "reached the model: run `ioopt validate` and check the figures most recently changed, "
+         "including a scenario's")
+_NUMERICS = ("numerical trouble, most often figures of very different sizes (e.g. 1e-9 beside "
+             "1e12: check the units of the figures most recently changed)")
+_ERRORS = {
+    REFUSED: f"HiGHS refused the model as given (invalid data): {_DATA}",
+    "Not Set": f"HiGHS stopped before solving (its status 'Not Set': it refused the model): "
+               f"{_DATA}",
+    "Model error": f"HiGHS found the model invalid (its status 'Model error'): {_DATA}",
+    "Load error": f"HiGHS could not load the model (its status 'Load error'): {_DATA}",
+    "Presolve error": f"HiGHS's presolve failed (its status 'Presolve error'): {_NUMERICS}",
+    "Solve error": f"HiGHS's solver failed (its status 'Solve error'): {_NUMERICS}",
+    "Postsolve error": f"HiGHS's postsolve failed (its status 'Postsolve error'): {_NUMERICS}",
+    "Memory limit reached": "HiGHS ran out of memory (its status 'Memory limit reached'): the "
+                            "case is too large for this machine; try --relax to screen it",
+}
+
+
+def solver_error(term: str) -> str:
+    """The plain-words message of a solve that ended in ERROR, from HiGHS's own status
+    words ``term``: which status, and its likely cause.
+    """
+    return _ERRORS.get(term, f"HiGHS stopped without an answer (its status '{term}'); "
+                             f"if it persists, {_NUMERICS}")
+
+
 SOLVED_VALUES: tuple[str, ...] = tuple(s.value for s in SolveStatus if s.has_solution)
 """The stored values of the statuses with a solution (for filtering result tables)."""
 
