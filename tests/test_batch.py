@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -346,3 +347,38 @@ def test_compare_run_folders(tmp_path):
     ind = pd.read_csv(tmp_path / "cmp" / "compare_indicators.csv").set_index("indicator")
     assert ind.at["objective", "max_in"] == "base"
     assert (tmp_path / "cmp" / "compare_quotas.csv").is_file()
+
+
+def test_query_reads_only_the_manifest_and_writes_nothing(tmp_path):
+    body = {"grid": [{"name": "energy", "quotas": {"family": "energy_total"},
+                      "scale": [0.9, 1.0]}]}
+    spec, base = load_spec(_spec(tmp_path, body))
+    out = tmp_path / "out"
+    run_batch(spec, base, out, workers=1, progress=False)
+    assert len(query(out, "SELECT * FROM scenarios")) == 2
+    # a run folder the manifest does not list (left by an earlier grid) is not read
+    stray = out / "runs" / "grid-9999"
+    shutil.copytree(next((out / "runs").iterdir()), stray)
+    assert len(query(out, "SELECT * FROM scenarios")) == 2
+    assert len(read_table(out, "scenario")) == 2
+    # the SQL cannot write files (over the store's own manifest, or anywhere)
+    target = tmp_path / "written.csv"
+    for sql in (f"COPY (SELECT 1) TO '{target}'",
+                f"COPY (SELECT 1) TO '{out / 'manifest.json'}'",
+                f"ATTACH '{tmp_path / 'x.db'}' AS x",
+                "SET enable_external_access = true"):
+        with pytest.raises(InputError):
+            query(out, sql)
+    assert not target.exists() and not (tmp_path / "x.db").exists()
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["jobs"]
+
+
+def test_resume_reruns_jobs_when_the_time_limit_changes(tmp_path):
+    # the spec's time limit can stop a solve early: it is part of every job's hash
+    path = _spec(tmp_path, {"grid": GRID["grid"][:1]})
+    out = str(tmp_path / "o")
+    r = CliRunner().invoke(main, ["batch", str(path), "--out", out, "--quiet", "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    path = _spec(tmp_path, {"grid": GRID["grid"][:1], "time_limit_s": 30})
+    r = CliRunner().invoke(main, ["batch", str(path), "--out", out, "--resume", "--workers", "1"])
+    assert r.exit_code == 0 and "4 run, 0 resumed" in r.output, r.output

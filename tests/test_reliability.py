@@ -227,3 +227,18 @@ def test_solve_into_the_working_folder_replaces_only_the_run(tmp_path, monkeypat
     names = {p.name for p in tmp_path.iterdir()}
     assert "notes.txt" in names and "portfolio.csv" in names
     assert "infeasibility.csv" not in names and not any(n.startswith(".") for n in names)
+
+
+def test_a_time_limited_milp_keeps_its_shadow_prices(tmp_path):
+    # HiGHS counts its time limit on a clock the MILP has used up: the fixed-integer LP
+    # gets a budget of its own, so the incumbent's portfolio still has prices
+    from ioopt import api, pipeline
+    from ioopt.synthetic import write_synthetic_case
+
+    case = api.load_case(write_synthetic_case(tmp_path / "syn", 3000, seed=2))
+    r = pipeline.run(case, time_limit=0.3)
+    if r.status.value == "optimal" or not r.status.has_solution:
+        pytest.skip(f"the MILP ended {r.status.value} within 0.3 s on this machine")
+    assert "best portfolio found (not proven optimal)" in r.solve.shadow_price_method
+    assert r.solve.row_dual is not None
+    assert r.quotas["shadow_price"].notna().any()

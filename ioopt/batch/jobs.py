@@ -98,8 +98,11 @@ def make_jobs(spec: BatchSpec, base: Path, case: Case, source: str) -> list[Job]
     spec file and key path, e.g. ``grid[1].quotas``).
     """
     problems: list[Problem] = []
+    # every setting that changes a job's answer: a resume re-runs a job when any moves
+    # (the spec's time limit can stop a solve early; explain adds the infeasibility tables)
     seed_key = {"case_hash": case.content_hash, "applied": case.applied,
-                "uncertainty": [p.model_dump(mode="json") for p in case.config.uncertainty]}
+                "uncertainty": [p.model_dump(mode="json") for p in case.config.uncertainty],
+                "time_limit_s": spec.time_limit_s, "explain": spec.explain}
     jobs = _file_jobs(spec, base, case, source, seed_key, problems)
     jobs += _grid_jobs(spec, case, source, seed_key, problems)
     jobs += _sample_jobs(spec, case, source, seed_key, problems)

@@ -142,11 +142,20 @@ def read_manifest(out: str | Path) -> dict[str, Any]:
     return data
 
 
+def _manifest_files(out: str | Path, manifest: dict[str, Any], name: str) -> list[Path]:
+    """The ``name`` table file of each job the manifest lists (run folders it does not
+    list, e.g. left by an earlier grid, are not read).
+    """
+    runs = Path(out) / "runs"
+    found = (runs / str(j["id"]) / f"{name}.parquet" for j in manifest["jobs"])
+    return [f for f in found if f.is_file()]
+
+
 def read_table(out: str | Path, name: str) -> pd.DataFrame:
     """One table of a store, every scenario's rows together, in the manifest's job order."""
     manifest = read_manifest(out)
     order = {j["id"]: i for i, j in enumerate(manifest["jobs"])}
-    frames = [pd.read_parquet(p) for p in sorted((Path(out) / "runs").glob(f"*/{name}.parquet"))]
+    frames = [pd.read_parquet(p) for p in _manifest_files(out, manifest, name)]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=["scenario_id"])
@@ -162,19 +171,24 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
     """
     import duckdb
 
-    read_manifest(out)
-    runs = (Path(out) / "runs").resolve()
+    manifest = read_manifest(out)
     con = duckdb.connect()
+    # the store's tables are loaded first (only the manifest's jobs), then the connection
+    # is shut off from files: the SQL reads those tables and can write nothing to disk
     for view, name in [("scenarios", "scenario"), *((t, t) for t in TABLE_NAMES)]:
-        if any(runs.glob(f"*/{name}.parquet")):
-            pattern = str(runs / "*" / f"{name}.parquet").replace("'", "''")
-            con.execute(f"CREATE VIEW {view} AS SELECT * FROM "
-                        f"read_parquet('{pattern}', union_by_name=true)")
+        files = [str(f.resolve()).replace("'", "''")
+                 for f in _manifest_files(out, manifest, name)]
+        if files:
+            listed = ", ".join(f"'{f}'" for f in files)
+            con.execute(f"CREATE TABLE {view} AS SELECT * FROM "
+                        f"read_parquet([{listed}], union_by_name=true)")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     try:
         return con.execute(sql).df()
     except duckdb.Error as exc:
         views = [r[0] for r in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()]
         raise InputError([Problem("SQL", None, None, sql,
                                   f"a query DuckDB can run over the views {views} ({exc})")]
                          ) from None

@@ -76,6 +76,10 @@ def infeasible_result(reason: str) -> SolveResult:
                        "constraints that no decision can satisfy: " + reason)
 
 
+FIXED_LP_SECONDS = 120.0
+"""The time budget of the fixed-integer LP re-solve (on top of the MILP's own limit)."""
+
+
 class HighsSession:
     """One compiled model on one HiGHS instance: solve, edit in place, solve again."""
 
@@ -247,12 +251,22 @@ class HighsSession:
         self.h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kContinuous] * n))
         self.h.changeColsBounds(n, ints, fixed, fixed)
         self._in_sync = False
-        self.h.run()
+        # the LP gets its own time budget: HiGHS counts its time limit on a clock that the
+        # MILP's run has already used up (a time-limited MILP would lose every price)
+        _, limit = self.h.getOptionValue("time_limit")
+        self.h.setOptionValue("time_limit", float(self.h.getRunTime()) + FIXED_LP_SECONDS)
+        try:
+            self.h.run()
+        finally:
+            self.h.setOptionValue("time_limit", limit)
         st2, term2 = self.status()
         if st2 == SolveStatus.OPTIMAL:
             self._take_lp(res, ranging)
-            res.shadow_price_method = ("LP re-solved with the integer decisions fixed at the "
-                                       "MILP optimum; duals hold for that portfolio")
+            res.shadow_price_method = (
+                "LP re-solved with the integer decisions fixed at the MILP optimum; duals hold "
+                "for that portfolio" if res.status == SolveStatus.OPTIMAL else
+                "LP re-solved with the integer decisions fixed at the MILP's best portfolio "
+                "found (not proven optimal); duals hold for that portfolio")
         else:
             res.shadow_price_method = f"unavailable: fixed-integer LP ended {term2}"
 
