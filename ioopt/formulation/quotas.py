@@ -182,42 +182,42 @@ def add_green_share(b: Builder, d: ModelData, tot: Totals) -> None:
     ``elec_use[p,t] = sum_{j in p} elec_j x[j,t]`` and ``green_use`` is the park's
     counted renewable electricity (see :func:`green_terms`).
     """
-    limits = list(quota_limits(d, "green_share"))
-    if not limits:
-        return
-    green = _green_expressions(b, d, tot)
-    records: list[QuotaRow] = []
-    rows: Rows = {}
-    for lim in limits:
-        yr, p, share = lim.year, lim.park, lim.limit
-        assert yr is not None and p is not None
-        use = tot.elec_by_park.get((p, yr), [])
-        key = (p, yr)
-        records.append(QuotaRow("green_share", key, yr, p, None, share, num=("green_use", key),
-                                den=("elec_use", key), mode=lim.mode, penalty=lim.penalty,
-                                basis=lim.basis))
-        rows[key] = ([*green[key], *((-share * c, v) for c, v in use)], 0.0, ">=", 0.0)
-    add_quota_rows(b, "green_share", records, rows)
+    _green_rows(b, d, tot, "green_share")
 
 
 def add_green_power(b: Builder, d: ModelData, tot: Totals) -> None:
     """``green_power[p,t]``: ``green_use[p,t] >= limit`` (万 MWh of renewable electricity
     the park counts, e.g. the plan's 192亿 kWh for Huolinguole).
     """
-    limits = list(quota_limits(d, "green_power"))
+    _green_rows(b, d, tot, "green_power")
+
+
+def _green_rows(b: Builder, d: ModelData, tot: Totals, family: str) -> None:
+    """The rows of a green family, one per (park, year) limit: a share of the park's
+    electricity use (``green_share``, a ratio) or an amount (``green_power``).
+    """
+    limits = list(quota_limits(d, family))
     if not limits:
         return
     green = _green_expressions(b, d, tot)
+    share = family == "green_share"
     records: list[QuotaRow] = []
     rows: Rows = {}
     for lim in limits:
         yr, p = lim.year, lim.park
         assert yr is not None and p is not None
         key = (p, yr)
-        records.append(QuotaRow("green_power", key, yr, p, None, lim.limit, mode=lim.mode,
+        records.append(QuotaRow(family, key, yr, p, None, lim.limit,
+                                num=("green_use", key) if share else None,
+                                den=("elec_use", key) if share else None, mode=lim.mode,
                                 penalty=lim.penalty, basis=lim.basis))
-        rows[key] = (green[key], 0.0, ">=", lim.limit)
-    add_quota_rows(b, "green_power", records, rows)
+        if share:  # green_use - share x the park's electricity use >= 0
+            use = tot.elec_by_park.get((p, yr), [])
+            rows[key] = ([*green[key], *((-lim.limit * c, v) for c, v in use)], 0.0, ">=",
+                         0.0)
+        else:
+            rows[key] = (green[key], 0.0, ">=", lim.limit)
+    add_quota_rows(b, family, records, rows)
 
 
 def add_land(b: Builder, d: ModelData, _tot: object = None) -> None:
