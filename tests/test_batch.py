@@ -382,3 +382,68 @@ def test_resume_reruns_jobs_when_the_time_limit_changes(tmp_path):
     path = _spec(tmp_path, {"grid": GRID["grid"][:1], "time_limit_s": 30})
     r = CliRunner().invoke(main, ["batch", str(path), "--out", out, "--resume", "--workers", "1"])
     assert r.exit_code == 0 and "4 run, 0 resumed" in r.output, r.output
+
+
+def test_a_dying_worker_leaves_an_error_row_and_the_batch_goes_on(tmp_path, monkeypatch):
+    # one job kills its worker process (as kill -9 or running out of memory would): it is
+    # recorded as an error, every other job finishes, and the store can be resumed
+    import multiprocessing
+
+    from ioopt.batch import runner
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the failure is injected into forked workers")
+    body = {"grid": [{"name": "energy", "quotas": {"family": "energy_total"},
+                      "scale": [0.8, 0.9, 1.0, 1.1, 1.2]}]}
+    spec, base = load_spec(_spec(tmp_path, body))
+    real = runner.Worker.execute
+
+    def execute(self, job):
+        if job.id == "grid-0003":
+            os._exit(9)
+        return real(self, job)
+
+    monkeypatch.setattr(runner.Worker, "execute", execute)
+    res = run_batch(spec, base, tmp_path / "out", workers=2, progress=False)
+    sc = res.scenarios.set_index("scenario_id")
+    assert sc.at["grid-0003", "status"] == "error"
+    assert "worker process running this job died" in sc.at["grid-0003", "error"]
+    others = sc.drop(index="grid-0003")
+    assert len(others) == 4 and (others["status"] == "optimal").all()
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def test_workers_exit_when_the_driver_is_killed(tmp_path):
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to find the workers")
+    body = {"grid": [{"name": "energy", "quotas": {"family": "energy_total"},
+                      "scale": {"from": 0.6, "to": 1.3, "steps": 40}}]}
+    path = _spec(tmp_path, body)
+    proc = subprocess.Popen([str(EXE), "batch", str(path), "--workers", "2", "--quiet",
+                             "--out", str(tmp_path / "out")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    assert proc.poll() is None and workers, "the batch ended before its workers were seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and "Z" not in Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    assert not alive, f"workers {alive} outlived their driver"

@@ -22,10 +22,12 @@ from __future__ import annotations
 import math
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,8 +145,21 @@ def chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
     return out
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
+def _worker_init(parent: int) -> None:
+    """A pool worker: leave Ctrl-C to the driver, and exit when the driver is gone (a
+    killed driver must not leave its workers running).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+WORKER_DIED = "the worker process running this job died ({detail}); the batch went on"
 
 
 def _run_local(case: Case, jobs: list[Job], workers: int, explain: bool,
@@ -154,16 +169,44 @@ def _run_local(case: Case, jobs: list[Job], workers: int, explain: bool,
         for job in jobs:
             on_done(worker.execute(job))
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint) as ex:
-        futures = [ex.submit(run_chunk, case, chunk, explain, time_limit)
-                   for chunk in chunks(jobs, workers)]
+    left = _run_pool(case, chunks(jobs, workers), workers, explain, time_limit, on_done)
+    # a worker died (killed, out of memory): the lost chunks' jobs run again one per task;
+    # those lost again run each alone, so the job that kills its worker is the one
+    # recorded as an error and every other job finishes
+    if left:
+        left = _run_pool(case, [[j] for j in left], workers, explain, time_limit, on_done)
+    for job in left:
+        if _run_pool(case, [[job]], 1, explain, time_limit, on_done):
+            on_done(_error({"scenario_id": job.id, "kind": job.kind, "label": job.label,
+                            "hash": job.hash, **job.params},
+                           WORKER_DIED.format(detail="each time it ran this job"),
+                           time.perf_counter()))
+
+
+def _run_pool(case: Case, tasks: list[list[Job]], workers: int, explain: bool,
+              time_limit: float | None, on_done: Callable[[JobOutput], None]) -> list[Job]:
+    """Run chunks of jobs in a process pool; return the jobs of the chunks lost to a dead
+    worker (in order), empty when every chunk finished.
+    """
+    lost: list[Job] = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                             initargs=(os.getpid(),)) as ex:
+        futures = {ex.submit(run_chunk, case, chunk, explain, time_limit): chunk
+                   for chunk in tasks}
         try:
             for fut in as_completed(futures):
-                for out in fut.result():
+                try:
+                    outs = fut.result()
+                except BrokenProcessPool:
+                    lost += futures[fut]
+                    continue
+                for out in outs:
                     on_done(out)
         except BaseException:
             ex.shutdown(wait=True, cancel_futures=True)
             raise
+    order = {j.id: i for i, j in enumerate(j for chunk in tasks for j in chunk)}
+    return sorted(lost, key=lambda j: order[j.id])
 
 
 def _run_dask(address: str, case: Case, jobs: list[Job], explain: bool,
