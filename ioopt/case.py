@@ -140,7 +140,14 @@ def read_table(case_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
         return _empty(columns), []
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
+            reader = csv.reader(fh)
+            rows: list[list[str]] = []
+            starts: list[int] = []
+            last = 0
+            for cells in reader:  # a row's first line (a quoted cell may span lines)
+                rows.append(cells)
+                starts.append(last + 1)
+                last = reader.line_num
     except UnicodeDecodeError as exc:
         return _empty(columns), [Problem(spec.file, None, None, None,
                                          f"a UTF-8 text file ({exc.reason})")]
@@ -153,8 +160,13 @@ def read_table(case_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
         if col not in header:
             problems.append(Problem(spec.file, 1, col, None,
                                     f"a column '{col}' (required; header has {header})"))
-    for col in header:
-        if col not in fields:
+    for k, col in enumerate(header, start=1):
+        if not col:
+            problems.append(Problem(spec.file, 1, f"column {k}", None,
+                                    "a column name (this header cell is empty: a trailing "
+                                    "comma, as spreadsheet exports write, makes an unnamed "
+                                    "column; remove it)"))
+        elif col not in fields:
             problems.append(Problem(spec.file, 1, col, None,
                                     f"a known column (one of {columns})"))
     if len(set(header)) != len(header):
@@ -165,7 +177,7 @@ def read_table(case_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
 
     records: list[dict[str, Any]] = []
     lines: list[int] = []
-    for i, raw in enumerate(rows[1:], start=2):
+    for i, raw in zip(starts[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in raw):
             continue  # blank line
         if len(raw) != len(header):

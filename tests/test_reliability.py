@@ -242,3 +242,33 @@ def test_a_time_limited_milp_keeps_its_shadow_prices(tmp_path):
     assert "best portfolio found (not proven optimal)" in r.solve.shadow_price_method
     assert r.solve.row_dual is not None
     assert r.quotas["shadow_price"].notna().any()
+
+
+def test_unnamed_columns_and_multi_line_cells_are_reported_where_they_are(tmp_path):
+    import shutil
+
+    from ioopt import api
+    from ioopt.errors import InputError
+    from tests.conftest import REF
+
+    # a trailing comma (spreadsheet exports) makes an unnamed column: say so
+    dst = tmp_path / "a"
+    shutil.copytree(REF / "ref1_energy", dst)
+    q = dst / "quotas.csv"
+    q.write_text(q.read_text(encoding="utf-8").replace(
+        "family,year,park,limit,unit,source", "family,year,park,limit,unit,source,"),
+        encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        api.load_case(dst)
+    assert "field 'column 7'" in str(err.value) and "trailing comma" in str(err.value)
+    # a quoted cell over two lines: the bad row after it is named by its own line
+    dst = tmp_path / "b"
+    shutil.copytree(REF / "ref1_energy", dst)
+    p = dst / "projects.csv"
+    lines = p.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("reference: 5000 CNY per tce", '"reference: 5000\nCNY per tce"')
+    lines[2] = lines[2].replace(",1,1,4,", ",lots,1,4,")
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        api.load_case(dst)
+    assert "projects.csv line 4, field 'capacity_10k'" in str(err.value)
