@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ioopt.checks import _line
 from ioopt.errors import Problem
 
 if TYPE_CHECKING:
@@ -49,11 +50,6 @@ MarketKey = tuple[str, int, str]
 
 def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and v != v) or v is pd.NA
-
-
-def _line(frame: pd.DataFrame, idx: object) -> int | None:
-    v = frame.at[idx, "_line"] if "_line" in frame.columns else None
-    return None if _blank(v) else int(v)  # type: ignore[arg-type]
 
 
 def market_steps(case: Case, directions: tuple[str, ...] = DIRECTIONS

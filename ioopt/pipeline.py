@@ -91,6 +91,8 @@ class RunResult:
     """The case against its history (ioopt.analyses.backcast), when asked for and the case has one."""
 
     _flows: pd.DataFrame | None = None
+    _conclusions: tuple[list[Any], list[Any]] | None = None
+    """(indicator sentences, conclusions resting on estimates): computed once, on demand."""
 
     @property
     def flows(self) -> pd.DataFrame:
@@ -162,14 +164,22 @@ class RunResult:
         out["selected"] = cand.loc[cand["selected"], "project"].tolist()
         out["totals"] = _records(self.totals)
         out["quotas"] = _records(self.quotas.drop(columns=["description"]))
-        pk = self.case.parks
-        parks = {"en": dict(zip(pk["park"], pk["name"], strict=True)),
-                 "zh": {p: zh or en for p, en, zh in zip(pk["park"], pk["name"],
-                                                          pk["name_zh"].fillna(""), strict=True)}}
-        out["indicators"] = indicator_sentences(self.quotas, parks["en"])
-        out["rests_on_estimates"] = resting_on_estimates(
-            self.quotas, self.portfolio, self.solve, parks, self.case.path)
+        out["indicators"], out["rests_on_estimates"] = self.conclusions()
         return out
+
+    def conclusions(self) -> tuple[list[Any], list[Any]]:
+        """The indicator sentences and the conclusions that rest on estimates (computed
+        once: they read the constraint matrix).
+        """
+        if self._conclusions is None:
+            pk = self.case.parks
+            parks = {"en": dict(zip(pk["park"], pk["name"], strict=True)),
+                     "zh": {p: zh or en for p, en, zh in zip(
+                         pk["park"], pk["name"], pk["name_zh"].fillna(""), strict=True)}}
+            self._conclusions = (indicator_sentences(self.quotas, parks["en"]),
+                                 resting_on_estimates(self.quotas, self.portfolio, self.solve,
+                                                      parks, self.case.path))
+        return self._conclusions
 
     def write(self, out_dir: str | Path) -> Path:
         """Write summary.json, labels.csv (names in English and Chinese, for reports) and

@@ -57,12 +57,11 @@ def check_project_years(case: Case) -> list[Problem]:
     for i in np.flatnonzero((gap > 1e-12).any(axis=1)):  # only the projects at fault
         j = p.index[i]
         bad = np.flatnonzero(gap[i] > 1e-12)
-        if len(bad):
-            t = years[int(bad[0])]
-            rows = py[(py["project"] == j) & py["field"].isin(UTIL_FIELDS)]
-            file, line = (f, _line(py, rows.index[0])) if len(rows) else (
-                "projects.csv", _line(p, j))
-            out.append(Problem(file, line, "min_util", j,
-                               f"min_util <= max_util in every year (in {t} min_util is "
-                               f"{gap[i, bad[0]] :.3g} above max_util)"))
+        t = years[int(bad[0])]
+        rows = py[(py["project"] == j) & py["field"].isin(UTIL_FIELDS)]
+        file, line = (f, _line(py, rows.index[0])) if len(rows) else (
+            "projects.csv", _line(p, j))
+        out.append(Problem(file, line, "min_util", j,
+                           f"min_util <= max_util in every year (in {t} min_util is "
+                           f"{gap[i, bad[0]] :.3g} above max_util)"))
     return out

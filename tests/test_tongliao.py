@@ -111,7 +111,6 @@ def test_the_plans_intensity_rules_bind(tongliao_run):
     q = r.quotas
     binding = q[q["binding"]]
     assert {"energy_intensity", "water_intensity"} <= set(binding["name"])
-    assert not ((binding["basis"] == "estimate") & (binding["mode"] == "hard")).any()
 
 
 @pytest.mark.parametrize(("project", "status", "online"), [

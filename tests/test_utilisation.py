@@ -95,7 +95,7 @@ def _set_yaml(case: Path, **section: object) -> None:
     (case / "case.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
 
 
-def test_switched_off_the_default_case_answers_as_before(tmp_path):
+def test_switched_off_the_default_case_builds_the_rows_of_before(tmp_path):
     case = _copy(tmp_path, DEFAULT_CASE)
     _set_yaml(case, ramp_up=[], existing_growth=None)
     # the case's own paths (project_years.csv max_util rows) go too

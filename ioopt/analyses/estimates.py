@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ioopt import pipeline
-from ioopt.formulation.objective import annuities
+from ioopt.formulation.objective import annuities, charge_from
 
 OWN_ROWS = {"production_max", "production_min", "build_once"}
 """Rows that belong to one project (indexed by it) and do not price shared resources."""
@@ -112,7 +112,7 @@ def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Est
             e = _with_capital(_evaluate(A, c, y, kind, own, sector_of_row, sector, act, oy), c,
                               comp.col("build", (j, oy)))
             if j in d.fixed_online and j in charge:  # committed: a constant of the objective
-                fixed = charge[j] * sum(d.discount[t] for t in d.years if t >= oy)
+                fixed = charge_from(d, charge[j], oy)
                 e = replace(e, capital=fixed, value=e.value - fixed)
             out[j] = e
             continue
@@ -221,7 +221,7 @@ def use_records(j: str, e: Estimate, infos: list[RowInfo], q: pd.DataFrame,
                         "shadow_price_unit": qr["shadow_price_unit"], "opportunity_cost": cost,
                         "binding": bool(qr["binding"]), "slack": qr["slack"],
                         "limit": qr["limit"], "fixed_use": qr["fixed_use"],
-                        "basis": qr.get("basis", "estimate")})
+                        "basis": qr["basis"]})
         elif info.kind == "chain":
             s_, t = info.key
             unit = str(sectors.at[s_, "unit"])

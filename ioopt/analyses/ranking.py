@@ -38,6 +38,7 @@ from ioopt.analyses.reasons import reason
 from ioopt.analyses.robust import robustness
 from ioopt.batch import store
 from ioopt.case import Case
+from ioopt.results import objective_unit
 from ioopt.solver.status import SolveStatus
 
 
@@ -114,6 +115,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
                        objective_unit="", exact=exact, base=base)
     infos = row_infos(base)
     est = estimates(base, infos)
+    assert base.model is not None  # a solution: the model was built
     q = base.quotas
     pf = base.portfolio.set_index("project")
     forced = case.projects["force"].dropna().to_dict()
@@ -211,7 +213,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
             notes.append(f"{stopped} re-solve(s) stopped at the time limit: their values are "
                          "bounds, not verdicts (raise --time-limit)")
     if exact and "tie" in table and table["tie"].any():
-        unit = words.unit(str(base.summary()["objective_unit"]))
+        unit = words.unit(objective_unit(base.model))
         notes.append(f"{int(table['tie'].sum())} project(s) within the MIP gap of the optimum "
                      f"({tie_tol:,.4g} {unit}): ties, not verdicts")
     table, rule = _order(table, exact, bool(samples))
@@ -224,7 +226,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
               "verdict; rank without --quick for MILP re-solves")
     rule = rule + "\nvalues: " + method
     return Ranking(table=table, quota_use=quota_use, rule=rule, base_objective=base_obj,
-                   objective_unit=str(base.summary()["objective_unit"]), exact=exact,
+                   objective_unit=objective_unit(base.model), exact=exact,
                    samples=samples, seed=seed if samples else None, notes=notes, base=base)
 
 

@@ -205,7 +205,7 @@ def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[
             place = say.family(str(quota)) + (f" ({', '.join(where)})" if where else "")
             phrase = say("quota_phrase", use=use, unit=unit, a_year=a_year,
                          span=f"{span} " if span else "", place=place, worth=worth)
-            phrase += say.estimate(g.iloc[0]) if "basis" in g else ""
+            phrase += say.estimate(g.iloc[0])
             label = f"{quota}[{', '.join(where)}]" if where else str(quota)
         out.append({"kind": kind, "label": label, "cost": cost, "phrase": phrase})
     return sorted(out, key=lambda x: -x["cost"])

@@ -145,11 +145,13 @@ def chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
     return out
 
 
-def _worker_init(parent: int) -> None:
-    """A pool worker: leave Ctrl-C to the driver, and exit when the driver is gone (a
-    killed driver must not leave its workers running).
+def _worker_init() -> None:
+    """A pool worker: leave Ctrl-C to the driver, and exit when the process that started
+    it is gone (a killed driver must not leave its workers running; under a fork server
+    that parent is the server, which ends with the driver).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -189,8 +191,7 @@ def _run_pool(case: Case, tasks: list[list[Job]], workers: int, explain: bool,
     worker (in order), empty when every chunk finished.
     """
     lost: list[Job] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=(os.getpid(),)) as ex:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as ex:
         futures = {ex.submit(run_chunk, case, chunk, explain, time_limit): chunk
                    for chunk in tasks}
         try:

@@ -82,7 +82,7 @@ def region_totals(m: pyo.ConcreteModel, d: ModelData) -> Totals:
     # per-unit figures of year t (ModelData.figures); computed once when none changes by year
     every_year = total_coefficients(d) if d.yearly is None else None
     for t in d.years:
-        coefs = every_year or total_coefficients(d, t)
+        coefs = every_year if every_year is not None else total_coefficients(d, t)
         e_coef, c_coef, water, va, elec = (coefs[k] for k in ("energy", "co2", "water", "va",
                                                                  "elec"))
         xs = [(j, m.x[j, t]) for j in p.index if (j, t) in m.x]

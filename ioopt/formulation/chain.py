@@ -24,7 +24,8 @@ def add_chain_balance(b: Builder, d: ModelData, _tot: object = None) -> None:
         return
     m = b.m
     every_year = _users(d.inputs) if d.yearly_inputs is None else None
-    users = {t: every_year or _users(d.inputs_at(t)) for t in d.years}
+    users = {t: every_year if every_year is not None else _users(d.inputs_at(t))
+             for t in d.years}
     rows = {}
     for s in d.case.sectors.index:
         makers = d.by_sector.get(s, [])

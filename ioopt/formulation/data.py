@@ -195,8 +195,9 @@ def prepare(case: Case) -> ModelData:
 
     generators = list(p.index[p["sector"] == el]) if el else []
     renewables = list(p.index[p["renewable"].astype(bool)])
+    ren = set(renewables)
     contracted = {str(j): str(park) for j, park in zip(p.index, p["supplies"], strict=True)
-                  if park and j in set(renewables)}
+                  if park and j in ren}
 
     weights = _objective_weights(p, measure, cfg.objective.weights)
     directions = tuple(dn for dn in ("export", "import") if families[f"{dn}_market"].enabled)

@@ -36,6 +36,11 @@ def annuities(d: ModelData) -> dict[str, float]:
     return out
 
 
+def charge_from(d: ModelData, a: float, first: int) -> float:
+    """The discounted sum of a yearly charge ``a`` over the horizon years from ``first``."""
+    return a * sum(d.discount[t] for t in d.years if t >= first)
+
+
 def add_objective(b: Builder, d: ModelData) -> None:
     """``objective``: maximise ``sum_t df_t [sum_j w_j x[j,t] - sum_s pimp_s imp[s,t]
     - market terms - sum_j a_j online[j,t]] - sum_rows penalty * slack``.
@@ -61,9 +66,9 @@ def add_objective(b: Builder, d: ModelData) -> None:
     const = 0.0
     for j, a in annuities(d).items():
         if j in d.fixed_online:
-            const -= a * sum(d.discount[t] for t in d.years if t >= d.fixed_online[j])
+            const -= charge_from(d, a, d.fixed_online[j])
         else:
-            terms += [(-a * sum(d.discount[t] for t in d.years if t >= tau), m.build[j, tau])
+            terms += [(-charge_from(d, a, tau), m.build[j, tau])
                       for tau in d.build_years.get(j, [])]
     terms += [(-c, v) for c, v in b.penalties]
     set_objective(m, "objective", terms, pyo.maximize, const)

@@ -65,7 +65,7 @@ def _add_rule(b: Builder, d: ModelData, family: str) -> None:
     sel = r[r["rule"] == family]
     records: list[QuotaRow] = []
     rows: Rows = {}
-    basis = sel["basis"] if "basis" in sel else [None] * len(sel)
+    basis = sel["basis"]
     for scope, year, lim, mode, pn, bs in zip(sel["scope"], sel["year"], sel["limit_model"],
                                               sel["mode"], sel["penalty"], basis, strict=True):
         js = scope_projects(d, scope)

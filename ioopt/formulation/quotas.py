@@ -46,7 +46,7 @@ def quota_limits(d: ModelData, family: str, quotas: pd.DataFrame | None = None
         return
     q = d.case.quotas if quotas is None else quotas
     sel = q[q["family"] == family]
-    basis = sel["basis"] if "basis" in sel else [None] * len(sel)
+    basis = sel["basis"]
     for year, park, lim, mode, pn, bs in zip(sel["year"], sel["park"], sel["limit_model"],
                                              sel["mode"], sel["penalty"], basis, strict=True):
         m_ = mode_or(mode, fam.mode)

@@ -132,10 +132,7 @@ def set_objective(m: pyo.ConcreteModel, name: str, terms: Terms, sense: Any,
     """
     for obj in m.component_objects(pyo.Objective, active=True):
         obj.deactivate()
-    expr = _expression(merge(terms))
-    if const:
-        expr = LinearExpression([const, *expr.args])
-    m.add_component(name, pyo.Objective(expr=expr, sense=sense))
+    m.add_component(name, pyo.Objective(expr=linear_with(terms, const), sense=sense))
 
 
 def add_rows(

@@ -8,12 +8,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ioopt import history, words
+from ioopt.analyses.backcast import COLUMNS
 from ioopt.render.charts import Chart, layout
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
 
-VIEW = ["indicator", "scope", "year", "model", "history", "history_compared", "unit",
-        "error_pct", "prices", "basis", "source"]
+VIEW = COLUMNS
+"""The backcast table's columns, as the report shows them."""
 
 
 def _label(L: Labels, r: pd.Series) -> str:
