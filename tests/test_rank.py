@@ -268,3 +268,17 @@ def test_readme_ranking_examples_match_the_default_case():
     t = api.rank(api.load_case(), workers=2).table.set_index("project")
     for project, sentence in examples:
         assert t.at[project, "reason"].split(";")[0] == sentence.split(";")[0], project
+
+
+def test_leaving_out_a_project_takes_out_the_committed_projects_that_need_it():
+    """stainless_2 (made committed) requires jingan_stainless: leaving Jing'an out must take
+    stainless_2 out too (not report an infeasible re-solve), and the reason says so."""
+    case = _committed_in(api.load_case(EXAMPLE), "stainless_2", 2023)
+    r = rank(case, exact=True, workers=1)
+    t = r.table.set_index("project")
+    base = _obj(case)
+    by_hand = _obj(_without(_without(case, "stainless_2"), "jingan_stainless"))
+    assert t.at["jingan_stainless", "leave_one_out"] == pytest.approx(base - by_hand, rel=1e-5, abs=1e-3)
+    assert t.at["jingan_stainless", "exact_takes_out"] == "stainless_2"
+    assert "also takes out stainless_2" in t.at["jingan_stainless", "reason"]
+    assert not t.at["stainless_2", "exact_takes_out"]

@@ -58,6 +58,33 @@ class Outcome:
 
 
 
+def committed_dependents(case: Case) -> dict[str, list[str]]:
+    """Each project -> the committed projects that need it, directly or through others
+    (dependencies.csv, when the dependency family is on). A committed project cannot run
+    without what it requires, so leaving a project out takes these out with it.
+    """
+    if not case.config.families.get("dependency", FamilySettings()).enabled:
+        return {}
+    p = case.projects
+    committed = set(p.index[p["status"] == "committed"])
+    needed_by: dict[str, set[str]] = defaultdict(set)
+    dep = case.dependencies
+    for a, k in zip(dep["project"], dep["requires"], strict=True):
+        if a in committed:
+            needed_by[str(k)].add(str(a))
+    out: dict[str, list[str]] = {}
+    for j in list(needed_by):
+        found: list[str] = []
+        todo = [j]
+        while todo:
+            for a in sorted(needed_by.get(todo.pop(), ())):
+                if a not in found and a != j:
+                    found.append(a)
+                    todo.append(a)
+        out[j] = found
+    return out
+
+
 class ExactSession:
     """The case's MILP on one session, for leave-one-out and force-in re-solves.
 
@@ -88,6 +115,7 @@ class ExactSession:
         for cols in self.build_cols.values():
             cols.sort()
         self.once_row = dict(self.comp.rows.get("build_once", {}))
+        self.dependents = committed_dependents(case)
         for j, oy in self.committed.items():
             for t, col in self.build_cols.get(j, []):
                 v = 1.0 if t == oy else 0.0
@@ -169,14 +197,16 @@ class ExactSession:
         self.s.set_mip_start(x)
 
     def without(self, j: str) -> Outcome:
-        """The optimum with project j never built."""
-        cols = [c for _, c in self.build_cols.get(j, [])]
+        """The optimum with project j (and the committed projects that need it) never built."""
+        gone = [j, *self.dependents.get(j, [])]
+        cols = [c for k in gone for _, c in self.build_cols.get(k, [])]
         xt = self.comp.cols.get("x", {})
-        x_cols = [xt[(j, t)] for t in self.d.x_years(j) if (j, t) in xt]
+        x_cols = [xt[(k, t)] for k in gone for t in self.d.x_years(k) if (k, t) in xt]
         self.s.set_col_bounds(np.array(cols), np.zeros(len(cols)), np.zeros(len(cols)))
         self._warm(cols + x_cols)
         out = self._run(j)
-        self._restore(j)
+        for k in gone:
+            self._restore(k)
         return out
 
     def forced(self, j: str) -> Outcome:

@@ -32,6 +32,7 @@ from ioopt.analyses.exact import (
     Base,
     ExactSession,
     Outcome,
+    committed_dependents,
     exact_values,
 )
 from ioopt.analyses.reasons import reason
@@ -148,6 +149,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
            if samples else None)
     if rob is not None:
         notes += rob.notes
+    dependents = committed_dependents(case)
     rows, use_rows = [], []
     for j in news:
         sel = bool(pf.at[j, "selected"])
@@ -174,6 +176,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
                                   and np.isfinite(o.bound) else np.nan)
             rec["exact_gap"] = o.gap if o.status.stopped_early else np.nan
             rec["exact_changed"] = " ".join(o.changed)
+            rec["exact_takes_out"] = " ".join(dependents.get(j, []))
             rec["exact_highs_s"] = o.seconds
             rec["tie"] = bool(o.status == SolveStatus.OPTIMAL and abs(v) <= tie_tol)
             rec["tie_tolerance"] = tie_tol

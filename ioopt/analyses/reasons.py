@@ -93,6 +93,9 @@ def _verdict(rec: dict[str, Any], use: pd.DataFrame, base: pipeline.RunResult,
     if rec["selected"]:
         quotas = [g for g in groups if g["kind"] == "quota"]
         uses = say("uses", phrase=quotas[0]["phrase"]) if quotas else ""
+        takes_out = str(rec.get("exact_takes_out") or "") if exact else ""
+        if takes_out:  # committed projects that need it leave with it
+            uses = say("takes_out", names=", ".join(takes_out.split())) + uses
         label = quotas[0]["label"] if quotas else ""
         if rec["status"] == "committed" and not exact:  # a bound: no verdict
             return label, say("committed_quick", money=say.money(loss), uses=uses)

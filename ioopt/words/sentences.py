@@ -16,6 +16,8 @@ SENTENCES: dict[str, Entry] = {
     "rank.quota_phrase": ("{use} {unit}{a_year} of the {span}{place}, {worth}",
                           "{span}{place}{use} {unit}{a_year}，{worth}"),
     "rank.uses": ("; it uses {phrase}", "；占用{phrase}"),
+    "rank.takes_out": ("; leaving it out also takes out {names}, committed, which cannot run "
+                       "without it", "；去掉它也须去掉依赖它的已承诺项目{names}"),
     # verdicts of selected and committed projects
     "rank.selected": ("selected: without it the optimum falls by {about}{money}{uses}",
                       "入选：去掉它目标值下降{about}{money}{uses}"),
