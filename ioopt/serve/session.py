@@ -30,6 +30,7 @@ from ioopt import units
 from ioopt.case import Case, read_yaml_model
 from ioopt.checks import check_quotas
 from ioopt.errors import InputError, Problem
+from ioopt.serve.tasks import Task
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides, deep_merge, load_scenario
 
 QuotaKey = tuple[str, int | None, str | None]
@@ -96,6 +97,8 @@ class Session:
         self.lock = threading.Lock()
         self.whatif: WhatIf | None = None
         self.answer: Answer | None = None
+        self.task: Task | None = None
+        """The deeper question running or last run (one at a time per tab)."""
         self.stamp = 0
         self.folder = Path(tempfile.mkdtemp(prefix="ioopt-serve-"))
         """The session's own scratch folder (scenario files for tasks, reports)."""
@@ -261,6 +264,15 @@ class Sessions:
         self.keep = keep
         self._all: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self._base: pipeline.RunResult | None = None
+        self._base_lock = threading.Lock()
+
+    def base_answer(self) -> pipeline.RunResult:
+        """The base case's answer (solved once, on its own model): what changes are against."""
+        with self._base_lock:
+            if self._base is None:
+                self._base = pipeline.run(self.base, ranging=False)
+            return self._base
 
     def get(self, sid: str) -> Session:
         """The tab's session (a new one for a new id; the least recently used one goes
@@ -273,6 +285,8 @@ class Sessions:
             if s is None:
                 if len(self._all) >= self.keep:
                     oldest = min(self._all, key=lambda k: self._all[k].last_used)
-                    del self._all[oldest]
+                    gone = self._all.pop(oldest)
+                    if gone.task is not None:
+                        gone.task.cancel()
                 s = self._all[sid] = Session(self.base, self.configs)
             return s
