@@ -124,7 +124,7 @@ def test_the_workbench(browser: Any, url: str, base: Any, tmp_path: Path) -> Non
     assert out.exit_code == 0, out.output
     summary = json.loads(out.output)
     assert words.num(summary["objective"], 7) in page.inner_text("#objective")
-    cli_q = [q for q in summary["quotas"] if q["name"] == "energy_intensity" and q["year"] == last][0]
+    cli_q = next(q for q in summary["quotas"] if q["name"] == "energy_intensity" and q["year"] == last)
     row = page.locator("#quotas tr", has_text="energy intensity").filter(has_text=str(last))
     from ioopt.render.html import fmt_cell
 

@@ -46,7 +46,7 @@ def create_app(case_dir: str | Path | None = None, configs: Path | None = None,
     case = load_case(case_dir)
     sessions = Sessions(case, configs_folder(case, configs), keep=keep)
     app = Dash(__name__, title=f"ioopt serve: {case.config.name}",
-               suppress_callback_exceptions=True, update_title=None)
+               suppress_callback_exceptions=True, update_title="")
 
     def layout() -> Any:
         sid = new_sid()

@@ -213,9 +213,10 @@ def table(frame: pd.DataFrame, max_rows: int = 400, id_: str | None = None) -> A
             text, is_num = fmt_cell(v, year=str(col) in ("year", "年份"))
             cells.append(html.Td(text, style={"text-align": "right"} if is_num else {}))
         body.append(html.Tr(cells))
-    kw = {"id": id_} if id_ else {}
-    return html.Div(style={"max-height": "380px", "overflow": "auto"}, children=html.Table(
-        [html.Thead(head), html.Tbody(body)], style={"border-collapse": "collapse"}, **kw))
+    rows = [html.Thead(head), html.Tbody(body)]
+    style = {"border-collapse": "collapse"}
+    tab = html.Table(rows, id=id_, style=style) if id_ else html.Table(rows, style=style)
+    return html.Div(style={"max-height": "380px", "overflow": "auto"}, children=tab)
 
 
 def answer_blocks(v: Views, how: str, lang: str) -> list[Any]:

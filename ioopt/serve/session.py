@@ -24,14 +24,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ioopt import pipeline
+from ioopt import pipeline, units
 from ioopt.analyses.whatif import WhatIf
-from ioopt import units
 from ioopt.case import Case, read_yaml_model
 from ioopt.checks import check_quotas
 from ioopt.errors import InputError, Problem
-from ioopt.serve.tasks import Task
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides, deep_merge, load_scenario
+from ioopt.serve.tasks import Task
 
 QuotaKey = tuple[str, int | None, str | None]
 """A quota row: (family, year or None for every year, park or None for the city)."""
