@@ -189,3 +189,11 @@ def test_app_and_start_message(case):
     assert "other machines" in start_message("x", "0.0.0.0", 8050)
     out = CliRunner().invoke(main, ["serve", "--help"])
     assert out.exit_code == 0 and "ioopt serve" in out.output
+
+
+@pytest.mark.parametrize("value", [-1.0, float("nan"), float("inf"), 1e20, "12"])
+def test_a_bad_limit_from_the_page_is_named(case, value):
+    s = Session(case)
+    with pytest.raises(InputError) as exc:
+        s.set_edits(Edits(quotas={("energy_intensity", 2025, None): value}))
+    assert "energy_intensity 2025" in str(exc.value.problems[0]) and ">= 0" in str(exc.value.problems[0])

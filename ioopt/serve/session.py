@@ -29,6 +29,7 @@ from ioopt.analyses.whatif import WhatIf
 from ioopt.case import Case, read_yaml_model
 from ioopt.checks import check_quotas
 from ioopt.errors import InputError, Problem
+from ioopt.schemas import NUMBER_BOUND
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides, deep_merge, load_scenario
 from ioopt.serve.tasks import Task
 
@@ -152,8 +153,15 @@ class Session:
         return new
 
     def set_edits(self, edits: Edits) -> None:
-        """Replace the page's edits; a limit equal to the loaded case's is no edit."""
+        """Replace the page's edits; a limit equal to the loaded case's is no edit.
+        InputError for a limit that is not a number >= 0 below 1e15 (the page's message).
+        """
         now = {quota_key(r): float(r["limit"]) for r in self.loaded_case.quotas.to_dict("records")}
+        bad = [Problem("<page>", None, f"quotas[{k[0]} {k[1] or ''} {k[2] or ''}]".replace("  ", " "), v,
+                       "a number >= 0 below 1e15 in size")
+               for k, v in edits.quotas.items() if k in now and v is not None and not _limit_ok(v)]
+        if bad:
+            raise InputError(bad)
         quotas = {k: float(v) for k, v in edits.quotas.items()
                   if k in now and v is not None and abs(float(v) - now[k]) > 1e-9 * max(1.0, abs(now[k]))}
         pf = self.loaded_case.projects["force"]
@@ -246,6 +254,13 @@ class Session:
                              seconds=time.perf_counter() - t0, scenario=self.scenario(),
                              stamp=self.stamp)
         return self.answer
+
+
+def _limit_ok(v: object) -> bool:
+    """Whether a limit from the page is a number the scenario format takes."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    return 0 <= float(v) < NUMBER_BOUND
 
 
 def _factor(unit: str) -> float:
