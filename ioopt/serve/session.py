@@ -29,8 +29,8 @@ from ioopt.analyses.whatif import WhatIf
 from ioopt.case import Case, read_yaml_model
 from ioopt.checks import check_quotas
 from ioopt.errors import InputError, Problem
-from ioopt.schemas import NUMBER_BOUND
 from ioopt.scenario import QuotaChange, Scenario, apply_overrides, deep_merge, load_scenario
+from ioopt.schemas import NUMBER_BOUND
 from ioopt.serve.tasks import Task
 
 QuotaKey = tuple[str, int | None, str | None]
