@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/default
 
-.PHONY: run test lint bench env browser clean
+.PHONY: run serve test lint bench env browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -21,6 +21,11 @@ run: $(STAMP)
 	$(BIN)/ioopt validate
 	$(BIN)/ioopt solve --out $(OUT)
 	$(BIN)/ioopt report $(OUT) --format html --no-static
+	@echo "the workbench in the browser: $(BIN)/ioopt serve   (or make serve; then open http://127.0.0.1:8050/)"
+
+## make serve: the planner's workbench in the browser (http://127.0.0.1:8050/, this machine only)
+serve: $(STAMP)
+	$(BIN)/ioopt serve
 
 ## make browser: Debian's Chromium and a CJK font for the report's browser tests and static
 ## charts (needs root and apt-get; without them those tests skip and say why)
@@ -49,7 +54,8 @@ lint: $(STAMP)
 
 ## make bench: ioopt against the same model passed to highspy directly and against linopy
 ## (N = 1,000 and 10,000, medians of 3, peak memory), N = 100,000 as an LP relaxation, a
-## 100-scenario RHS what-if batch in place vs rebuilt; kept in bench/results/ (~25 min)
+## 100-scenario RHS what-if batch in place vs rebuilt, ioopt serve's answer to a quota
+## change (<= 0.5 s); kept in bench/results/ (~25 min)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --sizes 1000 10000
 

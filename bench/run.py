@@ -12,7 +12,8 @@ On the seeded synthetic generator (``ioopt.synthetic``: N projects x 5 years x 9
 - N = 100,000 projects as an LP relaxation, end to end;
 - a 100-scenario RHS-only what-if batch (energy quota moved; LP relaxation) in place on
   one built model vs rebuilt per scenario;
-- MILP what-ifs on the default case, in place vs rebuilt.
+- MILP what-ifs on the default case, in place vs rebuilt;
+- ``ioopt serve``'s answer to a quota change on the default case (bench.serve_bench).
 
 Prints a table with the ratios against the issue's targets and the machine, and keeps
 the output in bench/results/.
@@ -288,6 +289,8 @@ def main() -> None:
     ap.add_argument("--rhs-n", type=int, default=3000, help="N of the RHS what-if case.")
     ap.add_argument("--whatif", type=int, default=10,
                     help="MILP what-ifs on the default case (0: skip).")
+    ap.add_argument("--serve", type=int, default=10,
+                    help="ioopt serve: quota changes answered on the default case (0: skip).")
     ap.add_argument("--rank", type=int, default=1,
                     help="Time the exact ranking of the default case (0: skip).")
     ap.add_argument("--one", nargs=2, metavar=("MODE", "CASE_DIR"), help=argparse.SUPPRESS)
@@ -340,6 +343,11 @@ def main() -> None:
             lines.append(text)
     if args.whatif:
         text, extra["milp_whatif"] = milp_whatif(args.whatif)
+        lines.append(text)
+    if args.serve:
+        from bench.serve_bench import serve_quota
+
+        text, extra["serve_quota"] = serve_quota(args.serve)
         lines.append(text)
     if args.rank:
         text, extra["exact_ranking"] = exact_ranking()

@@ -16,7 +16,7 @@ Command -> function: validate -> :func:`validate`; solve -> :func:`load` + :func
 :func:`io_view`; backcast -> :func:`backcast`; scenario show -> :func:`scenario_changes`; batch -> :func:`batch`; query
 -> :func:`query`; compare -> :func:`compare`; report -> :func:`report` (and
 :func:`read_results` for a folder's tables); curve -> :func:`curve`; frontier ->
-:func:`frontier`; schema -> :func:`schema`. Each returns an object with its DataFrames, and
+:func:`frontier`; schema -> :func:`schema`; serve -> :func:`serve`. Each returns an object with its DataFrames, and
 ``write(out_dir)`` where the command writes files. Bad input raises
 :class:`ioopt.errors.InputError` with every problem found.
 
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["CaseSchema", "RunResult", "ScenarioChanges", "Validation", "__version__",
            "apply_scenario", "backcast", "batch", "build", "compare", "curve", "extract_tables", "frontier",
            "io_view", "load", "load_case", "query", "rank", "read_results", "relaxed", "report",
-           "run", "scenario_changes", "schema", "solve", "summary_text", "table_text", "validate",
+           "run", "scenario_changes", "schema", "serve", "solve", "summary_text", "table_text", "validate",
            "words"]
 
 _PIPELINE = ("RunResult", "build", "extract_tables", "relaxed", "run", "solve")
@@ -290,6 +290,14 @@ def frontier(case: Case, x: str = "carbon_total", y: str = "objective", points: 
     return run_frontier(case, x, y, points, store, down_to=down_to, workers=workers,
                         scheduler=scheduler, resume=resume, progress=progress,
                         time_limit=time_limit)
+
+
+def serve(case_dir: str | Path | None = None, host: str = "127.0.0.1", port: int = 8050,
+          configs: str | Path | None = None) -> None:
+    """Start the workbench in the browser (``ioopt serve``) and serve until stopped."""
+    from ioopt.serve import serve as run_server
+
+    run_server(case_dir, host=host, port=port, configs=None if configs is None else Path(configs))
 
 
 def read_results(run_dir: str | Path) -> RunFolder:

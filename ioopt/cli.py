@@ -342,5 +342,22 @@ def schema(fmt: str) -> None:
     click.echo(json.dumps(described.json_schema, indent=2, ensure_ascii=False) if fmt == "json" else described.text())
 
 
+@main.command()
+@case_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (other machines reach it only if you give one of its addresses or 0.0.0.0).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8050, show_default=True, help="Port.")
+@click.option("--configs", type=DIR, help="Folder of scenario files the page can load by name "
+              "(default: the case's configs/, else ./configs).")
+def serve(case_dir: Path | None, host: str, port: int, configs: Path | None) -> None:
+    """A planner's workbench in the browser: quotas, forces and switches on the left, the answer on the right.
+
+    \b
+    Example:
+        ioopt serve --port 8050     # then open http://127.0.0.1:8050/
+    """
+    api.serve(case_dir, host=host, port=port, configs=configs)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

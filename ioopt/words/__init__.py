@@ -34,6 +34,7 @@ from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
 from ioopt.words.backcast import BACKCAST
 from ioopt.words.sentences import SENTENCES
+from ioopt.words.serve import SERVE
 from ioopt.words.tables import CLI, REPORT, TEXT, Entry
 
 LANGS = ("en", "zh")
@@ -157,7 +158,7 @@ def _merge(*tables: dict[str, Entry]) -> dict[str, Entry]:
     return out
 
 
-WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST)
+WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST, SERVE)
 """Every keyed word and sentence, for :func:`t`."""
 
 

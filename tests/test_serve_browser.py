@@ -1,0 +1,167 @@
+"""``ioopt serve`` in a real browser (headless Chromium through Playwright, as the report's
+tests): the page loads without console errors; a quota cut changes the objective and the
+shadow price as ``ioopt solve`` gives them on the saved scenario; a forced-out project says
+so; the Chinese switch; two tabs apart; an infeasible setting shows its relaxation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from ioopt import api, words
+from ioopt.cli import main
+from ioopt.render.static import find_browser
+from ioopt.serve import create_app
+from tests.conftest import ROOT
+
+ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
+CHROME_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    srv = make_server("127.0.0.1", 0, create_app(None).server, threaded=True)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_port}/"
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    exe = find_browser()
+    if exe is None:
+        pytest.skip("no Chromium on this machine (make test installs Debian's chromium when it can)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a dev dependency
+        pytest.skip(f"playwright not importable: {exc}")
+    with sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=exe, args=CHROME_FLAGS)
+        except Exception as exc:
+            pytest.skip(f"Chromium at {exe} did not start: {exc}")
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base() -> Any:
+    return api.run(api.load_case(None), ranging=False)
+
+
+def open_page(context: Any, url: str) -> tuple[Any, list[str]]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("#objective", timeout=30000)
+    return page, errors
+
+
+def changed(page: Any, selector: str, old: str) -> str:
+    page.wait_for_function("([s, t]) => { const e = document.querySelector(s); "
+                           "return e && e.innerText !== t; }", arg=[selector, old], timeout=30000)
+    return str(page.inner_text(selector))
+
+
+def set_quota(page: Any, key: str, value: float) -> str:
+    old = page.inner_text("#answer")
+    box = page.locator(f"[id='{json.dumps({'key': key, 'type': 'quota'}, separators=(',', ':'))}']")
+    box.fill(str(value))
+    box.press("Enter")
+    changed(page, "#answer", old)
+    page.wait_for_selector("#status, #bad-input", timeout=30000)
+    return str(page.inner_text("#answer"))
+
+
+def quota_cut(base: Any, year: int) -> tuple[str, float]:
+    q = base.quotas
+    r = q[(q["name"] == "energy_intensity") & (q["year"] == year)].iloc[0]
+    return f"energy_intensity|{year}|", round(float(r["used"]) * 0.85, 4)
+
+
+def L_zh_name(base: Any) -> str:
+    """A park's Chinese name (the case's own), as the portfolio table shows it."""
+    pf = base.portfolio
+    park = str(pf.loc[(pf["status"] != "existing") & pf["selected"], "park"].iloc[0])
+    parks = api.load_case(None).parks.set_index("park")
+    return str(parks.at[park, "name_zh"])
+
+
+def test_the_workbench(browser: Any, url: str, base: Any, tmp_path: Path) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page, errors = open_page(ctx, url)
+    other, other_errors = open_page(ctx, url)  # a second tab: a session of its own
+    base_text = page.inner_text("#objective")
+    assert words.num(base.solve.objective, 7) in base_text
+
+    # the 2025 energy quota down: objective and shadow price as `ioopt solve` gives them
+    last = int(base.quotas["year"].max())
+    key, value = quota_cut(base, last)
+    set_quota(page, key, value)
+    assert page.inner_text("#objective") != base_text
+    assert "in place" in page.inner_text("#how")
+    with page.expect_download() as dl:
+        page.click("#save-btn")
+    saved = tmp_path / "page.yaml"
+    saved.write_text(Path(dl.value.path()).read_text(encoding="utf-8"), encoding="utf-8")
+    out = CliRunner().invoke(main, ["solve", "--scenario", str(saved), "--out", str(tmp_path / "o"),
+                                    "--json"])
+    assert out.exit_code == 0, out.output
+    summary = json.loads(out.output)
+    assert words.num(summary["objective"], 7) in page.inner_text("#objective")
+    cli_q = next(q for q in summary["quotas"] if q["name"] == "energy_intensity" and q["year"] == last)
+    row = page.locator("#quotas tr", has_text="energy intensity").filter(has_text=str(last))
+    from ioopt.render.html import fmt_cell
+
+    assert cli_q["shadow_price"] > 0 and fmt_cell(float(cli_q["shadow_price"]))[0] in row.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "serve.png"))
+
+    # the other tab still has the base case, and its change does not reach the first
+    assert other.inner_text("#objective") == base_text
+    first_now = page.inner_text("#objective")
+    k0, _ = quota_cut(base, int(base.quotas["year"].min()))
+    text = set_quota(other, k0, 0.5)  # far below need: infeasible
+    assert words.t("serve.infeasible") in text
+    assert other.locator("#infeasible li").count() >= 2  # the relaxation, quota by quota
+    assert page.inner_text("#objective") == first_now
+
+    # a project forced out leaves the portfolio, and its reason names the force
+    pf = base.portfolio
+    j = str(pf.loc[(pf["status"] == "candidate") & pf["selected"], "project"].iloc[0])
+    old = page.inner_text("#answer")
+    page.click("#force-out")
+    page.keyboard.type(j)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    changed(page, "#answer", old)
+    page.wait_for_selector("#rejected", timeout=30000)
+    assert words.t("rank.forced_out") in page.locator("#rejected tr", has_text=j).inner_text()
+    assert "rebuilt" in page.inner_text("#how")
+
+    # Chinese on the page: the headline and the case's names
+    old = page.inner_text("#answer")
+    page.get_by_text("中文", exact=True).click()
+    changed(page, "#answer", old)
+    zh = words.t("gross_output", "zh")
+    page.wait_for_function("(w) => { const e = document.querySelector('#headline'); "
+                           "return e && e.innerText.includes(w); }", arg=zh, timeout=30000)
+    assert L_zh_name(base) in page.inner_text("#portfolio")
+    assert words.t("serve.answer_panel", "zh") in page.inner_text("#answer")
+    assert errors == [] and other_errors == []
+    ctx.close()
