@@ -172,7 +172,8 @@ class RefData:
     el: int
     """Position of the electricity sector (-1: none)."""
     imp_price: np.ndarray
-    """Import cost per 万 units (亿元), 0 when import costs are off."""
+    """Import cost per 万 units (亿元), 0 when import costs are off or the measure is not
+    gross output."""
     imp_lim: np.ndarray
     exp_lim: np.ndarray
     fd: np.ndarray
@@ -273,7 +274,8 @@ def prepare(case: RefCase) -> RefData:
         water=_num(p, "water_m3", 0.0), capex=_num(p, "capex_100m_cny", 0.0),
         land=_num(p, "land_mu", 0.0), elec=elec, fixed_year=fixed_year, produces=produces,
         candidate=candidate, uses=uses, el=el,
-        imp_price=imp_price_s if import_cost else np.zeros(S),
+        # imports are a cost of gross output only: value added and tax are net of inputs
+        imp_price=imp_price_s if import_cost and measure == "gross_output" else np.zeros(S),
         imp_lim=np.nan_to_num(_num(s, "import_limit_10k"), nan=INF),
         exp_lim=np.nan_to_num(_num(s, "export_limit_10k"), nan=INF),
         fd=fd, quotas=quotas, solver=cfg.get("solver") or {})

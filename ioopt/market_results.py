@@ -40,7 +40,7 @@ def marginal_prices(built: Built, res: SolveResult,
     out = {}
     rows = comp_of(res).rows
     price = d.case.sectors["price_cny"].astype(float).to_dict()
-    pay = d.money_objective and d.case.config.objective.import_cost
+    pay = d.import_weight
     to_cny = units.MONEY / units.QTY if d.money_objective else float("nan")
     for direction in ("export", "import"):
         family = f"{direction}_market"
@@ -55,7 +55,7 @@ def marginal_prices(built: Built, res: SolveResult,
             if direction == "export" and d.price_weight[s] > 0:
                 vals[i] = price[s] - dual / d.price_weight[s]
             elif direction == "import" and pay:
-                vals[i] = dual
+                vals[i] = dual / pay
         out[f"marginal_{direction}_price_cny_per_unit"] = vals
     return out
 

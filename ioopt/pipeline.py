@@ -22,6 +22,7 @@ from ioopt.case import Case
 from ioopt.conclusions import indicator_sentences, resting_on_estimates
 from ioopt.errors import check_solver_limits
 from ioopt.formulation import Built, build_model
+from ioopt.formulation.data import import_weight
 from ioopt.market_results import market_table
 from ioopt.quota_table import quota_table
 from ioopt.results import (
@@ -120,10 +121,11 @@ class RunResult:
         measure = cfg.objective.measure.value
         unit = objective_unit(self.model) if self.model is not None else ""
         name = OBJECTIVE_NAMES[measure]
-        if cfg.objective.import_cost and measure != "jobs":
+        if import_weight(cfg.objective):
             name += " minus import costs"
         if cfg.objective.capital_charge == "annuity" and measure != "jobs":
-            name += (f" and capital charges (annuity at {cfg.objective.capital_rate:.0%} over "
+            name += (" and" if import_weight(cfg.objective) else " minus")
+            name += (f" capital charges (annuity at {cfg.objective.capital_rate:.0%} over "
                      "each asset's life)")
         name += f", {cfg.years[0]}-{cfg.years[-1]}"
         if cfg.objective.discount_rate:

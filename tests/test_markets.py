@@ -119,11 +119,13 @@ def test_the_price_loss_follows_the_measure():
         return c.get("exp_step[metal,2021,2]", 0.0), c.get("imp_step[ore,2021,2]", 0.0)
 
     # 2,000 CNY/t lost on step 2 (0.2 亿元 per 万t); ore step 2 costs 4,000 (0.4)
+    # imports are a cost of gross output only: value added and tax are shares of output
+    # value net of every input already (charging the ore again would count it twice)
     assert coef("gross_output") == pytest.approx((-0.2, -0.4))
-    assert coef("value_added") == pytest.approx((-0.2, -0.4))
-    assert coef("tax") == pytest.approx((-0.02, -0.4))  # the metal's tax share 0.1
+    assert coef("value_added") == pytest.approx((-0.2, 0.0))
+    assert coef("tax") == pytest.approx((-0.02, 0.0))  # the metal's tax share 0.1
     assert coef("weighted", weights={"gross_output": 0.5, "tax": 1.0}) == pytest.approx(
-        (-0.2 * 0.6, -0.4))
+        (-0.2 * 0.6, -0.4 * 0.5))
     assert coef("jobs") == (0.0, 0.0)
     assert coef("gross_output", import_cost=False) == pytest.approx((-0.2, 0.0))
     case = apply_overrides(api.load_case(REF4), Scenario(name="j", case={
@@ -201,3 +203,19 @@ def test_a_scenario_that_breaks_a_market_says_so():
             {"sector": "metal", "price_cny": 7000}]), "cheap.yaml")
     text = str(exc.value)
     assert "cheap.yaml" in text and "markets.csv line 3" in text and "price_cny" in text
+
+
+def test_value_added_does_not_pay_for_imported_inputs_twice():
+    """Under value added, the price of an imported input does not move the objective (the
+    plant's value added is already net of it); under gross output it does."""
+    def obj(measure: str, scale: float) -> float:
+        steps = [{"sector": "ore", "year": None, "direction": "import", "step": k,
+                  "price_cny": p * scale} for k, p in ((1, 2000), (2, 4000))]
+        case = apply_overrides(api.load_case(REF4), Scenario(name=measure, case={
+            "objective": {"measure": measure}}, markets=steps), "test")
+        r = api.run(case)
+        assert r.ok
+        return r.solve.objective
+
+    assert obj("value_added", 1.0) == pytest.approx(obj("value_added", 0.5))
+    assert obj("gross_output", 1.0) < obj("gross_output", 0.5) - 1e-6

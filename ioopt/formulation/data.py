@@ -18,7 +18,7 @@ from ioopt import iomath, units, yearly
 from ioopt.case import Case
 from ioopt.families import SWITCHABLE
 from ioopt.markets import MarketKey, Step, market_steps
-from ioopt.schemas import FamilySettings, Measure, Mode
+from ioopt.schemas import FamilySettings, Measure, Mode, Objective
 from ioopt.yearly import Shares
 
 FIGURES = ("elec", "fuel_energy", "co2", "water")
@@ -88,6 +88,12 @@ class ModelData:
     price_weight: dict[str, float] = field(default_factory=dict)
     """Sector -> how the objective's measure moves per 亿元 of output value lost to a lower
     price (gross output, value added: 1; tax: the sector's tax share; jobs: 0)."""
+    import_weight: float = 0.0
+    """How the objective's measure moves per 亿元 of imports bought (when
+    ``objective.import_cost`` is on): gross output 1 (output value less what is brought in),
+    value added and tax 0 (a fixed share of output value, net of every input already, so
+    charging imports again would count them twice), jobs 0; a weighted measure its gross
+    output weight."""
     yearly: dict[int, pd.DataFrame] | None = None
     """Year -> the :data:`FIGURES` of every project, when any changes by year (None: the
     ``projects`` columns hold for every year)."""
@@ -214,10 +220,22 @@ def prepare(case: Case) -> ModelData:
         contracted=contracted, pooled=cfg.accounting.renewables == "pooled", objective_weight=weights,
         markets=market_steps(case, directions),
         price_weight=_price_weights(case, measure, cfg.objective.weights),
+        import_weight=import_weight(cfg.objective),
         shares=yearly.shares(case),
         yearly={t: f for t, (f, _) in per_year.items()} if per_year else None,
         yearly_inputs={t: i for t, (_, i) in per_year.items()} if per_year else None,
     )
+
+
+def import_weight(objective: Objective) -> float:
+    """:attr:`ModelData.import_weight` of a case's ``objective`` settings (0 when import costs
+    are off).
+    """
+    if not objective.import_cost:
+        return 0.0
+    if objective.measure == Measure.weighted:
+        return float(objective.weights.get("gross_output", 0.0))
+    return 1.0 if objective.measure == Measure.gross_output else 0.0
 
 
 def _price_weights(case: Case, measure: Measure,

@@ -67,12 +67,13 @@ def market_terms(m: pyo.ConcreteModel, d: ModelData) -> Terms:
     - export step k of (s,t): ``-df_t c_s max(0, price_s - p_k) exp_step[s,t,k]``, the
       output value given up by selling below the sector's price, times ``c_s``, how the
       measure moves with price (:attr:`ModelData.price_weight`);
-    - import step k: ``-df_t p_k imp_step[s,t,k]`` for money measures when
-      ``objective.import_cost`` is on (replacing ``import_price_s imp[s,t]``).
+    - import step k: ``-df_t w_imp p_k imp_step[s,t,k]`` when ``objective.import_cost`` is
+      on (replacing ``import_price_s imp[s,t]``), ``w_imp`` the measure's
+      :attr:`ModelData.import_weight`.
     """
     k = units.CNY_PER_UNIT_TO_MODEL
     price = d.case.sectors["price"].to_dict()
-    pay_imports = d.money_objective and d.case.config.objective.import_cost
+    pay_imports = d.import_weight
     terms: Terms = []
     for (s, t, dn), steps in d.markets.items():
         var = m.component(STEP_VARS[dn])
@@ -84,7 +85,7 @@ def market_terms(m: pyo.ConcreteModel, d: ModelData) -> Terms:
                 if loss:
                     terms.append((-d.discount[t] * loss, var[s, t, st.step]))
             elif pay_imports and st.price_cny:
-                terms.append((-d.discount[t] * st.price_cny * k, var[s, t, st.step]))
+                terms.append((-d.discount[t] * pay_imports * st.price_cny * k, var[s, t, st.step]))
     return terms
 
 

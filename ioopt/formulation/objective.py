@@ -46,8 +46,10 @@ def add_objective(b: Builder, d: ModelData) -> None:
     - market terms - sum_j a_j online[j,t]] - sum_rows penalty * slack``.
 
     ``w_j`` is the measure per unit (output value, value added, tax: 亿元 per 万 units;
-    jobs: persons per 万 units); import costs are subtracted for money measures when
-    ``objective.import_cost`` is on, at the sector's import price except where
+    jobs: persons per 万 units); import costs are subtracted, times
+    :attr:`ModelData.import_weight` (gross output 1, value added and tax 0: their shares
+    are net of inputs already), when ``objective.import_cost`` is on, at the sector's
+    import price except where
     markets.csv prices the year's imports by steps; export steps priced below the
     sector's price lose the difference (:func:`ioopt.formulation.markets.market_terms`);
     ``a_j`` is a new project's annuity (capex times the capital recovery factor) when
@@ -57,10 +59,10 @@ def add_objective(b: Builder, d: ModelData) -> None:
     m = b.m
     w = d.objective_weight
     terms: Terms = [(d.discount[t] * w[j], m.x[j, t]) for (j, t) in m.x if w[j] != 0]
-    if d.money_objective and d.case.config.objective.import_cost:
+    if d.import_weight:
         pimp = d.case.sectors["import_price"].to_dict()
         stepped = priced_imports(d)
-        terms += [(-d.discount[t] * pimp[s], m.imp[s, t]) for (s, t) in m.imp
+        terms += [(-d.discount[t] * d.import_weight * pimp[s], m.imp[s, t]) for (s, t) in m.imp
                   if pimp[s] != 0 and (s, t) not in stepped]
     terms += market_terms(m, d)
     const = 0.0

@@ -180,7 +180,9 @@ class Objective(_Strict):
     discount_rate: float = Field(0.0, ge=0, lt=1, description="Annual discount rate.")
     import_cost: bool = Field(
         True, description="Subtract the cost of imports (import_price x imports) from "
-        "money measures.")
+        "gross output (from a weighted measure, times its gross_output weight). Value added "
+        "and tax are shares of output value net of every input already: imports are not "
+        "charged again.")
     capital_charge: Literal["none", "annuity"] = Field(
         "none", description="How investment enters a money objective. none: it does not "
         "(investment is limited only by the capital families). annuity: each year a new "
