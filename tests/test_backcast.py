@@ -232,3 +232,19 @@ def test_the_default_case_backcast_reaches_the_issues_thresholds():
     assert len(current) >= 6
     assert (current["history_compared"] < current["history"]).all()
     assert (current["history"] / current["history_compared"]).between(1.0, 1.4).all()
+
+
+def test_the_backcast_counts_each_year_with_that_years_figures(tmp_path):
+    # e1 burns 1 tce/t in projects.csv (the base year) but 0.5 from 2021 (project_years.csv):
+    # the 2021 energy compared with history is then e1's 2021 output x 0.5 (not x 1), and the
+    # base year's water still uses projects.csv's figure
+    case = _copy(tmp_path)
+    (case / "project_years.csv").write_text(
+        "project,year,field,value,source\n"
+        "e1,2021,fuel_tce,0.5,reference\ne1,2022,fuel_tce,0.5,reference\n", encoding="utf-8")
+    bc = api.backcast(api.load_case(case))
+    t = bc.table.set_index(["indicator", "scope", "year"])
+    x = bc.run.portfolio.set_index("project").at["e1", "production_10k_2021"]
+    assert x > 0
+    assert t.at[("energy", "region", 2021), "model"] == pytest.approx(x * 0.5, abs=1e-9)
+    assert t.at[("water", "region", 2020), "model"] == pytest.approx(3.0, abs=1e-9)

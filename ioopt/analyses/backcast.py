@@ -26,7 +26,7 @@ from ioopt import history as hist
 from ioopt import words
 from ioopt.casedata import Case
 from ioopt.formulation.accounting import total_coefficients
-from ioopt.formulation.data import prepare
+from ioopt.formulation.data import ModelData, prepare
 
 if TYPE_CHECKING:
     from ioopt.pipeline import RunResult
@@ -209,11 +209,12 @@ def production_matrix(bc: Case, run: RunResult | None) -> pd.DataFrame:
     return x
 
 
-def indicator_weights(bc: Case) -> dict[str, pd.Series]:
-    """Per project, its contribution per 万 units of output to each indicator."""
-    d = prepare(bc)
+def indicator_weights(d: ModelData, t: int | None = None) -> dict[str, pd.Series]:
+    """Per project, its contribution per 万 units of output to each indicator, with the
+    per-unit figures of year t (None: the base year's, those of projects.csv).
+    """
     p = d.projects
-    coefs = total_coefficients(d)
+    coefs = total_coefficients(d, t)
     one = pd.Series(1.0, index=p.index)
     return {"gross_output": p["price"].astype(float), "value_added": p["va"].astype(float),
             "energy": pd.Series(coefs["energy"]), "co2": pd.Series(coefs["co2"]),
@@ -224,7 +225,8 @@ def indicator_weights(bc: Case) -> dict[str, pd.Series]:
 def compare(case: Case, bc: Case, run: RunResult | None) -> pd.DataFrame:
     """The backcast table: one row per history row (see :data:`COLUMNS`)."""
     x = production_matrix(bc, run)
-    weights = indicator_weights(bc)
+    d = prepare(bc)
+    weights = {t: indicator_weights(d, t if t in d.years else None) for t in x.columns}
     recs = []
     for r in case.history.to_dict("records"):
         ind, scope, year = r["indicator"], r["scope"], int(r["year"])
@@ -236,7 +238,8 @@ def compare(case: Case, bc: Case, run: RunResult | None) -> pd.DataFrame:
         model = float("nan")
         if year in x.columns:
             sel = hist.scope_projects(case, bc.projects, scope)
-            model = float((x[year] * weights[ind].reindex(x.index).fillna(0.0))[sel].sum())
+            w = weights[year][ind]
+            model = float((x[year] * w.reindex(x.index).fillna(0.0))[sel].sum())
         err = (model - compared) / compared * 100 if compared and not pd.isna(model) else float("nan")
         recs.append({"indicator": ind, "scope": scope, "year": year, "model": model,
                      "history": value, "history_compared": compared,

@@ -50,8 +50,8 @@ def total_coefficients(d: ModelData, t: int | None = None) -> dict[str, dict[str
     """Each project's coefficient in each region total, per model unit of its output, with
     the per-unit figures of year t (None: those of projects.csv, the base year's):
     ``energy`` (counted 万 tce), ``co2`` (万 t), ``water`` (万 m3), ``va`` (亿元), ``elec``
-    (万 MWh used). The totals below are these times ``x[j,t]``; the backcast applies them to
-    base-year output.
+    (万 MWh used). The totals below are these times ``x[j,t]``; the backcast applies each
+    year's to that year's output (the base year's to base-year output).
     """
     f = d.projects if t is None else d.figures(t)
     acc = d.case.config.accounting
