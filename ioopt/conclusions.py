@@ -157,7 +157,7 @@ def _estimate_sentence(g: pd.DataFrame, first: dict[str, Any], years: list[int],
         price = _price(lo) if abs(hi - lo) <= 1e-6 * max(1.0, abs(hi)) else \
             f"{_price(lo)} - {_price(hi)}"
         parts.append(words.t("estimate.price", lang, price=price,
-                             unit=first["shadow_price_unit"]))
+                             unit=words.unit(first["shadow_price_unit"], lang)))
     over = float(g["violation"].sum())
     unit = words.unit(str(first["unit"]), lang)
     if over > 1e-9:
@@ -192,7 +192,7 @@ def year_span(years: list[int]) -> str:
 
 
 def _price(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+    return words.num(v)
 
 
 def _same_place(idx: Any, r: Mapping[str, Any], years: list[int]) -> bool:

@@ -36,15 +36,17 @@ import re
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
 from ioopt.words.backcast import BACKCAST
+from ioopt.words.columns import COLUMN_WORDS, VALUE_WORDS
 from ioopt.words.run import NOTE_KEYS, RUN
 from ioopt.words.sentences import SENTENCES
 from ioopt.words.tables import CLI, REPORT, TEXT, Entry
 from ioopt.words.units import UNIT_SUFFIXES, UNITS, WAN, YI, mark, unit
 
 __all__ = ["CHAIN_NAMES", "COLUMN_WORDS", "FAMILY_NAMES", "LANGS", "STATUS", "UNITS",
-           "UNIT_SUFFIXES", "WAN", "WORDS", "YI", "chain", "check_lang", "column",
-           "column_unit", "family", "gap", "mark", "money", "note", "num", "objective_name",
-           "pct", "scenario_change", "status", "t", "unit"]
+           "UNIT_SUFFIXES", "VALUE_WORDS", "WAN", "WORDS", "YI", "chain", "check_lang",
+           "column", "column_unit", "family", "gap", "mark", "money", "note", "num",
+           "objective_name", "pct", "scenario_change", "status", "t", "unit", "value",
+           "verdict_text"]
 
 LANGS = ("en", "zh")
 
@@ -79,24 +81,6 @@ STATUS: dict[SolveStatus, tuple[str, str]] = {
 # ------------------------------------------------------------------ units
 # the vocabulary is :mod:`ioopt.words.units` (UNITS, UNIT_SUFFIXES, unit, mark)
 
-COLUMN_WORDS: dict[str, str] = {
-    "project": "项目", "name": "名称", "name_zh": "中文名称", "sector": "行业", "chain": "产业链",
-    "park": "园区", "status": "状态", "selected": "入选", "online_year": "投产年份",
-    "capacity": "产能", "capex": "投资", "land": "用地", "year": "年份", "unit": "单位",
-    "limit": "限额", "used": "使用量", "slack": "余量", "binding": "紧约束",
-    "shadow_price": "影子价格", "shadow_price_unit": "影子价格单位", "production": "产量",
-    "imports": "调入", "exports": "调出", "intermediate_use": "中间使用",
-    "final_demand": "最终需求", "output_value": "产值", "value_added": "增加值",
-    "gross_output": "总产值", "energy": "能耗", "co2": "二氧化碳", "water": "用水",
-    "electricity": "用电", "jobs_last_year": "末年就业", "rank": "排名", "reason": "原因",
-    "decisive_constraint": "决定性约束", "objective": "目标值", "scenario_id": "情景",
-    "source": "来源", "target": "去向", "kind": "类别", "quantity": "数量",
-    "description": "说明", "label": "标签", "n_selected": "入选数", "message": "信息",
-    "marginal_value": "边际价值", "marginal_export_price": "边际外销价格",
-    "marginal_import_price": "边际外购价格", "direction": "方向", "step": "档位",
-    "volume": "档位数量", "price_cny": "价格（元/单位）", "full": "已满",
-}
-"""Chinese headers of result-table columns (English headers are the column names)."""
 
 
 # ------------------------------------------------------------------ lookup
@@ -197,11 +181,11 @@ def column_unit(col: str, lang: str = "en") -> tuple[str, str]:
 
 def column(col: str, lang: str = "en") -> str:
     """A table column's header with its unit: ``energy_10k_tce`` -> 'energy (万 tce)'."""
-    base, unit_words = column_unit(col, lang)
-    m = re.fullmatch(r"(.*)_(\d{4})", base)
+    m = re.fullmatch(r"(.*)_(\d{4})", col)
     year = ""
     if m:
-        base, year = m.group(1), m.group(2)
+        col, year = m.group(1), m.group(2)
+    base, unit_words = column_unit(col, lang)
     zh = COLUMN_WORDS.get(base) if lang == "zh" else None
     text = zh if zh else base.replace("_", " ")
     if year:
@@ -325,3 +309,38 @@ def scenario_change(text: object, lang: str = "en") -> str:
     except (ValueError, SyntaxError, KeyError, TypeError):
         pass
     return s
+
+
+def value(code: object, lang: str = "en") -> str:
+    """A code value of a result table (project status, row kind, mode, basis) in words;
+    a solve status through :func:`status`; anything else as it is.
+    """
+    s = "" if code is None else str(code)
+    pair = VALUE_WORDS.get(s)
+    if pair is not None:
+        return _pick(pair, lang)
+    if s in {st.value for st in SolveStatus}:
+        return status(s, lang)
+    return s
+
+
+_VERDICTS = ("verdict.within", "verdict.met", "verdict.above", "verdict.short", "verdict.off")
+
+
+def verdict_text(text: object, lang: str = "en") -> str:
+    """Stored verdicts ('within the limit; above the limit by 4.4', English, as the curve
+    and quotas tables keep them) in ``lang``; text of no known form as it is.
+    """
+    if text is None or text != text:  # NaN
+        return ""
+    out = []
+    for part in str(text).split("; "):
+        for key in _VERDICTS:
+            en = _pick(WORDS[key], "en")
+            m = re.fullmatch(re.escape(en).replace(re.escape("{gap}"), "(.+)"), part)
+            if m:
+                out.append(t(key, lang, gap=m.group(1)) if m.groups() else t(key, lang))
+                break
+        else:
+            out.append(part)
+    return ("；" if lang == "zh" else "; ").join(out)

@@ -45,8 +45,8 @@ RUN: dict[str, Entry] = {
                           "*_estimate columns hold every other build decision fixed (an LP), "
                           "which can only overstate a loss or a cost",
                           "数值：精确：剔除或强制纳入该项目后重新求解混合整数规划（相对 MIP 间隙 "
-                          "{gap}）；间隙以内的数值视为并列；*_estimate 列固定其他全部建设决策"
-                          "（线性规划），只会高估损失或代价"),
+                          "{gap}）；间隙以内的数值视为并列；“（估计）”各列固定其他全部"
+                          "建设决策（线性规划），只会高估损失或代价"),
     "rule.values_quick": ("values: estimates (--quick): LP re-solves with every other build "
                           "decision held at the optimum; each is an upper bound (at most) on the "
                           "loss or the cost, not a verdict; rank without --quick for MILP "
