@@ -252,7 +252,7 @@ def _value(v: object, lang: str) -> str:
         return str(v)
     if isinstance(v, float):
         return num(v, 6)
-    return str(v)
+    return value(v, lang)
 
 
 def _fields(d: dict[str, object], lang: str) -> str:

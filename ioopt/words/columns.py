@@ -10,7 +10,7 @@ COLUMN_WORDS: dict[str, str] = {
     "project": "项目", "name": "名称", "name_zh": "中文名称", "sector": "行业", "chain": "产业链",
     "park": "园区", "scope": "范围", "status": "状态", "selected": "入选", "kind": "类别",
     "label": "标签", "description": "说明", "source": "来源", "target": "去向",
-    "illustrative": "示意数据", "forced": "强制", "online_year": "投产年份", "year": "年份",
+    "illustrative": "示意数据", "forced": "强制", "force": "强制", "online_year": "投产年份", "year": "年份",
     "unit": "单位", "row": "行号", "quota": "配额", "indicator": "指标", "model": "模型值",
     "history": "历史值", "history_compared": "对照历史值", "error": "误差",
     # projects
