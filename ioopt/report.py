@@ -59,7 +59,7 @@ def text_summary(result: RunResult) -> str:
         return "\n".join(lines + _infeasibility_lines(result))
     lines.append(_t("objective", value=_fmt(s["objective"], 7), unit=words.unit(s["objective_unit"]),
                     name=s["objective_name"])
-                 + (_t("mip_gap", gap=s["mip_gap"]) if s["mip_gap"] else ""))
+                 + (_t("mip_gap", gap=words.gap(s["mip_gap"])) if s["mip_gap"] else ""))
     lines += ["", *_totals_lines(result), "", *_chain_lines(result), "",
               *_project_lines(result), "", *_quota_lines(result), *history_lines(result)]
     return "\n".join(lines)
@@ -151,7 +151,7 @@ def _project_lines(result: RunResult) -> list[str]:
         sel = grp[grp["selected"]]
         rej = grp[~grp["selected"]]
         capex = float(sel["capex_100m_cny"].sum())
-        lines.append(_t("chain_projects", chain=chain, n_in=len(sel), capex=f"{capex:,.1f}",
+        lines.append(_t("chain_projects", chain=chain, n_in=len(sel), capex=words.num(capex),
                         n_out=len(rej)))
         for r in sel.itertuples():
             mark = _t("mark_committed" if r.status == "committed" else "mark_selected")

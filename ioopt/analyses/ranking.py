@@ -82,8 +82,9 @@ class Ranking:
         t = self.table
         value_col = "leave_one_out" if self.exact else "leave_one_out_estimate"
         cost_col = "force_in_cost" if self.exact else "force_in_cost_estimate"
-        lines = [f"ranking of {len(t)} projects (base optimum {self.base_objective:,.2f} "
-                 f"{self.objective_unit}; values in {self.objective_unit}"
+        unit = words.unit(self.objective_unit)
+        lines = [f"ranking of {len(t)} projects (base optimum {words.num(self.base_objective, 6)} "
+                 f"{unit}; values in {unit}"
                  + ("" if self.exact else ", estimates") + ")",
                  f"{'rank':>4}  {'project':<22} {'status':<9} {'in':<3} {'year':<5} "
                  f"{'value':>11} " + (f"{'share':>5} {'mean':>8} {'worst':>8} {'r.rank':>6} "
@@ -91,7 +92,7 @@ class Ranking:
         for r in t.head(top).itertuples():
             v = getattr(r, value_col) if r.selected else getattr(r, cost_col)
             sign = "" if r.selected else "-"
-            val = "-" if pd.isna(v) else f"{sign}{v:,.2f}"
+            val = "-" if pd.isna(v) else f"{sign}{words.num(v)}"
             rob = (f"{r.robustness:>5.0%} {words.num(r.loss_mean):>8} "
                    f"{words.num(r.loss_worst):>8} {words.num(r.robust_rank):>6} "
                    if self.samples and not pd.isna(r.robustness) else

@@ -207,7 +207,7 @@ TEXT: dict[str, Entry] = {
     "text.change": "  scenario change: {change}",
     "text.status": "status: {status} ({message})",
     "text.objective": "objective: {value} {unit} ({name})",
-    "text.mip_gap": ", MIP gap {gap:.1e}",
+    "text.mip_gap": ", MIP gap {gap}",
     "text.totals_header": ("region by year      gross output  value added   energy      CO2"
                            "        water\n"
                            "                    (亿元)        (亿元)        (万tce)     (万t)"
