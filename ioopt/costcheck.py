@@ -200,7 +200,7 @@ def _problems(tables: list[pd.DataFrame], years: list[int | None], file: str,
             file, None if line is None or pd.isna(line) else int(line), field, value,
             f"input cost + value added <= output price for {idx}{when}: price {words.num(r['price'], 6)} CNY/{u}, "
             f"input cost {words.num(r['inputs'], 6)}{detail}, value added {words.num(r['va'], 6)} "
-            f"({share}): together {words.num(ratio[k], 4)} x price; lower the value added "
+            f"({share}): together {ratio[k]:.3f} x price; lower the value added "
             f"or correct a price or an input"))
     return out
 

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ioopt import words
 from ioopt.checks import _line
 from ioopt.errors import Problem
 
@@ -124,17 +123,17 @@ def _check_steps(case: Case, mk: pd.DataFrame, sector: str, dirn: str,
         k = int(mk.at[i, "step"])
         if dirn == "export" and price > sector_price * (1 + 1e-12):
             out.append(Problem(FILE, _line(mk, i), "price_cny", price,
-                               f"at most {sector}'s price_cny {words.num(sector_price, 6)} (production "
+                               f"at most {sector}'s price_cny {sector_price:g} (production "
                                "is valued at it; further export steps sell lower)"))
         if prev is not None:
             falls = price < prev[1]
             if dirn == "export" and price > prev[1]:
                 out.append(Problem(FILE, _line(mk, i), "price_cny", price,
-                                   f"at most step {prev[0]}'s price {words.num(prev[1], 6)} (export "
+                                   f"at most step {prev[0]}'s price {prev[1]:g} (export "
                                    "prices do not rise from step to step)"))
             elif dirn == "import" and falls:
                 out.append(Problem(FILE, _line(mk, i), "price_cny", price,
-                                   f"at least step {prev[0]}'s price {words.num(prev[1], 6)} (import "
+                                   f"at least step {prev[0]}'s price {prev[1]:g} (import "
                                    "prices do not fall from step to step)"))
         prev = (k, price)
     return out

@@ -61,6 +61,7 @@ ALLOWED_FORMATS = {
     "render/charts.py": "plotly hover formats (d3, client side)",
     "render/batch_charts.py": "plotly hover formats (d3, client side)",
     "analyses/compare.py": "the compare command's table (its owner routes it)",
+    "markets.py": "input errors echo the file's values as written",
 }
 """Modules that may keep a general ('g') or exponent ('e') format, and why."""
 

@@ -187,8 +187,10 @@ def _quota_rows(run: RunFolder) -> pd.DataFrame:
     if q.empty:
         return q
     q = q[~q["name"].isin(TARGET_FAMILIES) & ~_indicator(q)].copy()
-    return q.sort_values(["binding", "name", "year"], ascending=[False, True, True],
-                         kind="stable")
+    # binding rows and soft rows past their limit first
+    q["_first"] = q["binding"].astype(bool) | (q.get("violation", 0) > 1e-9)
+    return q.sort_values(["_first", "name", "year"], ascending=[False, True, True],
+                         kind="stable").drop(columns=["_first"])
 
 
 def _note_col(q: pd.DataFrame) -> list[str]:

@@ -140,7 +140,7 @@ REPORT: dict[str, Entry] = {
     "chain": ("chain", "产业链"),
     "capacity": ("capacity", "产能"),
     "investment": ("investment", "投资"),
-    "online": "online",
+    "online": ("online", "投产"),
     # ranking
     "ranking": ("Ranking: why each project is in or out", "项目排序：入选与否的原因"),
     "ranking_note": ("Value: for a selected project the objective lost if it is left out; "
