@@ -52,7 +52,7 @@ def text_summary(result: RunResult) -> str:
     lines = [_t("title", version=s["ioopt_version"], case=s["case"], title=title)
              + (_t("scenario", scenario=s["scenario"]) if s["scenario"] else "")]
     for change in s["scenario_changes"]:
-        lines.append(_t("change", change=change))
+        lines.append(_t("change", change=words.scenario_change(change)))
     lines += warning_lines(result.case.warnings)
     lines.append(_t("status", status=words.status(result.status), message=s["message"]))
     if not result.ok:
