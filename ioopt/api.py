@@ -188,7 +188,7 @@ class ScenarioChanges:
         if len(self.inherits) > 1:
             lines.append(words.t("text.inherits", chain=" -> ".join(self.inherits)))
         lines.append(words.t("text.overrides"))
-        lines += [f"  {line}" for line in self.overrides]
+        lines += [f"  {words.scenario_change(line)}" for line in self.overrides]
         if self.diff.empty:
             lines.append(words.t("text.no_changes"))
         else:

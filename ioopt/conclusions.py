@@ -105,7 +105,7 @@ def resting_on_estimates(quotas: pd.DataFrame, portfolio: pd.DataFrame, res: Sol
                                  "project"])
     needs = _needs(res, rejected)
     lumps = [_too_big(r, needs) for r in est.to_dict("records")]
-    keep = est["binding"].astype(bool).to_numpy() | np.array([bool(x) for x in lumps], dtype=bool)
+    keep = _pressing(est).to_numpy() | np.array([bool(x) for x in lumps], dtype=bool)
     est = est.assign(_lumps=lumps)[keep]
     out = []
     for _, g in est.groupby(["name", "park", "scope"], sort=False):
@@ -118,7 +118,7 @@ def resting_on_estimates(quotas: pd.DataFrame, portfolio: pd.DataFrame, res: Sol
             big.update(d)
         rec: dict[str, Any] = {"row": first["name"], "park": first["park"] or None,
                                "scope": first["scope"] or None, "years": years,
-                               "binding": bool(g["binding"].any()),
+                               "binding": bool(_pressing(g).any()),
                                "rejected_needing_it": names, "do_not_fit": sorted(big)}
         for lang in words.LANGS:
             key = "sentence" if lang == "en" else f"sentence_{lang}"
@@ -126,6 +126,11 @@ def resting_on_estimates(quotas: pd.DataFrame, portfolio: pd.DataFrame, res: Sol
                                           sources_hint(case_dir, lang), lang)
         out.append(rec)
     return out
+
+
+def _pressing(q: pd.DataFrame) -> pd.Series:
+    """Rows at their limit (binding) or past it (a soft row's violation)."""
+    return q["binding"].astype(bool) | (q["violation"].astype(float) > 1e-9)
 
 
 def _too_big(r: Mapping[str, Any], needs: dict[tuple[str, Any], dict[str, float]]
@@ -152,13 +157,13 @@ def _estimate_sentence(g: pd.DataFrame, first: dict[str, Any], years: list[int],
         price = _price(lo) if abs(hi - lo) <= 1e-6 * max(1.0, abs(hi)) else \
             f"{_price(lo)} - {_price(hi)}"
         parts.append(words.t("estimate.price", lang, price=price,
-                             unit=first["shadow_price_unit"]))
+                             unit=words.unit(first["shadow_price_unit"], lang)))
     over = float(g["violation"].sum())
     unit = words.unit(str(first["unit"]), lang)
     if over > 1e-9:
         key = "estimate.soft_over" if first["sense"] == "<=" else "estimate.soft_short"
         parts.append(words.t(key, lang, gap=f"{words.num(over)}", unit=unit))
-    binding = bool(g["binding"].any())
+    binding = bool(_pressing(g).any())
     if big and not binding:
         lumps = [f"{j} ({words.num(v)})" for j, v in sorted(big.items(), key=lambda kv: -kv[1])]
         more = (words.t("estimate.more", lang, n=len(lumps) - MAX_NAMES)
@@ -187,7 +192,7 @@ def year_span(years: list[int]) -> str:
 
 
 def _price(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+    return words.num(v)
 
 
 def _same_place(idx: Any, r: Mapping[str, Any], years: list[int]) -> bool:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ioopt import iomath, yearly
+from ioopt import iomath, words, yearly
 from ioopt.errors import Problem
 from ioopt.units import CNY_PER_UNIT_TO_MODEL
 
@@ -154,9 +154,9 @@ def _table(price: pd.Series, va: pd.Series, long: pd.DataFrame, fuel_tce: pd.Ser
            .groupby("row", sort=False).head(3))
     detail: dict[object, list[str]] = {}
     for r, i, c, q in zip(top["row"], top["input_sector"], top["cost"], top["coef"], strict=True):
-        detail.setdefault(r, []).append(f"{i} {q:.4g} x {c / q:,.0f} = {c:,.0f}")
+        detail.setdefault(r, []).append(f"{i} {words.num(q)} x {words.num(c / q)} = {words.num(c)}")
     for r, f in fuel_cost[fuel_cost > 0].items():
-        detail.setdefault(r, []).append(f"fuel {fuel_tce[r]:.4g} tce x {fuel_price:,.0f} = {f:,.0f}")
+        detail.setdefault(r, []).append(f"fuel {words.num(fuel_tce[r])} tce x {words.num(fuel_price)} = {words.num(f)}")
     return pd.DataFrame({"price": price, "inputs": inputs, "va": va,
                          "detail": pd.Series({k: "; ".join(v) for k, v in detail.items()},
                                              dtype=object).reindex(price.index)})
@@ -188,7 +188,7 @@ def _problems(tables: list[pd.DataFrame], years: list[int | None], file: str,
         idx = frame.index[i]
         when = _when(years, [bool(e > 1e-9) for e in excess[i]], k)
         u = str(unit[idx])
-        share = f"{r['va'] / r['price']:.3g} of price" if r["price"] > 0 else "no price"
+        share = f"{words.num(r['va'] / r['price'], 3)} of price" if r["price"] > 0 else "no price"
         own = file == "sectors.csv" or pd.notna(frame.at[idx, field])
         if not own:
             sector = frame.at[idx, "sector"]
@@ -198,8 +198,8 @@ def _problems(tables: list[pd.DataFrame], years: list[int | None], file: str,
         line = lines[idx]
         out.append(Problem(
             file, None if line is None or pd.isna(line) else int(line), field, value,
-            f"input cost + value added <= output price for {idx}{when}: price {r['price']:,.6g} CNY/{u}, "
-            f"input cost {r['inputs']:,.6g}{detail}, value added {r['va']:,.6g} "
+            f"input cost + value added <= output price for {idx}{when}: price {words.num(r['price'], 6)} CNY/{u}, "
+            f"input cost {words.num(r['inputs'], 6)}{detail}, value added {words.num(r['va'], 6)} "
             f"({share}): together {ratio[k]:.3f} x price; lower the value added "
             f"or correct a price or an input"))
     return out

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ioopt import __version__
+from ioopt import __version__, words
 from ioopt.analyses.infeasibility import Infeasibility, explain_infeasibility
 from ioopt.batch import store
 from ioopt.case import Case
@@ -39,13 +39,8 @@ from ioopt.solver.status import SolveStatus
 if TYPE_CHECKING:
     from ioopt.analyses.backcast import Backcast
 
-OBJECTIVE_NAMES = {
-    "gross_output": "gross industrial output",
-    "value_added": "industrial value added",
-    "tax": "tax revenue",
-    "jobs": "jobs (job-years)",
-    "weighted": "weighted benefit",
-}
+OBJECTIVE_NAMES = {m: words.t(f"objective.{m}") for m in
+                   ("gross_output", "value_added", "tax", "jobs", "weighted")}
 
 
 def relaxed(case: Case) -> Case:
@@ -120,18 +115,12 @@ class RunResult:
         cfg = self.case.config
         measure = cfg.objective.measure.value
         unit = objective_unit(self.model) if self.model is not None else ""
-        name = OBJECTIVE_NAMES[measure]
-        if import_weight(cfg.objective):
-            name += " minus import costs"
-        if cfg.objective.capital_charge == "annuity" and measure != "jobs":
-            name += (" and" if import_weight(cfg.objective) else " minus")
-            name += (f" capital charges (annuity at {cfg.objective.capital_rate:.0%} over "
-                     "each asset's life)")
-        name += f", {cfg.years[0]}-{cfg.years[-1]}"
-        if cfg.objective.discount_rate:
-            name += f", discounted at {cfg.objective.discount_rate:.1%}"
-        if cfg.solver.relax_integers:
-            name += " (LP relaxation: fractional builds allowed)"
+        o = cfg.objective
+        naming: dict[str, Any] = {
+            "import_cost": bool(import_weight(o)),
+            "annuity_rate": o.capital_rate if o.capital_charge == "annuity" else None,
+            "years": (cfg.years[0], cfg.years[-1]), "discount_rate": o.discount_rate or 0.0,
+            "relaxed": bool(cfg.solver.relax_integers)}
         out: dict[str, Any] = {
             "ioopt_version": __version__,
             "case": cfg.name,
@@ -143,7 +132,8 @@ class RunResult:
             "termination": self.solve.termination,
             "message": self.solve.message,
             "objective": self.solve.objective,
-            "objective_name": name,
+            "objective_name": words.objective_name(measure, "en", **naming),
+            "objective_name_zh": words.objective_name(measure, "zh", **naming),
             "objective_unit": unit,
             "mip_gap": self.solve.mip_gap,
             "years": list(cfg.years),
@@ -161,8 +151,11 @@ class RunResult:
         pf = self.portfolio
         cand = pf[pf["status"] != "existing"]
         out["n_projects"] = len(pf)
-        out["n_candidates"] = int((pf["status"] == "candidate").sum())
-        out["n_selected"] = int(cand["selected"].sum())
+        is_cand = pf["status"] == "candidate"
+        out["n_candidates"] = int(is_cand.sum())
+        out["n_committed"] = int((pf["status"] == "committed").sum())
+        # candidates the optimum selects (committed projects are not choices)
+        out["n_selected"] = int(pf.loc[is_cand, "selected"].sum())
         out["selected"] = cand.loc[cand["selected"], "project"].tolist()
         out["totals"] = _records(self.totals)
         out["quotas"] = _records(self.quotas.drop(columns=["description"]))

@@ -80,7 +80,8 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
         "limit": q.limit,
         "used": used,
         "slack": slack,
-        "binding": bool(tight or violation > 1e-9),
+        # binding: the use is at the limit (a soft row's violation is its own column)
+        "binding": bool(tight),
         "shadow_price": dual * scale / dim.base_per_model if has_price else float("nan"),
         "unit": unit,
         "shadow_price_unit": f"{sp_num}/{base}",
@@ -96,10 +97,11 @@ def _quota_record(q: QuotaRow, res: SolveResult, d: Any, scale: float,
     }
 
 
-FIXED_NOTE = "no decision enters this row (existing and committed plants only): it has no price"
+FIXED_NOTE = words.t("note.fixed")
 INDICATOR_NOTE = words.t("indicator.note")
-INTEGER_ONLY_NOTE = ("binds on build decisions only: with the portfolio fixed its price is 0 by "
-                     "construction; re-solve with a changed limit to value it")
+INTEGER_ONLY_NOTE = words.t("note.integer_only")
+"""The notes beside a missing price, stored in English (:func:`ioopt.words.note` reads
+them in either language)."""
 
 
 def _integer_only(res: SolveResult, r: int) -> bool:

@@ -52,14 +52,14 @@ def text_summary(result: RunResult) -> str:
     lines = [_t("title", version=s["ioopt_version"], case=s["case"], title=title)
              + (_t("scenario", scenario=s["scenario"]) if s["scenario"] else "")]
     for change in s["scenario_changes"]:
-        lines.append(_t("change", change=change))
+        lines.append(_t("change", change=words.scenario_change(change)))
     lines += warning_lines(result.case.warnings)
     lines.append(_t("status", status=words.status(result.status), message=s["message"]))
     if not result.ok:
         return "\n".join(lines + _infeasibility_lines(result))
-    lines.append(_t("objective", value=_fmt(s["objective"], 7), unit=s["objective_unit"],
+    lines.append(_t("objective", value=_fmt(s["objective"], 7), unit=words.unit(s["objective_unit"]),
                     name=s["objective_name"])
-                 + (_t("mip_gap", gap=s["mip_gap"]) if s["mip_gap"] else ""))
+                 + (_t("mip_gap", gap=words.gap(s["mip_gap"])) if s["mip_gap"] else ""))
     lines += ["", *_totals_lines(result), "", *_chain_lines(result), "",
               *_project_lines(result), "", *_quota_lines(result), *history_lines(result)]
     return "\n".join(lines)
@@ -151,7 +151,7 @@ def _project_lines(result: RunResult) -> list[str]:
         sel = grp[grp["selected"]]
         rej = grp[~grp["selected"]]
         capex = float(sel["capex_100m_cny"].sum())
-        lines.append(_t("chain_projects", chain=chain, n_in=len(sel), capex=f"{capex:,.1f}",
+        lines.append(_t("chain_projects", chain=chain, n_in=len(sel), capex=words.num(capex),
                         n_out=len(rej)))
         for r in sel.itertuples():
             mark = _t("mark_committed" if r.status == "committed" else "mark_selected")
@@ -185,28 +185,31 @@ def _infeasibility_lines(result: RunResult) -> list[str]:
 
 def _quota_lines(result: RunResult) -> list[str]:
     q = result.quotas
-    binding = q[q["binding"]]
+    binding = q[q["binding"] | (q["violation"] > 1e-9)]
     lines = [_t("quotas_title")]
+    notes = [n for n in binding["price_note"].unique() if n]
     for r in binding.itertuples():
         word = words.t("short_by" if r.sense == ">=" else "over_by")
         viol = f"  {word} {_fmt(r.violation)} {_t('soft')}" if r.violation > 1e-9 else ""
-        price = f"{_fmt(r.shadow_price):>9} {r.shadow_price_unit}"
-        if r.price_note:
-            price = f"{_t('na'):>9} {r.shadow_price_unit}"
+        price_unit = words.unit(str(r.shadow_price_unit))
+        price = f"{_fmt(r.shadow_price):>9} {price_unit}"
+        if r.price_note:  # n/a, with the mark of its note below
+            mark = words.mark(notes.index(r.price_note) + 1)
+            price = f"{_t('na') + mark:>9} {price_unit}"
         holds = ""
         lo, hi = r.limit_lo_same_price, r.limit_hi_same_price
         if not r.price_note and not (pd.isna(lo) and pd.isna(hi)):
             holds = f"  {_t('holds')} {_fmt_bound(lo)}..{_fmt_bound(hi)}"
         est = f" {_t('estimate_mark')}" if getattr(r, "basis", "estimate") == "estimate" else ""
         lines.append(f"  {r.name:<22} {_where(r):<19} limit {_fmt(r.limit):>9} "
-                     f"used {_fmt(r.used):>9} {r.unit:<16} {price}{viol}{holds}{est}")
+                     f"used {_fmt(r.used):>9} {words.unit(str(r.unit)):<16} {price}{viol}{holds}"
+                     f"{est}")
     if q["limit_lo_same_price"].notna().any():
         lines.append(_t("holds_note"))
-    for note in binding["price_note"].unique():
-        if note:
-            lines.append(f"  {_t('na')}: {note}")
+    for i, note in enumerate(notes, start=1):
+        lines.append(f"  {words.mark(i)} {_t('na')}: {words.note(note)}")
     indicator = q["mode"] == "report"
-    slack = q[~q["binding"] & ~indicator]
+    slack = q[~q["binding"] & ~(q["violation"] > 1e-9) & ~indicator]
     if len(slack):
         counts = slack.groupby("name", sort=False).size()
         lines.append(_t("not_binding") + ", ".join(f"{k} ({v})" for k, v in counts.items()))

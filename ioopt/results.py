@@ -16,6 +16,9 @@ Conventions (also in the README):
   ranging per year, combined by the 100 % rule: a safe, possibly narrow, interval).
 - an indicator (``mode`` report) is never binding and has no shadow price
   (``price_note`` says so); ``verdict`` states every row's use against its limit.
+- ``binding``: the row's use is at its limit (``|slack| <= 1e-6 max(1, |limit|)``, in
+  the numerator's units for a ratio); a soft row past its limit is not binding, its
+  ``violation`` says by how much (the summary lists both).
 """
 
 from __future__ import annotations

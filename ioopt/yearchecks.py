@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ioopt import words
 from ioopt.checks import _line, _overlaps, _ref
 from ioopt.errors import Problem
 from ioopt.yearly import UTIL_FIELDS, util_grid
@@ -63,5 +64,5 @@ def check_project_years(case: Case) -> list[Problem]:
             "projects.csv", _line(p, j))
         out.append(Problem(file, line, "min_util", j,
                            f"min_util <= max_util in every year (in {t} min_util is "
-                           f"{gap[i, bad[0]] :.3g} above max_util)"))
+                           f"{words.num(gap[i, bad[0]], 3)} above max_util)"))
     return out

@@ -114,7 +114,7 @@ def test_report_has_the_history_section(tmp_path):
     files = api.report(tmp_path, static=False)
     html = files.html.read_text(encoding="utf-8")
     assert 'id="history"' in html and "chart-backcast" in html
-    assert "Against history (backcast)" in html and "<td class=\"num\">12.50</td>" in html
+    assert "Against history (backcast)" in html and "<td class=\"num\">12.5</td>" in html
     wb = openpyxl.load_workbook(files.xlsx)
     assert "History" in wb.sheetnames
     assert wb["History"].max_row == 1 + len(HAND)

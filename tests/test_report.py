@@ -292,13 +292,14 @@ def test_batch_workbook(batch_dir: Path, tmp_path: Path) -> None:
     files = write_report(batch_dir, fmt="xlsx", lang="zh", out=tmp_path)
     assert files.xlsx is not None and files.xlsx.name == "report_zh.xlsx"
     wb = load_workbook(files.xlsx)
-    assert wb.sheetnames[0] == "Summary"
-    assert {"Scenarios", "Totals", "Selection"} <= set(wb.sheetnames)
-    assert wb["Scenarios"].max_row == 8 + 1
-    sel = wb["Selection"]
-    assert sel.max_column == 1 + 8  # project + one column per scenario
+    # Chinese sheet names
+    assert wb.sheetnames[0] == "摘要"
+    assert {"情景", "合计", "入选情况"} <= set(wb.sheetnames)
+    assert wb["情景"].max_row == 8 + 1
+    sel = wb["入选情况"]
+    assert sel.max_column == 2 + 8  # project, its name + one column per scenario
     # Chinese headers with units
-    heads = [c.value for c in wb["Totals"][1]]
+    heads = [c.value for c in wb["合计"][1]]
     assert "总产值 (亿元)" in heads
 
 

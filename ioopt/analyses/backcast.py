@@ -114,7 +114,7 @@ class Backcast:
 
 
 def _num(v: float) -> str:
-    return "-" if v is None or pd.isna(v) else f"{v:,.1f}" if abs(v) >= 100 else f"{v:,.4g}"
+    return "-" if v is None or pd.isna(v) else words.num(v)
 
 
 def _pct(v: float) -> str:
@@ -131,7 +131,7 @@ def _short(text: str, n: int) -> str:
 def _history_text(r: Any) -> str:
     """The history figure as compared ('1,415 = 1,698 / 1.2' when deflated)."""
     if r.prices == "current" and r.history != r.history_compared:
-        return f"{_num(r.history_compared)} = {_num(r.history)}/{r.history / r.history_compared:.3g}"
+        return f"{_num(r.history_compared)} = {_num(r.history)}/{words.num(r.history / r.history_compared, 3)}"
     if r.prices == "current":
         return f"{_num(r.history)} (nominal)"
     return _num(r.history_compared)

@@ -144,8 +144,8 @@ def _relaxation(r: Any, case: Case) -> dict[str, Any]:
     unit = words.unit(str(r.unit), "en")
     what = f"{year}{label}" + (f" ({', '.join(where)})" if where else "")
     sentence = words.t("explain.short_by" if sense == "<=" else "explain.come_down", "en",
-                       what=what, relax=f"{relax:,.4g}", unit=unit, limit=f"{r.limit:,.4g}",
-                       needed=f"{needed:,.4g}")
+                       what=what, relax=words.num(relax), unit=unit, limit=words.num(r.limit),
+                       needed=words.num(needed))
     return {"family": r.name, "year": r.year, "park": r.park, "scope": r.scope, "sense": sense,
             "limit": r.limit, "needed": needed, "relax_by": relax, "unit": r.unit,
             "relative": relax / max(abs(r.limit), 1e-12), "sentence": sentence}

@@ -42,6 +42,9 @@ from ioopt.case import Case
 from ioopt.results import objective_unit
 from ioopt.solver.status import SolveStatus
 
+RULE_ZH = "ranking_rule_zh.txt"
+"""The rank rule and notes in Chinese, beside ranking_rule.txt."""
+
 
 @dataclass
 class Ranking:
@@ -59,6 +62,8 @@ class Ranking:
     notes: list[str] = field(default_factory=list)
     base: pipeline.RunResult | None = None
     """The base solve (with its infeasibility explanation when it has no solution)."""
+    rule_zh: str = ""
+    """The rule and the notes in Chinese (ranking_rule_zh.txt, for the reports)."""
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """Write ranking.csv, ranking_quota_use.csv and ranking_rule.txt, beside the base
@@ -66,15 +71,21 @@ class Ranking:
         """
         if self.base is not None:
             self.base.write(out_dir)
-        return store.write_ranking(out_dir, self.table, self.quota_use, [self.rule, *self.notes])
+        paths = store.write_ranking(out_dir, self.table, self.quota_use, [self.rule, *self.notes])
+        if self.rule_zh:
+            zh = Path(out_dir) / RULE_ZH
+            zh.write_text(self.rule_zh + "\n", encoding="utf-8")
+            paths.append(zh)
+        return paths
 
     def text(self, top: int = 25) -> str:
         """The top of the ranking as a table, then the rule."""
         t = self.table
         value_col = "leave_one_out" if self.exact else "leave_one_out_estimate"
         cost_col = "force_in_cost" if self.exact else "force_in_cost_estimate"
-        lines = [f"ranking of {len(t)} projects (base optimum {self.base_objective:,.2f} "
-                 f"{self.objective_unit}; values in {self.objective_unit}"
+        unit = words.unit(self.objective_unit)
+        lines = [f"ranking of {len(t)} projects (base optimum {words.num(self.base_objective, 6)} "
+                 f"{unit}; values in {unit}"
                  + ("" if self.exact else ", estimates") + ")",
                  f"{'rank':>4}  {'project':<22} {'status':<9} {'in':<3} {'year':<5} "
                  f"{'value':>11} " + (f"{'share':>5} {'mean':>8} {'worst':>8} {'r.rank':>6} "
@@ -82,7 +93,7 @@ class Ranking:
         for r in t.head(top).itertuples():
             v = getattr(r, value_col) if r.selected else getattr(r, cost_col)
             sign = "" if r.selected else "-"
-            val = "-" if pd.isna(v) else f"{sign}{v:,.2f}"
+            val = "-" if pd.isna(v) else f"{sign}{words.num(v)}"
             rob = (f"{r.robustness:>5.0%} {words.num(r.loss_mean):>8} "
                    f"{words.num(r.loss_worst):>8} {words.num(r.robust_rank):>6} "
                    if self.samples and not pd.isna(r.robustness) else
@@ -132,6 +143,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
     lp_vals = {(j, w): _delta(lp.base_objective, lp.without(j) if w == "without" else lp.forced(j))
                for j, w in tasks}
     notes: list[str] = []
+    notes_zh: list[str] = []
     exact_out: dict[tuple[str, str], Outcome] = {}
     base_obj = base.solve.objective
     if exact:
@@ -140,8 +152,9 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
         if not tasks:
             session_base = base_obj
         if abs(session_base - base_obj) > 1e-6 * max(1.0, abs(base_obj)):
-            notes.append(f"note: the re-solve model's base optimum {session_base:,.4f} differs "
-                         f"from the solve's {base_obj:,.4f} (within the MIP gap)")
+            for lang, into in (("en", notes), ("zh", notes_zh)):
+                into.append(words.t("rule.base_differs", lang, session=words.num(session_base, 8),
+                                    base=words.num(base_obj, 8)))
         base_obj = session_base
     # two optima closer than the MIP gap are not told apart by the solver: a tie
     tie_tol = mip_gap * max(1.0, abs(base_obj))
@@ -207,30 +220,30 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
         rows.append(rec)
     table = pd.DataFrame.from_records(rows)
     quota_use = pd.DataFrame.from_records(use_rows, columns=USE_COLUMNS)
+    recs = table.to_dict("records")
     table["decisive_constraint"], table["reason"] = zip(
-        *[reason(r, quota_use, base, exact) for r in table.to_dict("records")], strict=True)
+        *[reason(r, quota_use, base, exact) for r in recs], strict=True)
+    # the same sentences in Chinese, for the reports (--lang zh)
+    table["reason_zh"] = [reason(r, quota_use, base, exact, "zh")[1] for r in recs]
     table = pd.concat([table, _forced_rows(pf, forced)], ignore_index=True)
     if exact and "exact_status" in table:
         stopped = int(table["exact_status"].map(lambda v: SolveStatus.parse(v).stopped_early).sum())
         if stopped:
-            notes.append(f"{stopped} re-solve(s) stopped at the time limit: their values are "
-                         "bounds, not verdicts (raise --time-limit)")
+            notes.append(words.t("rule.stopped", n=stopped))
+            notes_zh.append(words.t("rule.stopped", "zh", n=stopped))
     if exact and "tie" in table and table["tie"].any():
-        unit = words.unit(objective_unit(base.model))
-        notes.append(f"{int(table['tie'].sum())} project(s) within the MIP gap of the optimum "
-                     f"({tie_tol:,.4g} {unit}): ties, not verdicts")
+        for lang, into in (("en", notes), ("zh", notes_zh)):
+            into.append(words.t("rule.ties", lang, n=int(table["tie"].sum()),
+                                tol=words.num(tie_tol),
+                                unit=words.unit(objective_unit(base.model), lang)))
     table, rule = _order(table, exact, bool(samples))
-    method = (f"exact: the MILP re-solved (relative MIP gap {mip_gap:g}) with the project "
-              "removed or forced in; values within the gap are ties; *_estimate columns hold "
-              "every other build decision fixed (an LP), which can only overstate a loss or a "
-              "cost" if exact else
-              "estimates (--quick): LP re-solves with every other build decision held at the "
-              "optimum; each is an upper bound (at most) on the loss or the cost, not a "
-              "verdict; rank without --quick for MILP re-solves")
-    rule = rule + "\nvalues: " + method
+    rule = rule + "\n" + rank_rule_values(exact, mip_gap)
+    rule_zh = "\n".join([rank_rule(exact, bool(samples), "zh"),
+                         rank_rule_values(exact, mip_gap, "zh"), *notes_zh])
     return Ranking(table=table, quota_use=quota_use, rule=rule, base_objective=base_obj,
                    objective_unit=objective_unit(base.model), exact=exact,
-                   samples=samples, seed=seed if samples else None, notes=notes, base=base)
+                   samples=samples, seed=seed if samples else None, notes=notes, base=base,
+                   rule_zh=rule_zh)
 
 
 def _delta(base: float, o: Outcome) -> float:
@@ -249,14 +262,21 @@ def _order(table: pd.DataFrame, exact: bool, robust: bool) -> tuple[pd.DataFrame
     rej = table[~table["selected"]].sort_values(force, ascending=True, na_position="last")
     out = pd.concat([sel, rej], ignore_index=True)
     out.insert(0, "rank", range(1, len(out) + 1))
-    what = "exact" if exact else "estimated"
-    rule = (f"rank: selected projects (committed included) by {what} leave-one-out value, "
-            f"largest first (what the region loses without them); then rejected candidates by "
-            f"{what} force-in cost, smallest first (what it would cost to approve them)")
-    if robust:
-        rule += ("; robust_rank: by the mean loss without the project over the samples, largest "
-                 "first, with the worst (largest) loss and the share of samples selecting it beside it")
+    rule = rank_rule(exact, robust)
     return out, rule
+
+
+def rank_rule(exact: bool, robust: bool, lang: str = "en") -> str:
+    """The rank order's rule in words."""
+    what = words.t("rule.exact_word" if exact else "rule.estimated_word", lang)
+    return words.t("rule.rank", lang, what=what) + (words.t("rule.robust", lang) if robust else "")
+
+
+def rank_rule_values(exact: bool, mip_gap: float | None, lang: str = "en") -> str:
+    """What the values are (exact re-solves or LP estimates), in words."""
+    if exact:
+        return words.t("rule.values_exact", lang, gap=words.gap(mip_gap, lang))
+    return words.t("rule.values_quick", lang)
 
 
 def _forced_rows(pf: pd.DataFrame, forced: dict[str, str]) -> pd.DataFrame:
@@ -272,5 +292,7 @@ def _forced_rows(pf: pd.DataFrame, forced: dict[str, str]) -> pd.DataFrame:
             "capex_100m_cny": pf.at[j, "capex_100m_cny"], "land_mu": pf.at[j, "land_mu"],
             "forced": how, "decisive_constraint": "force_in" if how == "in" else "",
             "reason": words.t(f"rank.forced_{how}", year="" if pd.isna(year) else int(year)),
+            "reason_zh": words.t(f"rank.forced_{how}", "zh",
+                                 year="" if pd.isna(year) else int(year)),
         })
     return pd.DataFrame.from_records(rows)

@@ -34,6 +34,14 @@ class _Say:
     def family(self, name: str) -> str:
         return words.family(name, self.lang)
 
+    def names(self, frame: pd.DataFrame, key: str) -> dict[str, str]:
+        """A case table's names in this language (Chinese falls back on English)."""
+        en = dict(zip(frame[key], frame["name"], strict=True))
+        if self.lang != "zh" or "name_zh" not in frame:
+            return en
+        return {k: str(z) if isinstance(z, str) and z else str(en[k])
+                for k, z in zip(frame[key], frame["name_zh"], strict=True)}
+
     def estimate(self, r: Any, row: str = "") -> str:
         """When the row's limit is an estimate: '; the {row} is an estimate (see
         SOURCES.md)' (``row`` given) or ' (an estimate, see SOURCES.md)'; else ''.
@@ -171,7 +179,7 @@ def _row_words(r: Any, base: pipeline.RunResult, say: _Say) -> str:
     label = say.family(str(r["quota"]))
     where = []
     if r["park"] is not None and not pd.isna(r["park"]) and r["park"] != "":
-        parks = dict(zip(base.case.parks["park"], base.case.parks["name"], strict=True))
+        parks = say.names(base.case.parks, "park")
         where.append(str(parks.get(r["park"]) or r["park"]))
     if r["scope"] is not None and not pd.isna(r["scope"]) and r["scope"] != "":
         where.append(str(r["scope"]))
@@ -182,8 +190,9 @@ def _row_words(r: Any, base: pipeline.RunResult, say: _Say) -> str:
 def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[dict[str, Any]]:
     """A project's priced quota and input use, grouped across years, largest cost first."""
     priced = mine[mine["opportunity_cost"] > 1e-9]
-    names = base.case.sectors["name"]
+    names = say.names(base.case.sectors, "sector")
     parks = dict(zip(base.case.parks["park"], base.case.parks["name"], strict=True))
+    park_words = say.names(base.case.parks, "park")
     out = []
     keys = ["kind", "quota", "park", "scope"]
     for (kind, quota, park, scope), g in priced.groupby(keys, dropna=False, sort=False):
@@ -191,12 +200,12 @@ def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[
         years = sorted(int(y) for y in g["year"].dropna())
         unit = say.unit(g["unit"].iloc[0])
         lo, hi = g["shadow_price"].min(), g["shadow_price"].max()
-        price = f"{lo:,.0f}" if abs(hi - lo) < 0.5 else f"{lo:,.0f}-{hi:,.0f}"
+        price = words.num(lo) if abs(hi - lo) < 0.5 else f"{words.num(lo)}-{words.num(hi)}"
         use = f"{words.num(float(g['use'].max()))}"
         span = (f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}") if years else ""
         a_year = say("a_year") if len(years) > 1 else ""
         worth = say("worth", money=say.money(cost), price=price,
-                    unit=g["shadow_price_unit"].iloc[0])
+                    unit=say.unit(g["shadow_price_unit"].iloc[0]))
         if kind == "input":
             what = str(names.get(quota, quota))
             phrase = say("input_phrase", use=use, unit=unit, a_year=a_year, what=what, span=span,
@@ -205,7 +214,9 @@ def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[
         else:
             where = [str(parks.get(park) or park)] if isinstance(park, str) and park else []
             where += [str(scope)] if isinstance(scope, str) and scope else []
-            place = say.family(str(quota)) + (f" ({', '.join(where)})" if where else "")
+            shown = [park_words.get(park, park)] if isinstance(park, str) and park else []
+            shown += [str(scope)] if isinstance(scope, str) and scope else []
+            place = say.family(str(quota)) + (f" ({', '.join(shown)})" if shown else "")
             phrase = say("quota_phrase", use=use, unit=unit, a_year=a_year,
                          span=f"{span} " if span else "", place=place, worth=worth)
             phrase += say.estimate(g.iloc[0])

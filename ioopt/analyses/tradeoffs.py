@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ioopt import pipeline, units
+from ioopt import pipeline, units, words
 from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, run_batch
 from ioopt.batch.store import write_table
 from ioopt.case import Case
@@ -112,11 +112,11 @@ class Curve:
                  f"{'price':>10} {'binds':<5} changes"]
         indicator = bool(len(t)) and bool(t["indicator"].all())
         for r in t.itertuples():
-            obj = "-" if pd.isna(r.objective) else f"{r.objective:,.2f}"
-            sv = "" if pd.isna(r.step_value) else f"{r.step_value:,.0f}"
-            sp = "" if pd.isna(r.shadow_price) else f"{r.shadow_price:,.0f}"
+            obj = "-" if pd.isna(r.objective) else words.num(r.objective, 6)
+            sv = "" if pd.isna(r.step_value) else words.num(r.step_value)
+            sp = "" if pd.isna(r.shadow_price) else words.num(r.shadow_price)
             ch = r.verdict if indicator else _changes_text(r.entered, r.left)
-            lines.append(f"{r.level_label:>8} {r.limit_total:>12,.2f} {r.status:<10} {obj:>12} "
+            lines.append(f"{r.level_label:>8} {words.num(r.limit_total, 6):>12} {r.status:<10} {obj:>12} "
                          f"{sv:>12} {sp:>10} {'yes' if r.binding else 'no':<5} {ch}")
         lines += [f"{self.quota} is an indicator (mode report): its limit constrains nothing; "
                   "the curve sweeps its verdict (last column)"] if indicator else []
@@ -142,7 +142,7 @@ class Curve:
         free = t[t["stops_binding"]]
         if len(free):
             lines.append(f"the quota stops binding at {free['level_label'].iloc[0]} "
-                         f"(limit {free['limit_total'].iloc[0]:,.2f} {self.unit}): more quota "
+                         f"(limit {words.num(free['limit_total'].iloc[0], 6)} {self.unit}): more quota "
                          "beyond it is worth nothing")
         elif len(t) and not SolveStatus.parse(t["status"].iloc[-1]).has_solution:
             lines.append("where the quota stops binding is not known: the highest level has "
@@ -216,7 +216,7 @@ def _curve_table(res: BatchResult, family: str, year: int | None, park: str | No
                 lim != prev_lim:
             scale = units.MONEY if r.objective_unit != "job-years" else 1.0
             step = (obj - prev_obj) * scale / ((lim - prev_lim) * dim.base_per_model)
-        label = f"{(r.level - 1) * 100:+.0f}%" if kind == "scale" else f"{r.level:g}"
+        label = f"{(r.level - 1) * 100:+.0f}%" if kind == "scale" else words.num(r.level, 6)
         rows.append({"scenario_id": r.scenario_id, "level": r.level, "level_label": label,
                      "limit_total": lim, "status": r.status, "objective": obj,
                      "indicator": bool(len(mine)) and bool((mine["mode"] == "report").all()),
@@ -278,9 +278,9 @@ class Frontier:
                  f"the horizon); {len(e)} efficient of {len(self.points)} points",
                  f"{'x':>12} {'y':>12} {'cost per unit':>14}  portfolio changes"]
         for r in e.itertuples():
-            cost = "" if pd.isna(r.cost_per_unit) else f"{r.cost_per_unit:,.0f}"
+            cost = "" if pd.isna(r.cost_per_unit) else words.num(r.cost_per_unit)
             ch = _changes_text(r.entered, r.left)
-            lines.append(f"{r.x:>12,.2f} {r.y:>12,.2f} {cost:>14}  {ch}")
+            lines.append(f"{words.num(r.x, 6):>12} {words.num(r.y, 6):>12} {cost:>14}  {ch}")
         unit = self.points["cost_unit"].iloc[0] if len(self.points) else ""
         lines.append(f"cost per unit: {self.y} given up per unit of {self.x} cut ({unit}), "
                      "between neighbouring efficient points")

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ioopt import __version__
+from ioopt import __version__, words
 from ioopt.batch import store
 from ioopt.batch.jobs import Job, JobOutput, make_jobs
 from ioopt.batch.progress import Progress
@@ -279,8 +279,9 @@ class BatchResult:
         ok = s[solved(s["status"])]
         lines.append(f"solved: {len(ok)} of {len(s)}")
         if len(ok):
-            lines.append(f"objective: {ok['objective'].min():,.2f} .. {ok['objective'].max():,.2f}"
-                         f" {ok['objective_unit'].iloc[0]}")
+            lines.append(f"objective: {words.num(ok['objective'].min(), 6)} .. "
+                         f"{words.num(ok['objective'].max(), 6)} "
+                         f"{words.unit(ok['objective_unit'].iloc[0])}")
         none = s[status == SolveStatus.TIME_LIMIT]
         if len(none):
             ids = " ".join(none["scenario_id"].head(10)) + (" ..." if len(none) > 10 else "")
@@ -290,7 +291,7 @@ class BatchResult:
         if len(early):
             gap = pd.to_numeric(early["mip_gap"], errors="coerce").max()
             lines.append(f"{len(early)} stopped at a limit with a solution not proven optimal"
-                         + ("" if pd.isna(gap) else f" (MIP gap up to {gap:.2e})"))
+                         + ("" if pd.isna(gap) else f" (MIP gap up to {words.gap(gap)})"))
         for r in s[status == SolveStatus.ERROR].head(5).itertuples():
             lines.append(f"  error in {r.scenario_id} ({r.label}): {r.error}")
         return "\n".join(lines)

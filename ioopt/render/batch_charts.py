@@ -14,14 +14,15 @@ from ioopt.families import FAMILIES, TOTAL_QUOTAS
 from ioopt.render.charts import PALETTE, Chart, layout
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
+from ioopt.render.localise import axis
 from ioopt.units import DIMENSIONS
 
 
-def total_unit(family: str) -> str:
+def total_unit(family: str, lang: str = "en") -> str:
     """The words of a summed family's unit ('万 tce'); '' for the others."""
     if family not in TOTAL_QUOTAS:
         return ""
-    return words.unit(DIMENSIONS[FAMILIES[family].dimension].model_unit)
+    return words.unit(DIMENSIONS[FAMILIES[family].dimension].model_unit, lang)
 
 
 def step_unit(family: str) -> str:
@@ -44,7 +45,8 @@ def _sweep_x(run: RunFolder, L: Labels) -> tuple[pd.Series, str, pd.Series | Non
     axes = [a for a in _axes(run) if pd.api.types.is_numeric_dtype(sc[a])]
     if axes:
         split = sc[axes[1]] if len(axes) > 1 else None
-        return sc[axes[0]], axes[0], split, axes[1] if len(axes) > 1 else ""
+        return (sc[axes[0]], axis(axes[0], L.lang), split,
+                axis(axes[1], L.lang) if len(axes) > 1 else "")
     return sc["scenario_id"], L.t("scenario_id"), None, ""
 
 
@@ -54,8 +56,7 @@ def _lines(fig: go.Figure, x: pd.Series, y: pd.Series, split: pd.Series | None, 
     groups = [(None, np.ones(len(x), bool))] if split is None else [
         (v, (split == v).to_numpy()) for v in sorted(split.dropna().unique())]
     for i, (v, mask) in enumerate(groups):
-        label = name if v is None else f"{split_name} = {v:.4g}" if isinstance(v, float) \
-            else f"{split_name} = {v}"
+        label = name if v is None else f"{split_name} = {words.num(v)}"
         kw = {} if row is None else {"row": row, "col": col}
         fig.add_scatter(x=x[mask], y=y[mask], mode="lines+markers", name=label,
                         legendgroup=label, showlegend=legend,
@@ -71,7 +72,8 @@ def objective_sweep_chart(run: RunFolder, L: Labels) -> Chart | None:
     x, xname, split, sname = _sweep_x(run, L)
     fig = go.Figure()
     _lines(fig, x, sc["objective"], split, L.t("objective"), sname, sc["label"].astype(str))
-    unit = str(sc["objective_unit"].dropna().iloc[0]) if sc["objective_unit"].notna().any() else ""
+    unit = words.unit(sc["objective_unit"].dropna().iloc[0], L.lang) if sc[
+        "objective_unit"].notna().any() else ""
     layout(fig, 420, xaxis_title=xname, yaxis_title=f"{L.t('objective')} ({unit})")
     return Chart("objective_sweep", L.t("objective_sweep"), "", fig)
 
@@ -89,7 +91,7 @@ names, in planning units in both languages)."""
 def indicators_sweep_chart(run: RunFolder, L: Labels) -> Chart | None:
     """Last-year indicators across the scenarios, one panel each."""
     sc = run.table("scenario")
-    have = [(c, k, words.column_unit(c)[1]) for c, k in INDICATORS
+    have = [(c, k, words.column_unit(c, L.lang)[1]) for c, k in INDICATORS
             if c in sc and sc[c].notna().any()]
     if not have:
         return None
@@ -172,10 +174,10 @@ def curve_chart(run: RunFolder, L: Labels) -> Chart | None:
                     secondary_y=True)
     family = grid_family(run)
     quota = L.family(family)
-    unit = total_unit(family)
-    obj_unit = str(ok["objective_unit"].iloc[0]) if len(ok) else ""
+    unit = total_unit(family, L.lang)
+    obj_unit = words.unit(ok["objective_unit"].iloc[0], L.lang) if len(ok) else ""
     fig.update_yaxes(title_text=f"{L.t('objective')} ({obj_unit})", secondary_y=False)
-    fig.update_yaxes(title_text=f"{L.t('step_value')} ({step_unit(family)})",
+    fig.update_yaxes(title_text=f"{L.t('step_value')} ({words.unit(step_unit(family), L.lang)})",
                      secondary_y=True)
     layout(fig, 440, xaxis_title=f"{quota}: {L.t('limit')} ({unit})".replace(" ()", ""),
            legend={"orientation": "h", "y": 1.1})
@@ -210,10 +212,10 @@ def frontier_chart(run: RunFolder, L: Labels) -> Chart | None:
     if len(dom):
         fig.add_scatter(x=dom["x"], y=dom["y"], mode="markers", name=L.t("dominated"),
                         marker={"color": "#999999"})
-    y_unit = str(ok["y_unit"].iloc[0]) if "y_unit" in ok and len(ok) else ""
+    y_unit = words.unit(ok["y_unit"].iloc[0], L.lang) if "y_unit" in ok and len(ok) else ""
     family = grid_family(run)
     x_name = L.family(family)
-    x_title = f"{x_name}, {L.t('all_years')} ({total_unit(family)})".replace(" ()", "")
+    x_title = f"{x_name}, {L.t('all_years')} ({total_unit(family, L.lang)})".replace(" ()", "")
     layout(fig, 440, xaxis_title=x_title, yaxis_title=f"{L.t('objective')} ({y_unit})",
            legend={"orientation": "h", "y": 1.08})
     return Chart("frontier", L.t("frontier"), L.t("frontier_note", x=x_name), fig)

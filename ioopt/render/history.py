@@ -12,13 +12,15 @@ from ioopt.analyses.backcast import COLUMNS
 from ioopt.render.charts import Chart, layout
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
+from ioopt.render.localise import localise
+from ioopt.render.localise import scope as localise_scope
 
 VIEW = COLUMNS
 """The backcast table's columns, as the report shows them."""
 
 
 def _label(L: Labels, r: pd.Series) -> str:
-    scope = " + ".join(L.chain(p) for p in history.scope_parts(str(r["scope"])))
+    scope = localise_scope(r["scope"], L)
     return f"{history.indicator_label(str(r['indicator']), L.lang)} · {scope} · {int(r['year'])}"
 
 
@@ -28,9 +30,7 @@ def backcast_view(run: RunFolder, L: Labels) -> pd.DataFrame:
     if bc.empty:
         return bc
     view = bc[[c for c in VIEW if c in bc.columns]].copy()
-    view["indicator"] = [history.indicator_label(str(v), L.lang) for v in view["indicator"]]
-    view["unit"] = [words.unit(str(u), L.lang) for u in view["unit"]]
-    view["error_pct"] = view["error_pct"].round(1)
+    view = localise(view, L)
     return view.rename(columns={c: words.t(f"backcast.col.{c}", L.lang)
                                 if f"backcast.col.{c}" in words.WORDS else c for c in view.columns})
 
@@ -42,8 +42,8 @@ def backcast_chart(run: RunFolder, L: Labels) -> Chart | None:
         return None
     bc = bc[bc["error_pct"].notna()].iloc[::-1]
     labels = [_label(L, r) for _, r in bc.iterrows()]
-    hover = [f"{lab}<br>{words.t('backcast.col.model', L.lang)} {m:,.1f} / "
-             f"{words.t('backcast.col.history', L.lang)} {h:,.1f} {words.unit(str(u), L.lang)}"
+    hover = [f"{lab}<br>{words.t('backcast.col.model', L.lang)} {words.num(m)} / "
+             f"{words.t('backcast.col.history', L.lang)} {words.num(h)} {words.unit(u, L.lang)}"
              for lab, m, h, u in zip(labels, bc["model"], bc["history_compared"], bc["unit"],
                                      strict=True)]
     fig = go.Figure(go.Bar(x=bc["error_pct"], y=labels, orientation="h",

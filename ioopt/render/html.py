@@ -20,13 +20,17 @@ from ioopt.render.labels import Labels
 from ioopt.render.tables import (
     KIND_TITLES,
     estimate_sentences,
+    frontier_view,
     headline,
     indicator_view,
+    quota_notes,
     quota_view,
+    rank_rule,
     ranking_view,
     scenario_view,
     summary_rows,
     targets_table,
+    words_view,
 )
 
 CSS = """
@@ -73,14 +77,7 @@ def fmt_cell(v: Any, year: bool = False) -> tuple[str, bool]:
     if isinstance(v, float):
         if math.isinf(v):
             return ("∞" if v > 0 else "-∞"), True
-        a = abs(v)
-        if a == 0:
-            return "0", True
-        if a >= 1000:
-            return f"{v:,.0f}", True
-        if a >= 1:
-            return f"{v:,.2f}", True
-        return f"{v:.3g}", True
+        return words.num(v), True
     return str(v), False
 
 
@@ -128,10 +125,6 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
     meta = pd.DataFrame(summary_rows(run, L), columns=["k", "v"])
     meta_html = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
                         for k, v in meta.itertuples(index=False))
-    changes = run.summary.get("scenario_changes") or []
-    if changes:
-        meta_html += "".join(f"<tr><td>{html.escape(L.t('changes'))}</td>"
-                             f"<td>{html.escape(str(c))}</td></tr>" for c in changes)
     sections.append(_section("summary", L.t("summary"),
                              f'<table class="meta">{meta_html}</table>'))
 
@@ -147,7 +140,7 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
         if not run.ok:
             inf = run.table("infeasibility")
             add("infeasible", L.t("no_solution_title"), f'<p class="warn">{html.escape(L.t("no_solution"))}</p>',
-                table_html(inf))
+                table_html(words_view(inf, L)))
         cards = "".join(f'<div class="card"><div class="k">{html.escape(k)}</div>'
                         f'<div class="v">{html.escape(v)}</div></div>'
                         for k, v in headline(run, L))
@@ -162,7 +155,8 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
             f"<h3>{html.escape(L.t('totals_by_year'))}</h3>" + table_html(totals)
             if len(totals) else "")
         add("sankey", L.t("sankey"), chart("sankey"))
-        add("quotas", L.t("quotas"), chart("quotas"), table_html(quota_view(run, L)))
+        qnotes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in quota_notes(run, L))
+        add("quotas", L.t("quotas"), chart("quotas"), table_html(quota_view(run, L)), qnotes)
         ind = indicator_view(run, L)
         if len(ind):
             v = L.t("verdict")
@@ -180,7 +174,8 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
         add("history", L.t("backcast.section"), chart("backcast"),
             table_html(backcast_view(run, L)))
         if run.kind == "rank":
-            note = f'<p class="note">{html.escape(run.rule.strip())}</p>' if run.rule else ""
+            rule = rank_rule(run, L).strip()
+            note = f'<p class="note">{html.escape(rule)}</p>' if rule else ""
             add("ranking", L.t("ranking"), note, chart("ranking"),
                 table_html(ranking_view(run, L)))
     else:
@@ -188,10 +183,10 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
         n_ok = int(sc["objective"].notna().sum()) if len(sc) else 0
         note = f'<p class="note">{html.escape(L.t("sweep_note", n=len(sc), ok=n_ok))}</p>'
         if run.kind == "curve":
-            add("curve", L.t("curve"), chart("curve"), table_html(run.table("curve")))
+            add("curve", L.t("curve"), chart("curve"), table_html(words_view(run.table("curve"), L)))
         if run.kind == "frontier":
             add("frontier", L.t("frontier"), chart("frontier"),
-                table_html(run.table("frontier").drop(columns=["portfolio"], errors="ignore")))
+                table_html(frontier_view(run, L)))
         add("sweep", L.t("sweep"), note, chart("objective_sweep"), chart("indicators_sweep"))
         add("selection", L.t("selection_freq"), chart("selection_frequency"),
             chart("selection_heatmap"))

@@ -19,18 +19,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ioopt.render.batch_charts import selection_matrix
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
+from ioopt.render.localise import localise
 from ioopt.render.tables import headline, summary_rows, targets_table
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 MAX_WIDTH = 60
 
-# sheet name -> table of the folder (the order of the workbook after the summary)
-RUN_SHEETS = [("Totals", "totals"), ("Quotas", "quotas"), ("Portfolio", "portfolio"),
-              ("Sectors", "sectors"), ("Markets", "markets"), ("Flows", "flows"),
-              ("History", "backcast"), ("Ranking", "ranking"),
-              ("Ranking quota use", "ranking_quota_use"), ("Infeasibility", "infeasibility")]
-BATCH_SHEETS = [("Curve", "curve"), ("Frontier", "frontier"), ("Scenarios", "scenario"),
-                ("Totals", "totals"), ("Quotas", "quotas"), ("Portfolio", "portfolio")]
+# the tables of a folder, in the workbook's order after the summary (sheet names: words
+# ``sheet.<table>``)
+RUN_SHEETS = ["totals", "quotas", "portfolio", "sectors", "markets", "flows", "backcast",
+              "ranking", "ranking_quota_use", "infeasibility"]
+BATCH_SHEETS = ["curve", "frontier", "scenario", "totals", "quotas", "portfolio"]
 
 
 def number_format(col: str, values: pd.Series) -> str | None:
@@ -61,7 +60,7 @@ def _cell(v: Any) -> Any:
         if math.isnan(v):
             return None
         if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
+            return "∞" if v > 0 else "-∞"
     if isinstance(v, (bool, int, float, str)):
         return v
     return str(v)
@@ -100,29 +99,32 @@ def write_sheet(ws: Worksheet, frame: pd.DataFrame, L: Labels, raw_names: bool =
 
 
 def build_workbook(run: RunFolder, L: Labels, path: Path) -> Path:
-    """Write the workbook of a folder to ``path``."""
+    """Write the workbook of a folder to ``path``: values, names and headers in ``L``'s
+    language (:func:`~ioopt.render.localise.localise`).
+    """
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "Summary"
+    ws.title = L.t("sheet.summary")
     rows = summary_rows(run, L) + headline(run, L)
-    for ch in run.summary.get("scenario_changes") or []:
-        rows.append((L.t("changes"), str(ch)))
-    write_sheet(ws, pd.DataFrame(rows, columns=["item", "value"]), L, raw_names=True)
+    write_sheet(ws, pd.DataFrame(rows, columns=[L.t("item"), L.t("value")]), L, raw_names=True)
     ws.column_dimensions["A"].width = 34
     tgt = targets_table(run, L)
     if len(tgt):
-        write_sheet(wb.create_sheet("Targets"), tgt, L, raw_names=True)
+        write_sheet(wb.create_sheet(L.t("sheet.targets")), tgt, L, raw_names=True)
     sheets = RUN_SHEETS if run.kind in ("solve", "rank") else BATCH_SHEETS
-    for title, name in sheets:
+    for name in sheets:
         frame = run.table(name)
         if len(frame):
-            write_sheet(wb.create_sheet(title), frame, L)
+            write_sheet(wb.create_sheet(L.t(f"sheet.{name}")), localise(frame, L), L)
     if run.kind not in ("solve", "rank"):
         mat = selection_matrix(run)
         if len(mat):
-            sel = mat.reset_index().rename(columns={"project": "project"})
-            write_sheet(wb.create_sheet("Selection"), sel, L, raw_names=True)
+            sel = mat.reset_index()
+            if L.zh:
+                sel.insert(1, L.t("name"), [L.name("project", j) for j in sel["project"]])
+            sel = sel.rename(columns={"project": L.column("project")})
+            write_sheet(wb.create_sheet(L.t("sheet.selection")), sel, L, raw_names=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

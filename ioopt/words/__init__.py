@@ -10,7 +10,8 @@ Sections (each a table; a key lives in exactly one of them):
   explanations) — their place, see the section;
 - :data:`FAMILY_NAMES`, :data:`CHAIN_NAMES`: names of constraint families and chains;
 - :data:`STATUS`: solve statuses, keyed by :class:`~ioopt.solver.status.SolveStatus`;
-- :data:`UNIT_SUFFIXES`, :data:`COLUMN_WORDS`: table column headers and their units.
+- :data:`UNITS`, :data:`UNIT_SUFFIXES` (:mod:`.units`), :data:`COLUMN_WORDS`: the unit
+  vocabulary, table column headers and their units.
 
 Lookup::
 
@@ -18,6 +19,7 @@ Lookup::
     words.t("sweep_note", "en", n=5, ok=4) # formatted
     words.family("land", "zh")             # '用地指标'
     words.unit("10k tce")                  # '万 tce'
+    words.unit("10k tce", "zh")            # '万吨标准煤'
     words.column("energy_10k_tce", "en")   # 'energy (万 tce)'
     words.status(SolveStatus.OPTIMAL, "zh")
 
@@ -28,14 +30,24 @@ itself (``labels.csv``, :class:`ioopt.render.labels.Labels`).
 
 from __future__ import annotations
 
+import ast
 import re
 
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
 from ioopt.words.backcast import BACKCAST
+from ioopt.words.columns import COLUMN_WORDS, VALUE_WORDS
+from ioopt.words.run import NOTE_KEYS, RUN
 from ioopt.words.sentences import SENTENCES
 from ioopt.words.serve import SERVE
 from ioopt.words.tables import CLI, REPORT, TEXT, Entry
+from ioopt.words.units import UNIT_SUFFIXES, UNITS, WAN, YI, mark, unit
+
+__all__ = ["CHAIN_NAMES", "COLUMN_WORDS", "FAMILY_NAMES", "LANGS", "STATUS", "UNITS",
+           "UNIT_SUFFIXES", "VALUE_WORDS", "WAN", "WORDS", "YI", "chain", "check_lang",
+           "column", "column_unit", "family", "gap", "mark", "money", "note", "num",
+           "objective_name", "pct", "scenario_change", "status", "t", "unit", "value",
+           "verdict_text"]
 
 LANGS = ("en", "zh")
 
@@ -68,48 +80,8 @@ STATUS: dict[SolveStatus, tuple[str, str]] = {
 """What a solve ended with; the English words are the stored values."""
 
 # ------------------------------------------------------------------ units
-UNITS: dict[str, tuple[str, str]] = {
-    "100m CNY": ("亿元", "亿元"),
-}
-"""Whole model units and how a planner writes them; other ``10k <unit>`` become
-``万 <unit>`` (:func:`unit`)."""
+# the vocabulary is :mod:`ioopt.words.units` (UNITS, UNIT_SUFFIXES, unit, mark)
 
-WAN = "万"
-"""10^4, the prefix of quantities in the model's units."""
-YI = "亿"
-"""10^8."""
-
-UNIT_SUFFIXES: list[tuple[str, str, str]] = [
-    ("_100m_cny", "亿元", "亿元"),
-    ("_10k_tce", "万 tce", "万吨标准煤"),
-    ("_10k_t", "万 t", "万吨"),
-    ("_10k_m3", "万 m3", "万立方米"),
-    ("_10k_mwh", "万 MWh", "万兆瓦时"),
-    ("_cny_per_unit", "CNY/unit", "元/单位"),
-    ("_10k", "万 units", "万单位"),
-    ("_mu", "mu", "亩"),
-    ("_pct", "%", "%"),
-]
-"""Column-name suffix -> the unit shown in headers (en, zh)."""
-
-COLUMN_WORDS: dict[str, str] = {
-    "project": "项目", "name": "名称", "name_zh": "中文名称", "sector": "行业", "chain": "产业链",
-    "park": "园区", "status": "状态", "selected": "入选", "online_year": "投产年份",
-    "capacity": "产能", "capex": "投资", "land": "用地", "year": "年份", "unit": "单位",
-    "limit": "限额", "used": "使用量", "slack": "余量", "binding": "紧约束",
-    "shadow_price": "影子价格", "shadow_price_unit": "影子价格单位", "production": "产量",
-    "imports": "调入", "exports": "调出", "intermediate_use": "中间使用",
-    "final_demand": "最终需求", "output_value": "产值", "value_added": "增加值",
-    "gross_output": "总产值", "energy": "能耗", "co2": "二氧化碳", "water": "用水",
-    "electricity": "用电", "jobs_last_year": "末年就业", "rank": "排名", "reason": "原因",
-    "decisive_constraint": "决定性约束", "objective": "目标值", "scenario_id": "情景",
-    "source": "来源", "target": "去向", "kind": "类别", "quantity": "数量",
-    "description": "说明", "label": "标签", "n_selected": "入选数", "message": "信息",
-    "marginal_value": "边际价值", "marginal_export_price": "边际外销价格",
-    "marginal_import_price": "边际外购价格", "direction": "方向", "step": "档位",
-    "volume": "档位数量", "price_cny": "价格（元/单位）", "full": "已满",
-}
-"""Chinese headers of result-table columns (English headers are the column names)."""
 
 
 # ------------------------------------------------------------------ lookup
@@ -158,7 +130,7 @@ def _merge(*tables: dict[str, Entry]) -> dict[str, Entry]:
     return out
 
 
-WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST, SERVE)
+WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST, RUN, SERVE)
 """Every keyed word and sentence, for :func:`t`."""
 
 
@@ -200,33 +172,177 @@ def status(value: object, lang: str = "en") -> str:
     return _pick(STATUS[SolveStatus.parse(value)], lang)
 
 
-def unit(model_unit: str, lang: str = "en") -> str:
-    """A model unit as a planner writes it: '10k tce' -> '万 tce', '100m CNY' -> '亿元'
-    (the same characters in both languages: Chinese planning units).
-    """
-    whole = UNITS.get(model_unit)
-    if whole is not None:
-        return _pick(whole, lang)
-    return model_unit.replace("100m CNY", UNITS["100m CNY"][0]).replace("10k ", f"{WAN} ")
-
-
 def column_unit(col: str, lang: str = "en") -> tuple[str, str]:
     """A column name without its unit suffix, and the unit's words ('' when none)."""
-    for suffix, en, zh in UNIT_SUFFIXES:
+    for suffix, model_unit in UNIT_SUFFIXES:
         if col.endswith(suffix):
-            return col[: -len(suffix)], zh if lang == "zh" else en
+            return col[: -len(suffix)], unit(model_unit, lang)
     return col, ""
 
 
 def column(col: str, lang: str = "en") -> str:
     """A table column's header with its unit: ``energy_10k_tce`` -> 'energy (万 tce)'."""
-    base, unit_words = column_unit(col, lang)
-    m = re.fullmatch(r"(.*)_(\d{4})", base)
+    m = re.fullmatch(r"(.*)_(\d{4})", col)
     year = ""
     if m:
-        base, year = m.group(1), m.group(2)
+        col, year = m.group(1), m.group(2)
+    base, unit_words = column_unit(col, lang)
     zh = COLUMN_WORDS.get(base) if lang == "zh" else None
     text = zh if zh else base.replace("_", " ")
     if year:
         text += f" {year}"
     return f"{text} ({unit_words})" if unit_words else text
+
+
+def pct(v: object, lang: str = "en") -> str:
+    """A share as a percentage through :func:`num`: 0.08 -> '8%', 0.0125 -> '1.25%'."""
+    if v is None or v != v:
+        return "-"
+    return f"{num(float(v) * 100)}%"  # type: ignore[arg-type]
+
+
+def gap(v: object, lang: str = "en") -> str:
+    """A relative MIP gap as a percentage ('0%' when proven optimal, '-' when missing)."""
+    if v is None or v != v:
+        return "-"
+    return pct(v, lang)
+
+
+def objective_name(measure: str, lang: str = "en", *, import_cost: bool = False,
+                   annuity_rate: float | None = None, years: tuple[int, int] | None = None,
+                   discount_rate: float = 0.0, relaxed: bool = False) -> str:
+    """What the objective adds up, in words: 'gross industrial output minus import costs
+    ..., 2021-2025'.
+    """
+    name = t(f"objective.{measure}", lang)
+    if import_cost and measure != "jobs":
+        name += t("objective.import_cost", lang)
+    if annuity_rate is not None and measure != "jobs":
+        key = "objective.annuity" if import_cost else "objective.annuity_minus"
+        name += t(key, lang, rate=pct(annuity_rate, lang))
+    if years is not None:
+        name += t("objective.years", lang, first=years[0], last=years[1])
+    if discount_rate:
+        name += t("objective.discounted", lang, rate=pct(discount_rate, lang))
+    if relaxed:
+        name += t("objective.relaxed", lang)
+    return name
+
+
+def note(text: object, lang: str = "en") -> str:
+    """A stored price note (its English text) in ``lang``; other text unchanged."""
+    s = "" if text is None or text != text else str(text)
+    for key in NOTE_KEYS:
+        if s == _pick(WORDS[key], "en"):
+            return t(key, lang)
+    return s
+
+
+def _flat(d: object, prefix: str = "") -> list[tuple[str, object]]:
+    if isinstance(d, dict):
+        out: list[tuple[str, object]] = []
+        for k, v in d.items():
+            out += _flat(v, f"{prefix}{k}.")
+        return out
+    return [(prefix.rstrip("."), d)]
+
+
+def _value(v: object, lang: str) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return num(v, 6)
+    return value(v, lang)
+
+
+def _fields(d: dict[str, object], lang: str) -> str:
+    sep = "，" if lang == "zh" else ", "
+    return sep.join(t("change.set_to", lang, field=COLUMN_WORDS.get(k, k) if lang == "zh" else k,
+                      value=_value(v, lang)) for k, v in _flat(d))
+
+
+_QUOTAS = re.compile(r"quotas: (\{.*\}) \((\d+) rows\)")
+_ROW = re.compile(r"(\w+): (added )?(\{.*\})")
+_SAMPLE = re.compile(r"sample (\d+) of seed (-?\d+)")
+_BACKCAST = re.compile(r"backcast to (\d+): candidates removed")
+
+
+def scenario_change(text: object, lang: str = "en") -> str:
+    """One of a case's applied changes (``Case.applied``, summary.json
+    ``scenario_changes``) as a sentence in ``lang``, not a dict: 'energy quota 2025:
+    limit scaled by 0.8 (1 rows)'. Text of no known form is returned as it is.
+    """
+    s = str(text)
+    try:
+        if s.startswith("case settings: "):
+            return t("change.case", lang, what=_fields(ast.literal_eval(s[15:]), lang))
+        if s == "solver.relax_integers: true":
+            return t("change.relaxed", lang)
+        m = _SAMPLE.fullmatch(s)
+        if m:
+            return t("change.sample", lang, index=m.group(1), seed=m.group(2))
+        m = _BACKCAST.fullmatch(s)
+        if m:
+            return t("change.backcast", lang, last=m.group(1))
+        m = _QUOTAS.fullmatch(s)
+        if m:
+            q = ast.literal_eval(m.group(1))
+            where = (t("change.year", lang, year=q["year"]) if "year" in q else "") + (
+                t("change.park", lang, park=q["park"]) if "park" in q else "")
+            parts = [t(f"change.{k}", lang, v=t(f"mode.{q[k]}", lang) if k == "mode"
+                       else _value(q[k], lang))
+                     for k in ("scale", "set", "mode", "penalty") if k in q]
+            sep = "，" if lang == "zh" else ", "
+            return t("change.quotas", lang, family=family(q["family"], lang), where=where,
+                     what=sep.join(parts), n=m.group(2))
+        m = _ROW.fullmatch(s)
+        if m:
+            row = ast.literal_eval(m.group(3))
+            file = f"{m.group(1)}.csv"
+            if m.group(2):
+                return t("change.added", lang, file=file, what=_fields(row, lang))
+            from ioopt.schemas import TABLES  # the table's key fields
+
+            spec = TABLES.get(m.group(1))
+            key = [str(row.pop(k)) for k in (spec.key if spec else ()) if k in row]
+            return t("change.row", lang, file=file, key="/".join(key), what=_fields(row, lang))
+    except (ValueError, SyntaxError, KeyError, TypeError):
+        pass
+    return s
+
+
+def value(code: object, lang: str = "en") -> str:
+    """A code value of a result table (project status, row kind, mode, basis) in words;
+    a solve status through :func:`status`; anything else as it is.
+    """
+    s = "" if code is None else str(code)
+    pair = VALUE_WORDS.get(s)
+    if pair is not None:
+        return _pick(pair, lang)
+    if s in {st.value for st in SolveStatus}:
+        return status(s, lang)
+    return s
+
+
+_VERDICTS = ("verdict.within", "verdict.met", "verdict.above", "verdict.short", "verdict.off")
+
+
+def verdict_text(text: object, lang: str = "en") -> str:
+    """Stored verdicts ('within the limit; above the limit by 4.4', English, as the curve
+    and quotas tables keep them) in ``lang``; text of no known form as it is.
+    """
+    if text is None or text != text:  # NaN
+        return ""
+    out = []
+    for part in str(text).split("; "):
+        for key in _VERDICTS:
+            en = _pick(WORDS[key], "en")
+            m = re.fullmatch(re.escape(en).replace(re.escape("{gap}"), "(.+)"), part)
+            if m:
+                out.append(t(key, lang, gap=m.group(1)) if m.groups() else t(key, lang))
+                break
+        else:
+            out.append(part)
+    return ("；" if lang == "zh" else "; ").join(out)

@@ -40,6 +40,7 @@ BACKCAST: dict[str, Entry] = {
     "backcast.col.source": ("source", "来源"),
     "backcast.col.unit": ("unit", "单位"),
     "backcast.col.prices": ("prices", "价格口径"),
+    "backcast.col.history_compared": ("history compared", "对照历史值"),
     # the solve summary and the report
     "backcast.summary_title": (
         "against history (backcast: existing and committed projects only; money at {base} "

@@ -119,7 +119,7 @@ SENTENCES: dict[str, Entry] = {
                        "预期性指标（报告模式）：计算并对照限值报告，不作约束，无影子价格"),
     # conclusions that rest on estimates
     "estimate.see_sources": ("see SOURCES.md", "见 SOURCES.md"),
-    "estimate.see_column": ("see its source column", "见其 source 列"),
+    "estimate.see_column": ("see its source column", "见其来源列"),
     "estimate.tag": (" (an estimate, {hint})", "（估计值，{hint}）"),
     "estimate.decisive": ("; the {row} is an estimate ({hint})", "；其中{row}为估计值（{hint}）"),
     "estimate.sentence": ("{what} (an estimate, {hint}) binds: {decides}",
