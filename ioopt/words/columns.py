@@ -38,6 +38,7 @@ COLUMN_WORDS: dict[str, str] = {
     "leave_one_out_estimate": "剔除价值（估计）", "force_in_cost": "强制纳入代价",
     "force_in_cost_estimate": "强制纳入代价（估计）", "exact_status": "重解状态",
     "exact_bound": "重解界限", "exact_gap": "重解间隙", "exact_changed": "重解中变化的项目",
+    "exact_takes_out": "随之去掉的已承诺项目",
     "exact_highs_s": "重解用时（秒）", "tie": "并列", "tie_tolerance": "并列容差",
     "commitment_cost": "承诺代价", "output_at_prices": "按价格计产值",
     "inputs_at_prices": "按价格计投入", "capital_charge": "资本费用",
