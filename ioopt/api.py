@@ -300,7 +300,7 @@ def read_results(run_dir: str | Path) -> RunFolder:
 
 
 def report(run_dir: str | Path, fmt: str = "all", lang: str = "en",
-           out: str | Path | None = None, static: bool = True) -> ReportFiles:
+           out: str | Path | None = None, static: bool = False) -> ReportFiles:
     """Write the report of a results folder (``ioopt report``): HTML, Excel workbook and
     static charts, in English or Chinese; returns what was written.
     """

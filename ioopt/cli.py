@@ -257,13 +257,14 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "all"]), default="all", help="What to write (all).")
 @lang_option
 @out_option("Folder for the report (default: RUN_DIR).", default=None)
-@click.option("--static/--no-static", default=True, show_default=True,
-              help="Also write each chart as PNG and SVG in charts/ (needs Chrome/Chromium).")
+@click.option("--static/--no-static", default=False, show_default=True,
+              help="Also write each chart as PNG and SVG in charts/ (slower: needs Chrome/Chromium).")
 def report(run_dir: Path, fmt: str, lang: str, out_dir: Path | None, static: bool) -> None:
     """Turn a solve, rank, batch, curve or frontier folder into a report.
 
     Writes report.html (self-contained: targets, Sankey, quotas and shadow prices, portfolio timeline, history, ranking;
-    for batches the sweep and selection, the curve or frontier), report.xlsx and charts/*.png|svg; report_zh.* in zh.
+    for batches the sweep and selection, the curve or frontier), report.xlsx and, with --static, charts/*.png|svg;
+    report_zh.* in zh.
 
     \b
     Example:

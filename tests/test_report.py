@@ -237,7 +237,8 @@ def test_html_is_self_contained(solve_dir: Path) -> None:
 def test_static_charts(solve_dir: Path, tmp_path: Path) -> None:
     if find_browser() is None:
         pytest.skip("no Chromium on this machine: static charts need one (Kaleido)")
-    files = write_report(solve_dir, fmt="html", out=tmp_path)
+    assert write_report(solve_dir, fmt="html", out=tmp_path / "plain").charts == []  # off by default
+    files = write_report(solve_dir, fmt="html", out=tmp_path, static=True)
     names = {p.name for p in files.charts}
     assert {"sankey.png", "sankey.svg", "timeline.png", "quotas.svg"} <= names, files.notes
     for p in files.charts:
@@ -250,7 +251,7 @@ def test_static_charts(solve_dir: Path, tmp_path: Path) -> None:
 def test_static_charts_without_browser_say_why(solve_dir: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chrome"))
-    files = write_report(solve_dir, fmt="all", out=tmp_path)
+    files = write_report(solve_dir, fmt="all", out=tmp_path, static=True)
     assert files.html is not None and files.html.is_file()
     assert files.xlsx is not None and files.xlsx.is_file()
     assert files.charts == []

@@ -59,7 +59,7 @@ def make_charts(run: RunFolder, L: Labels) -> list[ch.Chart]:
 
 
 def write_report(path: str | Path, fmt: str = "all", lang: str = "en",
-                 out: str | Path | None = None, static: bool = True) -> ReportFiles:
+                 out: str | Path | None = None, static: bool = False) -> ReportFiles:
     """Render the report of a results folder.
 
     ``fmt``: html, xlsx or all. ``out``: where to write (default: the folder itself):

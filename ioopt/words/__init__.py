@@ -33,6 +33,7 @@ import re
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
 from ioopt.words.backcast import BACKCAST
+from ioopt.words.sections import SECTIONS
 from ioopt.words.sentences import SENTENCES
 from ioopt.words.tables import CLI, REPORT, TEXT, Entry
 
@@ -157,7 +158,7 @@ def _merge(*tables: dict[str, Entry]) -> dict[str, Entry]:
     return out
 
 
-WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST)
+WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST, SECTIONS)
 """Every keyed word and sentence, for :func:`t`."""
 
 
