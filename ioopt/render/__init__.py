@@ -50,6 +50,7 @@ def make_charts(run: RunFolder, L: Labels) -> list[ch.Chart]:
     """The charts a folder's report has, in page order."""
     if run.kind in ("solve", "rank"):
         found = [ch.targets_chart(run, L), ch.sankey_chart(run, L), ch.quota_chart(run, L),
+                 ch.quota_totals_chart(run, L),
                  ch.timeline_chart(run, L), backcast_chart(run, L), ch.ranking_chart(run, L)]
     else:
         found = [bch.curve_chart(run, L), bch.frontier_chart(run, L),

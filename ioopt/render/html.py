@@ -55,6 +55,16 @@ tr.good td.verdict { color: #1a7f37; } tr.bad td.verdict { color: #b42318; font-
 .scroll { max-height: 520px; overflow: auto; }
 .warn { color: #b42318; font-weight: 600; }
 footer { color: #777; font-size: 12px; padding: 0 32px 24px 32px; }
+@media print {
+  nav { display: none; }
+  body { background: #fff; }
+  main { max-width: none; padding: 0; }
+  .scroll { max-height: none; overflow: visible; }
+  th { position: static; }
+  section { break-inside: auto; border: none; padding: 0; }
+  h2, h3 { break-after: avoid; }
+  tr, .chart { break-inside: avoid; }
+}
 """
 
 
@@ -162,7 +172,8 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
             f"<h3>{html.escape(L.t('totals_by_year'))}</h3>" + table_html(totals)
             if len(totals) else "")
         add("sankey", L.t("sankey"), chart("sankey"))
-        add("quotas", L.t("quotas"), chart("quotas"), table_html(quota_view(run, L)))
+        add("quotas", L.t("quotas"), chart("quotas"), chart("quota_totals"),
+            table_html(quota_view(run, L)))
         ind = indicator_view(run, L)
         if len(ind):
             v = L.t("verdict")
