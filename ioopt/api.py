@@ -49,11 +49,12 @@ if TYPE_CHECKING:
     from ioopt.pipeline import RunResult, build, extract_tables, relaxed, run, solve
     from ioopt.render import ReportFiles
     from ioopt.render.folder import RunFolder
+    from ioopt.solve_notes import SolveNotes
 
 __all__ = ["CaseSchema", "RunResult", "ScenarioChanges", "Validation", "__version__",
            "apply_scenario", "backcast", "batch", "build", "compare", "curve", "extract_tables", "frontier",
            "io_view", "load", "load_case", "query", "rank", "read_results", "relaxed", "report",
-           "run", "scenario_changes", "schema", "solve", "summary_text", "table_text", "validate",
+           "run", "scenario_changes", "schema", "solve", "solve_notes", "summary_text", "table_text", "validate",
            "words"]
 
 _PIPELINE = ("RunResult", "build", "extract_tables", "relaxed", "run", "solve")
@@ -106,6 +107,21 @@ class Validation:
 def validate(case_dir: str | Path | None = None) -> Validation:
     """Check a case folder; InputError lists every problem (file, line, field, value)."""
     return Validation(load_case(case_dir))
+
+
+def solve_notes(result: RunResult, case_dir: str | Path | None = None, against_base: bool = True,
+                relax: bool = False, **kw: Any) -> SolveNotes:
+    """What ``ioopt solve`` adds to the summary: why each rejected candidate is out and,
+    for a scenario (``against_base``), the base case (``case_dir``, ``relax`` and the run
+    options ``kw`` as the scenario's) solved and compared; ``write(out)`` keeps them.
+    """
+    from ioopt.pipeline import run as run_case
+    from ioopt.solve_notes import solve_notes as notes
+
+    base = None
+    if against_base and result.scenario and result.ok:
+        base = run_case(load(case_dir, relax=relax), None, explain=False, **kw)
+    return notes(result, base)
 
 
 def summary_text(result: RunResult) -> str:

@@ -8,6 +8,46 @@ from __future__ import annotations
 from ioopt.words.tables import Entry
 
 SECTIONS: dict[str, Entry] = {
+    # the solve's notes (terminal) and the report's sections
+    "sec.case_path": ("case folder: {path}", "案例目录：{path}"),
+    "sec.rejected_title": ("rejected candidates, why ({n}; LP estimates: forcing one in costs at "
+                           "most the amount given)",
+                           "未入选候选项目及原因（{n} 个；线性规划估计：强制纳入的代价不超过所示数额）"),
+    "sec.more_in": ("  ... {n} more in {file}", "  …… 另有 {n} 项见 {file}"),
+    "sec.against_title": ("against the base: {base} -> {scenario}", "与基准对比：{base} → {scenario}"),
+    "sec.input": ("input changed", "输入变化"),
+    "sec.same_portfolio": ("the same projects selected as in the base",
+                           "入选项目与基准相同"),
+    "sec.enters": ("enters", "新入选"),
+    "sec.leaves": ("leaves", "退出"),
+    "sec.price": ("shadow price", "影子价格"),
+    "sec.scenario_about": ("Scenario", "情景"),
+    "sec.rejected_section": ("Rejected candidates: why each is out", "未入选候选项目：原因"),
+    "sec.rejected_note": ("From LP estimates with every other build decision held: forcing a "
+                          "project in costs at most the amount shown. `ioopt rank` re-solves "
+                          "each for exact values.",
+                          "基于线性规划估计（其余建设决策保持不变）：强制纳入的代价不超过所示数额。"
+                          "`ioopt rank` 逐一重解可得精确值。"),
+    "sec.against_section": ("What changed against the base", "与基准相比的变化"),
+    "sec.against_note": ("{scenario} against {base}, both solved by this run (the base is kept "
+                         "in the folder's base/).",
+                         "{scenario} 与 {base} 对比，二者均由本次运行求解（基准结果保存在 base/ 目录）。"),
+    "sec.inputs": ("Inputs the scenario changed", "情景改变的输入"),
+    "sec.indicators_moved": ("Objective and last-year totals", "目标值与末年总量"),
+    "sec.projects_moved": ("Projects in or out", "进出项目"),
+    "sec.prices_moved": ("Quotas whose binding or shadow price moved", "紧约束或影子价格变化的配额"),
+    "sec.col.indicator": ("indicator", "指标"),
+    "sec.col.base": ("base", "基准"),
+    "sec.col.scenario": ("scenario", "情景"),
+    "sec.col.change": ("change", "变化"),
+    "sec.col.change_pct": ("change (%)", "变化（%）"),
+    "sec.col.base_binding": ("binding in the base", "基准中为紧约束"),
+    "sec.col.scenario_binding": ("binding in the scenario", "情景中为紧约束"),
+    "sec.col.base_price": ("base price", "基准影子价格"),
+    "sec.col.scenario_price": ("scenario price", "情景影子价格"),
+    "sec.col.force_in_cost_estimate": ("force-in cost, at most (亿元)", "强制纳入代价上限（亿元）"),
+    "sec.in": ("in", "入选"),
+    "sec.out": ("out", "未入选"),
     # charts
     "sec.not_binding": ("not binding", "未触及"),
     "sec.not_shown": ("The chart shows the first ones; {n} more of the {total} ranked projects "
