@@ -79,12 +79,15 @@ def _section(anchor: str, title: str, body: str) -> tuple[str, str, str]:
 def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
     """The report page for a folder and its charts (by name)."""
     sections: list[tuple[str, str, str]] = []
+    from ioopt.render import kinds
     from ioopt.render import sections as sx
 
-    meta = pd.DataFrame(summary_rows(run, L) + sx.scenario_rows(run, L), columns=["k", "v"])
+    rows = (kinds.kind_rows(run, L) if run.kind in ("compare", "io")
+            else summary_rows(run, L) + sx.scenario_rows(run, L))
+    meta = pd.DataFrame(rows, columns=["k", "v"])
     meta_html = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
                         for k, v in meta.itertuples(index=False))
-    changes = run.summary.get("scenario_changes") or []
+    changes = [] if run.kind == "compare" else run.summary.get("scenario_changes") or []
     if changes:
         meta_html += "".join(f"<tr><td>{html.escape(L.t('changes'))}</td>"
                              f"<td>{html.escape(str(c))}</td></tr>" for c in changes)
@@ -99,7 +102,12 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
     def chart(name: str) -> str:
         return _chart_html(charts[name]) if name in charts else ""
 
-    if run.kind in ("solve", "rank"):
+    if run.kind in ("compare", "io"):
+        found = (kinds.compare_sections if run.kind == "compare" else kinds.io_sections)(
+            run, L, chart)
+        for anchor, title, parts in found:
+            add(anchor, title, *parts)
+    elif run.kind in ("solve", "rank"):
         if not run.ok:
             inf = run.table("infeasibility")
             add("infeasible", L.t("no_solution_title"), f'<p class="warn">{html.escape(L.t("no_solution"))}</p>',
@@ -157,7 +165,9 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
         add("scenarios", L.t("scenarios"), table_html(scenario_view(run, L)))
     nav = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t, _ in sections)
     case = L.name("case", run.summary.get("case", ""))
-    title = f"{L.t(KIND_TITLES[run.kind])} · {case}"
+    kind_title = (L.t(KIND_TITLES[run.kind]) if run.kind in KIND_TITLES
+                  else L.t(f"sec.{run.kind}_report"))
+    title = f"{kind_title} · {case}" if case else kind_title
     lang = "zh-CN" if L.zh else "en"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

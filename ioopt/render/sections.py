@@ -52,7 +52,8 @@ def against_html(run: RunFolder, L: Labels) -> str:
         return ""
     s = run.summary
     name = s.get("scenario_name") or str(s.get("scenario") or "")
-    parts = [_note(L.t("sec.against_note", scenario=name, base=L.t("base_case")))]
+    base = s.get("base") or L.t("base_case")
+    parts = [] if s.get("base") else [_note(L.t("sec.against_note", scenario=name, base=base))]
     changes = s.get("scenario_changes") or []
     if changes:
         parts.append(_h3(L.t("sec.inputs")) + "<ul>"
