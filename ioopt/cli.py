@@ -244,7 +244,9 @@ def query(store: Path, sql: str, as_csv: bool) -> None:
 def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
     """How portfolio, shadow prices and outputs move across scenarios.
 
-    RUNS: a batch store, or two or more `ioopt solve` folders. Writes compare_{selection,indicators,quotas,sectors}.csv.
+    RUNS: a batch store, or two or more `ioopt solve` folders; two runs are shown as base -> scenario. Writes
+    compare_{selection,indicators,quotas,sectors}.csv (and compare_changes_*.csv for two) and compare.json: `ioopt report`
+    reads the folder.
 
     \b
     Example:
@@ -266,7 +268,7 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
 @click.option("--static/--no-static", default=False, show_default=True,
               help="Also write each chart as PNG and SVG in charts/ (slower: needs Chrome/Chromium).")
 def report(run_dir: Path, fmt: str, lang: str, out_dir: Path | None, static: bool) -> None:
-    """Turn a solve, rank, batch, curve or frontier folder into a report.
+    """Turn a solve, rank, batch, curve, frontier, compare or io folder into a report.
 
     Writes report.html (self-contained: targets, Sankey, quotas and shadow prices, portfolio timeline, history, ranking;
     for batches the sweep and selection, the curve or frontier), report.xlsx and, with --static, charts/*.png|svg;
