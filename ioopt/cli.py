@@ -245,8 +245,8 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
     """How portfolio, shadow prices and outputs move across scenarios.
 
     RUNS: a batch store, or two or more `ioopt solve` folders; two runs are shown as base -> scenario. Writes
-    compare_{selection,indicators,quotas,sectors}.csv (and compare_changes_*.csv for two) and compare.json: `ioopt report`
-    reads the folder.
+    compare_{selection,indicators,quotas,sectors}.csv (and compare_changes_*.csv for two) and compare.json:
+    `ioopt report` reads the folder.
 
     \b
     Example:

@@ -27,7 +27,8 @@ from ioopt.render.folder import RunFolder, read_folder
 from ioopt.render.labels import Labels
 from tests.conftest import EXAMPLE
 
-FORCE = "name: force-solar\ndescription: The committee approves solar_1.\nprojects:\n  - {project: solar_1, force: in}\n"
+FORCE = ("name: force-solar\ndescription: The committee approves solar_1.\nprojects:\n"
+         "  - {project: solar_1, force: in}\n")
 
 
 @pytest.fixture(scope="module")
