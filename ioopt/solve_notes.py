@@ -37,11 +37,13 @@ class SolveNotes:
     """The base run (the case without the scenario), solved."""
 
     def write(self, out_dir: str | Path) -> None:
-        """rejected.csv and, with a base, against_*.csv and the base run in ``base/``;
+        """rejected.csv (when a candidate is rejected) and, with a base, against_*.csv and the
+        base run in ``base/``;
         a base folder left by an earlier scenario run is removed when there is none now.
         """
         out = Path(out_dir)
-        store.write_table(out, "rejected", self.rejected)
+        if len(self.rejected):  # none without a solution or without rejected candidates
+            store.write_table(out, "rejected", self.rejected)
         folder = out / BASE_FOLDER
         if self.against is not None and self.base is not None:
             self.against.write(out)
