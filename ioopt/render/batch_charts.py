@@ -118,7 +118,8 @@ def objective_sweep_chart(run: RunFolder, L: Labels) -> Chart | None:
     fig = go.Figure()
     hover = sc["scenario_id"].map(scenario_names(run)).astype(str)
     _lines(fig, x, sc["objective"], split, L.t("objective"), sname, hover, L)
-    unit = str(sc["objective_unit"].dropna().iloc[0]) if sc["objective_unit"].notna().any() else ""
+    unit = (words.unit(str(sc["objective_unit"].dropna().iloc[0]), L.lang)
+            if sc["objective_unit"].notna().any() else "")
     layout(fig, 420, xaxis_title=xname, yaxis_title=f"{L.t('objective')} ({unit})")
     return Chart("objective_sweep", L.t("objective_sweep"), "", fig)
 
@@ -240,7 +241,7 @@ def curve_chart(run: RunFolder, L: Labels) -> Chart | None:
     family = grid_family(run)
     quota = L.family(family)
     unit = total_unit(family)
-    obj_unit = str(ok["objective_unit"].iloc[0]) if len(ok) else ""
+    obj_unit = words.unit(str(ok["objective_unit"].iloc[0]), L.lang) if len(ok) else ""
     fig.update_yaxes(title_text=f"{L.t('objective')} ({obj_unit})", secondary_y=False)
     fig.update_yaxes(title_text=f"{L.t('step_value')} ({step_unit(family)})",
                      secondary_y=True, showgrid=False, range=_step_range(ok["step_value"]))
@@ -289,7 +290,7 @@ def frontier_chart(run: RunFolder, L: Labels) -> Chart | None:
     if len(dom):
         fig.add_scatter(x=dom["x"], y=dom["y"], mode="markers", name=L.t("dominated"),
                         marker={"color": "#999999"})
-    y_unit = str(ok["y_unit"].iloc[0]) if "y_unit" in ok and len(ok) else ""
+    y_unit = words.unit(str(ok["y_unit"].iloc[0]), L.lang) if "y_unit" in ok and len(ok) else ""
     family = grid_family(run)
     x_name = L.family(family)
     x_title = f"{x_name}, {L.t('all_years')} ({total_unit(family)})".replace(" ()", "")
