@@ -26,9 +26,10 @@ from ioopt.errors import InputError
 from ioopt.render import write_report
 from ioopt.render.folder import read_folder
 from ioopt.render.static import find_browser
-from tests.conftest import EXAMPLE, REF, ROOT
+from tests.conftest import EXAMPLE, REF
 
-ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS",
+                                Path(tempfile.gettempdir()) / "ioopt-test-artifacts"))
 CHROME_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage"]
@@ -231,6 +232,9 @@ def test_batch_curve_frontier_reports_in_browser(browser: Any, batch_dir: Path,
     seen = open_report(browser, files.html, "report-batch")
     assert_drawn(seen, {"chart-objective_sweep", "chart-indicators_sweep",
                         "chart-selection_frequency"})
+    # scenarios by their axis values, not their grid ids
+    assert "energy 0.6 · capital 300" in seen["svg_text"].replace("\n", " ")
+    assert "grid-0001" not in seen["svg_text"]
     files = write_report(curve_dir, fmt="html", static=False)
     assert files.html is not None
     seen = open_report(browser, files.html, "report-curve")
@@ -408,3 +412,12 @@ def test_overlap_check_sees_overlapping_labels(browser: Any, tmp_path: Path) -> 
         page.close()
     assert found["flat"], "overlapping flat labels not seen"
     assert found["wrapped"] == [], found["wrapped"]
+
+
+def test_io_report_in_browser(browser: Any, tmp_path: Path) -> None:
+    api.io_view(api.load_case(EXAMPLE)).write(tmp_path)
+    files = write_report(tmp_path, fmt="html", lang="zh")
+    assert files.html is not None
+    seen = open_report(browser, files.html, "report-io-zh")
+    assert_drawn(seen, {"chart-io_multipliers", "chart-io_linkages", "chart-io_embodied"})
+    assert "投入产出分析" in seen["text"]
