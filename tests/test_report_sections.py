@@ -7,6 +7,7 @@ other, not hard-coded.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,8 @@ def test_rejected_reasons_are_the_quick_rankings() -> None:
     quick = rank(case, exact=False, workers=1).table.set_index("project")
     for j in rejected:
         assert mine.at[j, "reason"] == quick.at[j, "reason"], j
+        zh = mine.at[j, "reason_zh"]
+        assert zh != mine.at[j, "reason"] and any("\u4e00" <= c <= "\u9fff" for c in zh), zh
         assert mine.at[j, "decisive_constraint"] == quick.at[j, "decisive_constraint"], j
         assert mine.at[j, "force_in_cost_estimate"] == pytest.approx(
             quick.at[j, "force_in_cost_estimate"])
@@ -96,7 +99,10 @@ def test_solve_report_shows_both(runs: dict[str, Path]) -> None:
         assert 'id="against"' in page and 'id="rejected"' in page
     page = (runs["scen"] / "report.html").read_text(encoding="utf-8")
     assert "What changed against the base" in page and "The committee approves solar_1." in page
-    assert "与基准相比的变化" in (runs["scen"] / "report_zh.html").read_text(encoding="utf-8")
+    zh = (runs["scen"] / "report_zh.html").read_text(encoding="utf-8")
+    assert "与基准相比的变化" in zh
+    for reason in pd.read_csv(runs["scen"] / "rejected.csv")["reason_zh"]:
+        assert html.escape(reason[:20]) in zh  # the reasons in Chinese too
 
 
 def test_compare_two_runs_is_base_to_scenario(runs: dict[str, Path], tmp_path: Path) -> None:

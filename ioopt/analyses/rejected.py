@@ -20,12 +20,12 @@ from ioopt.analyses.ranking import _delta
 from ioopt.analyses.reasons import reason
 
 COLUMNS = ["project", "name", "chain", "park", "capex_100m_cny", "force_in_cost_estimate",
-           "decisive_constraint", "reason"]
+           "decisive_constraint", "reason", "reason_zh"]
 """rejected.csv: a rejected candidate, what forcing it in costs at most (亿元, LP
-estimate), its decisive constraint and the sentence."""
+estimate), its decisive constraint and the sentence (in English and Chinese)."""
 
 
-def rejected_reasons(base: pipeline.RunResult, lang: str = "en") -> pd.DataFrame:
+def rejected_reasons(base: pipeline.RunResult) -> pd.DataFrame:
     """One row per rejected candidate of a solved run (none for a run without a solution
     or without rejected candidates), ordered by the force-in cost, cheapest first.
     """
@@ -63,7 +63,8 @@ def rejected_reasons(base: pipeline.RunResult, lang: str = "en") -> pd.DataFrame
         rows.append(rec)
     use = pd.DataFrame.from_records(use_rows, columns=USE_COLUMNS)
     for rec in rows:
-        rec["decisive_constraint"], rec["reason"] = reason(rec, use, base, False, lang)
+        rec["decisive_constraint"], rec["reason"] = reason(rec, use, base, False, "en")
+        rec["reason_zh"] = reason(rec, use, base, False, "zh")[1]
     table = pd.DataFrame.from_records(rows)
     return table.sort_values("force_in_cost_estimate", kind="stable")[COLUMNS].reset_index(
         drop=True)

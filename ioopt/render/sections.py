@@ -38,6 +38,8 @@ def rejected_html(run: RunFolder, L: Labels) -> str:
     view = rj.assign(name=[L.name("project", j) for j in rj["project"]],
                      chain=[L.chain(c) for c in rj["chain"]],
                      park=[L.name("park", p) for p in rj["park"]])
+    if L.zh and "reason_zh" in view:
+        view = view.assign(reason=view["reason_zh"])
     view = view[["project", "name", "chain", "park", "force_in_cost_estimate",
                  "decisive_constraint", "reason"]]
     return _note(L.t("sec.rejected_note")) + table_html(view.rename(columns=lambda c: header(L, c)))
