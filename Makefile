@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/default
 
-.PHONY: run serve test lint bench env browser clean
+.PHONY: run serve test lint bench bench-report env browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -55,9 +55,13 @@ lint: $(STAMP)
 ## make bench: ioopt against the same model passed to highspy directly and against linopy
 ## (N = 1,000 and 10,000, medians of 3, peak memory), N = 100,000 as an LP relaxation, a
 ## 100-scenario RHS what-if batch in place vs rebuilt, ioopt serve's answer to a quota
-## change (<= 0.5 s); kept in bench/results/ (~25 min)
+## change (<= 0.5 s), `ioopt report` (HTML) on the default case (<= 3 s); kept in
+## bench/results/ (~25 min); `make bench-report`: the report step alone
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --sizes 1000 10000
+
+bench-report: $(STAMP)
+	$(BIN)/python -m bench.report_speed
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

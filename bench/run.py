@@ -293,6 +293,8 @@ def main() -> None:
                     help="ioopt serve: quota changes answered on the default case (0: skip).")
     ap.add_argument("--rank", type=int, default=1,
                     help="Time the exact ranking of the default case (0: skip).")
+    ap.add_argument("--report", type=int, default=3,
+                    help="Time `ioopt report` (HTML) on the default case, runs (0: skip).")
     ap.add_argument("--one", nargs=2, metavar=("MODE", "CASE_DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--relax", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -351,6 +353,11 @@ def main() -> None:
         lines.append(text)
     if args.rank:
         text, extra["exact_ranking"] = exact_ranking()
+        lines.append(text)
+    if args.report:
+        from bench.report_speed import report_speed
+
+        text, extra["report"] = report_speed(args.report)
         lines.append(text)
     text = "\n".join(lines)
     print(text)

@@ -49,11 +49,13 @@ if TYPE_CHECKING:
     from ioopt.pipeline import RunResult, build, extract_tables, relaxed, run, solve
     from ioopt.render import ReportFiles
     from ioopt.render.folder import RunFolder
+    from ioopt.solve_notes import SolveNotes
 
 __all__ = ["CaseSchema", "RunResult", "ScenarioChanges", "Validation", "__version__",
            "apply_scenario", "backcast", "batch", "build", "compare", "curve", "extract_tables", "frontier",
            "io_view", "load", "load_case", "query", "rank", "read_results", "relaxed", "report",
-           "run", "scenario_changes", "schema", "serve", "solve", "summary_text", "table_text", "validate",
+           "run", "scenario_changes", "schema", "serve", "solve", "solve_notes", "summary_text", "table_text",
+           "validate",
            "words"]
 
 _PIPELINE = ("RunResult", "build", "extract_tables", "relaxed", "run", "solve")
@@ -106,6 +108,21 @@ class Validation:
 def validate(case_dir: str | Path | None = None) -> Validation:
     """Check a case folder; InputError lists every problem (file, line, field, value)."""
     return Validation(load_case(case_dir))
+
+
+def solve_notes(result: RunResult, case_dir: str | Path | None = None, against_base: bool = True,
+                relax: bool = False, **kw: Any) -> SolveNotes:
+    """What ``ioopt solve`` adds to the summary: why each rejected candidate is out and,
+    for a scenario (``against_base``), the base case (``case_dir``, ``relax`` and the run
+    options ``kw`` as the scenario's) solved and compared; ``write(out)`` keeps them.
+    """
+    from ioopt.pipeline import run as run_case
+    from ioopt.solve_notes import solve_notes as notes
+
+    base = None
+    if against_base and result.scenario and result.ok:
+        base = run_case(load(case_dir, relax=relax), None, explain=False, **kw)
+    return notes(result, base)
 
 
 def summary_text(result: RunResult) -> str:
@@ -308,7 +325,7 @@ def read_results(run_dir: str | Path) -> RunFolder:
 
 
 def report(run_dir: str | Path, fmt: str = "all", lang: str = "en",
-           out: str | Path | None = None, static: bool = True) -> ReportFiles:
+           out: str | Path | None = None, static: bool = False) -> ReportFiles:
     """Write the report of a results folder (``ioopt report``): HTML, Excel workbook and
     static charts, in English or Chinese; returns what was written.
     """

@@ -67,11 +67,15 @@ def validate(case_dir: Path | None) -> None:
 @click.option("--mip-gap", type=float, help="Relative MIP gap accepted.")
 @click.option("--relax", is_flag=True, help="Solve the LP relaxation (build decisions may be fractional): "
               "screening of very large cases; its objective bounds the MILP's.")
-def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: bool, relax: bool, **kw: Any) -> None:
+@click.option("--against-base/--no-against-base", default=True, show_default=True,
+              help="With --scenario: also solve the case without it and say what changed (kept in --out/base).")
+def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: bool, relax: bool,
+          against_base: bool, **kw: Any) -> None:
     """Build the model, solve it with HiGHS, write the result tables.
 
-    Writes summary.json, portfolio.csv, quotas.csv, sectors.csv, totals.csv (and backcast.csv: the case against its
-    history.csv) to --out. Exit code 3 when the scenario has no solution (infeasible or unbounded).
+    Writes summary.json, portfolio.csv, quotas.csv, sectors.csv, totals.csv, rejected.csv (why each rejected candidate
+    is out; and backcast.csv: the case against its history.csv) to --out; with --scenario also against_*.csv (the
+    scenario against the base). Exit code 3 when the scenario has no solution (infeasible or unbounded).
 
     \b
     Example:
@@ -80,10 +84,12 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
     result = api.run(api.load(case_dir, scenario, relax=relax), str(scenario) if scenario else None, backcast=True,
                      **kw)
     result.write(out_dir)
+    notes = api.solve_notes(result, case_dir, against_base and scenario is not None, relax=relax, **kw)
+    notes.write(out_dir)
     if as_json:
         click.echo(json.dumps(result.summary(), indent=2, ensure_ascii=False, default=str))
     else:
-        click.echo(api.summary_text(result))
+        click.echo(api.summary_text(result) + notes.text())
         say("results_written", out=out_dir)
     if not result.ok:
         no_solution(None if as_json else result.solve.message)
@@ -238,7 +244,9 @@ def query(store: Path, sql: str, as_csv: bool) -> None:
 def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
     """How portfolio, shadow prices and outputs move across scenarios.
 
-    RUNS: a batch store, or two or more `ioopt solve` folders. Writes compare_{selection,indicators,quotas,sectors}.csv.
+    RUNS: a batch store, or two or more `ioopt solve` folders; two runs are shown as base -> scenario. Writes
+    compare_{selection,indicators,quotas,sectors}.csv (and compare_changes_*.csv for two) and compare.json:
+    `ioopt report` reads the folder.
 
     \b
     Example:
@@ -257,13 +265,14 @@ def compare(runs: tuple[Path, ...], out_dir: Path | None, top: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "all"]), default="all", help="What to write (all).")
 @lang_option
 @out_option("Folder for the report (default: RUN_DIR).", default=None)
-@click.option("--static/--no-static", default=True, show_default=True,
-              help="Also write each chart as PNG and SVG in charts/ (needs Chrome/Chromium).")
+@click.option("--static/--no-static", default=False, show_default=True,
+              help="Also write each chart as PNG and SVG in charts/ (slower: needs Chrome/Chromium).")
 def report(run_dir: Path, fmt: str, lang: str, out_dir: Path | None, static: bool) -> None:
-    """Turn a solve, rank, batch, curve or frontier folder into a report.
+    """Turn a solve, rank, batch, curve, frontier, compare or io folder into a report.
 
     Writes report.html (self-contained: targets, Sankey, quotas and shadow prices, portfolio timeline, history, ranking;
-    for batches the sweep and selection, the curve or frontier), report.xlsx and charts/*.png|svg; report_zh.* in zh.
+    for batches the sweep and selection, the curve or frontier), report.xlsx and, with --static, charts/*.png|svg;
+    report_zh.* in zh.
 
     \b
     Example:

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ioopt import words
-from ioopt.solution import comp_of
-from ioopt.solver.highs import SolveResult
+
+if TYPE_CHECKING:  # the solver stack (Pyomo, SciPy) is not imported by reports
+    from ioopt.solver.highs import SolveResult
 
 MAX_NAMES = 6
 """Rejected candidates named per estimate row (the rest counted)."""
@@ -213,6 +214,8 @@ def _needs(res: SolveResult, rejected: set[str]) -> dict[tuple[str, Any], dict[s
     """
     if not rejected or res.compiled is None or res.col_value is None:
         return {}
+    from ioopt.solution import comp_of
+
     comp = comp_of(res)
     A = comp.matrix()
     years = sorted({k[1] for k in comp.cols.get("x", {}) if isinstance(k, tuple)})

@@ -19,6 +19,11 @@ from ioopt import units
 from ioopt.errors import Problem
 from ioopt.schemas import HistoryRow
 
+BACKCAST_COLUMNS = ["indicator", "scope", "year", "model", "history", "history_compared",
+                    "unit", "error_pct", "prices", "basis", "source"]
+"""backcast.csv's columns (:mod:`ioopt.analyses.backcast` writes it; here so that a report
+reads it without the model's stack)."""
+
 if TYPE_CHECKING:
     from ioopt.casedata import Case
 

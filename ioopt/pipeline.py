@@ -32,6 +32,7 @@ from ioopt.results import (
     sector_table,
     yearly_totals,
 )
+from ioopt.scenario import scenario_title
 from ioopt.solver.highs import SolveResult
 from ioopt.solver.solve import solve_built
 from ioopt.solver.status import SolveStatus
@@ -127,6 +128,8 @@ class RunResult:
             "case_dir": str(self.case.path),
             "case_hash": self.case.content_hash,
             "scenario": self.scenario,
+            **dict(zip(("scenario_name", "scenario_description"),
+                       scenario_title(self.scenario), strict=True)),
             "scenario_changes": self.case.applied,
             "status": self.solve.status.value,
             "termination": self.solve.termination,

@@ -51,6 +51,9 @@ def text_summary(result: RunResult) -> str:
     title = f" ({cfg.title})" if cfg.title else ""
     lines = [_t("title", version=s["ioopt_version"], case=s["case"], title=title)
              + (_t("scenario", scenario=s["scenario"]) if s["scenario"] else "")]
+    lines.append(words.t("sec.case_path", path=s["case_dir"]))
+    if s.get("scenario_description"):
+        lines.append(f"  {s['scenario_description']}")
     for change in s["scenario_changes"]:
         lines.append(_t("change", change=words.scenario_change(change)))
     lines += warning_lines(result.case.warnings)

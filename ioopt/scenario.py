@@ -101,6 +101,20 @@ def load_scenario(path: str | Path, _seen: tuple[Path, ...] = ()) -> list[tuple[
     return [*chain, (path, sc)]
 
 
+def scenario_title(path: str | Path | None) -> tuple[str, str]:
+    """A scenario file's name and description (the description inherited when the file has
+    none); empty when there is no scenario or its file cannot be read any more.
+    """
+    if not path:
+        return "", ""
+    try:
+        chain = load_scenario(path)
+    except (InputError, OSError):
+        return "", ""
+    desc = next((sc.description for _, sc in reversed(chain) if sc.description), "")
+    return chain[-1][1].name, desc.strip()
+
+
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """``over`` merged into ``base``, nested mappings key by key."""
     out = dict(base)

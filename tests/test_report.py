@@ -26,9 +26,10 @@ from ioopt.errors import InputError
 from ioopt.render import write_report
 from ioopt.render.folder import read_folder
 from ioopt.render.static import find_browser
-from tests.conftest import EXAMPLE, REF, ROOT
+from tests.conftest import EXAMPLE, REF
 
-ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS",
+                                Path(tempfile.gettempdir()) / "ioopt-test-artifacts"))
 CHROME_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage"]
@@ -133,6 +134,7 @@ def open_report(browser: Any, page_path: Path, shot: str) -> dict[str, Any]:
                     'g.trace path, g.sankey-node, g.sankey-link path, g.hm image, '
                     + 'g.point path, path.js-line').length : 0};
     })""")
+    overlaps = page.evaluate(OVERLAPS_JS)
     text = page.inner_text("body")
     svg_text = page.evaluate("() => Array.from(document.querySelectorAll('.chart svg text'))"
                              ".map(t => t.textContent).join('\\n')")
@@ -140,11 +142,47 @@ def open_report(browser: Any, page_path: Path, shot: str) -> dict[str, Any]:
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
     page.close()
     return {"errors": errors, "outside": outside, "charts": marks, "text": text,
-            "svg_text": svg_text}
+            "svg_text": svg_text, "overlaps": overlaps}
+
+
+OVERLAPS_JS = """() => {
+    // axis tick labels of each chart, axis by axis: any two whose boxes intersect (by more
+    // than a pixel) are reported; and tick labels running into the plot area of a neighbour
+    const out = [];
+    for (const plot of document.querySelectorAll('.chart .js-plotly-plot')) {
+        for (const ax of plot.querySelectorAll('g.xtick, g.ytick').length ?
+                 ['xtick', 'ytick'] : []) {
+            const groups = new Map();
+            for (const t of plot.querySelectorAll('g.' + ax + ' text')) {
+                const g = t.closest('g.' + ax).parentNode;
+                if (!groups.has(g)) groups.set(g, []);
+                const r = t.getBoundingClientRect();
+                if (r.width > 0 && t.textContent.trim()) groups.get(g).push([t.textContent, r]);
+            }
+            for (const boxes of groups.values()) {
+                for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                    const [a, ra] = boxes[i], [b, rb] = boxes[j];
+                    const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+                    const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+                    if (w > 1 && h > 1) out.push(plot.id + ': ' + a + ' / ' + b);
+                }
+            }
+        }
+        // a chart's tick labels stay inside its own box (nothing cut or spilling over)
+        const box = plot.getBoundingClientRect();
+        for (const t of plot.querySelectorAll('g.xtick text, g.ytick text')) {
+            const r = t.getBoundingClientRect();
+            if (r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1))
+                out.push(plot.id + ': outside its chart: ' + t.textContent);
+        }
+    }
+    return out;
+}"""
 
 
 def assert_drawn(seen: dict[str, Any], expected: set[str]) -> None:
     assert seen["errors"] == [], seen["errors"]
+    assert seen["overlaps"] == [], seen["overlaps"]
     assert seen["outside"] == [], f"the report fetched {seen['outside']}"
     ids = {c["id"] for c in seen["charts"]}
     assert expected <= ids, f"charts {sorted(expected - ids)} missing; have {sorted(ids)}"
@@ -194,6 +232,9 @@ def test_batch_curve_frontier_reports_in_browser(browser: Any, batch_dir: Path,
     seen = open_report(browser, files.html, "report-batch")
     assert_drawn(seen, {"chart-objective_sweep", "chart-indicators_sweep",
                         "chart-selection_frequency"})
+    # scenarios by their axis values, not their grid ids
+    assert "energy 0.6 · capital 300" in seen["svg_text"].replace("\n", " ")
+    assert "grid-0001" not in seen["svg_text"]
     files = write_report(curve_dir, fmt="html", static=False)
     assert files.html is not None
     seen = open_report(browser, files.html, "report-curve")
@@ -237,7 +278,8 @@ def test_html_is_self_contained(solve_dir: Path) -> None:
 def test_static_charts(solve_dir: Path, tmp_path: Path) -> None:
     if find_browser() is None:
         pytest.skip("no Chromium on this machine: static charts need one (Kaleido)")
-    files = write_report(solve_dir, fmt="html", out=tmp_path)
+    assert write_report(solve_dir, fmt="html", out=tmp_path / "plain").charts == []  # off by default
+    files = write_report(solve_dir, fmt="html", out=tmp_path, static=True)
     names = {p.name for p in files.charts}
     assert {"sankey.png", "sankey.svg", "timeline.png", "quotas.svg"} <= names, files.notes
     for p in files.charts:
@@ -250,7 +292,7 @@ def test_static_charts(solve_dir: Path, tmp_path: Path) -> None:
 def test_static_charts_without_browser_say_why(solve_dir: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chrome"))
-    files = write_report(solve_dir, fmt="all", out=tmp_path)
+    files = write_report(solve_dir, fmt="all", out=tmp_path, static=True)
     assert files.html is not None and files.html.is_file()
     assert files.xlsx is not None and files.xlsx.is_file()
     assert files.charts == []
@@ -344,3 +386,39 @@ def test_report_cli(solve_dir: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["report", str(tmp_path / "nothing")])
     assert res.exit_code == 2
     assert "expected a results folder" in res.output
+
+
+def test_overlap_check_sees_overlapping_labels(browser: Any, tmp_path: Path) -> None:
+    """The overlap check used above finds labels that do overlap (long names forced flat
+    on a narrow axis), and none once they are wrapped as the charts wrap them.
+    """
+    import plotly.graph_objects as go
+
+    from ioopt.render.charts import wrap
+
+    names = [f"Huolinguole High-tech Industrial Development Zone land quota {i}" for i in range(6)]
+    found = {}
+    for how, labels in (("flat", names), ("wrapped", [wrap(n, 14, 3) for n in names])):
+        fig = go.Figure(go.Bar(x=labels, y=list(range(6))))
+        fig.update_xaxes(tickangle=0)
+        fig.update_layout(width=500, height=400)
+        page_path = tmp_path / f"{how}.html"
+        div = fig.to_html(full_html=False, include_plotlyjs=True, div_id="chart-t")
+        page_path.write_text(f'<html><body><div class="chart">{div}</div></body></html>',
+                             encoding="utf-8")
+        page = browser.new_page(viewport={"width": 700, "height": 500})
+        page.goto(page_path.resolve().as_uri())
+        page.wait_for_selector(".js-plotly-plot g.xtick text")
+        found[how] = page.evaluate(OVERLAPS_JS)
+        page.close()
+    assert found["flat"], "overlapping flat labels not seen"
+    assert found["wrapped"] == [], found["wrapped"]
+
+
+def test_io_report_in_browser(browser: Any, tmp_path: Path) -> None:
+    api.io_view(api.load_case(EXAMPLE)).write(tmp_path)
+    files = write_report(tmp_path, fmt="html", lang="zh")
+    assert files.html is not None
+    seen = open_report(browser, files.html, "report-io-zh")
+    assert_drawn(seen, {"chart-io_multipliers", "chart-io_linkages", "chart-io_embodied"})
+    assert "投入产出分析" in seen["text"]

@@ -126,7 +126,7 @@ def test_the_workbench(browser: Any, url: str, base: Any, tmp_path: Path) -> Non
     assert words.num(summary["objective"], 7) in page.inner_text("#objective")
     cli_q = next(q for q in summary["quotas"] if q["name"] == "energy_intensity" and q["year"] == last)
     row = page.locator("#quotas tr", has_text="energy intensity").filter(has_text=str(last))
-    from ioopt.render.html import fmt_cell
+    from ioopt.render.html_table import fmt_cell
 
     assert cli_q["shadow_price"] > 0 and fmt_cell(float(cli_q["shadow_price"]))[0] in row.inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -31,8 +31,7 @@ from ioopt.formulation.data import ModelData, prepare
 if TYPE_CHECKING:
     from ioopt.pipeline import RunResult
 
-COLUMNS = ["indicator", "scope", "year", "model", "history", "history_compared", "unit",
-           "error_pct", "prices", "basis", "source"]
+COLUMNS = hist.BACKCAST_COLUMNS
 """backcast.csv: the model's figure, the history figure in model units (and as compared:
 deflated to base-year prices when it has a deflator), the error of the model in % of the
 compared figure, how prices were treated, the row's basis and source."""

@@ -8,20 +8,32 @@
   CO2, water): min, median, max and the scenarios at the extremes;
 - **quotas**: for every quota row, in how many scenarios it binds, the first scenario
   (in the batch's order) where it binds, and the range of its shadow price;
-- **sectors**: last-year production of each sector, where it moves across scenarios.
+- **sectors**: last-year production of each sector, where it moves across scenarios;
+- **against** (exactly two runs): the second against the first, base -> scenario (inputs
+  changed, projects in or out, objective and last-year totals, prices that moved), which
+  the terminal text shows instead of the ranges.
+
+Scenarios are named by their labels: a batch's by its axis values, a solve folder's by
+its scenario's name (else the folder's name).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ioopt import __version__
+from ioopt.analyses.against import Against, against
 from ioopt.batch import store
 from ioopt.errors import InputError, Problem
 from ioopt.solver.status import SolveStatus, solved
+
+COMPARE_JSON = "compare.json"
+"""What ``ioopt compare`` compared (its --out folder; ``ioopt report`` reads it)."""
 
 
 @dataclass
@@ -33,13 +45,29 @@ class Comparison:
     indicators: pd.DataFrame
     quotas: pd.DataFrame
     sectors: pd.DataFrame
+    against: Against | None = None
+    """Two runs: the second against the first (base -> scenario)."""
+    runs: list[str] = field(default_factory=list)
+    """The folders compared."""
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """compare_selection.csv, compare_indicators.csv, compare_quotas.csv,
-        compare_sectors.csv.
+        compare_sectors.csv, compare.json (what was compared, for ``ioopt report``) and, for
+        two runs, compare_changes_{projects,indicators,prices}.csv.
         """
-        return [store.write_table(out_dir, f"compare_{name}", getattr(self, name))
-                for name in ("selection", "indicators", "quotas", "sectors")]
+        paths = [store.write_table(out_dir, f"compare_{name}", getattr(self, name))
+                 for name in ("selection", "indicators", "quotas", "sectors")]
+        store.write_table(out_dir, "compare_scenarios", self.scenarios)
+        if self.against is not None:
+            paths += self.against.write(out_dir, "compare_changes")
+        meta = {"ioopt_version": __version__, "runs": self.runs,
+                "base": self.against.base_name if self.against else None,
+                "scenario": self.against.scenario_name if self.against else None,
+                "scenario_changes": self.against.inputs if self.against else [],
+                "n_scenarios": len(self.scenarios)}
+        path = Path(out_dir) / COMPARE_JSON
+        path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        return [*paths, path]
 
     def text(self, top: int = 15) -> str:
         """The comparison in a few screens."""
@@ -49,6 +77,10 @@ class Comparison:
         rest = status[~ok].value_counts()
         lines = [f"{len(sc)} scenarios, {int(ok.sum())} with a solution"
                  + (f" ({', '.join(f'{v} {k}' for k, v in rest.items())})" if len(rest) else "")]
+        if self.against is not None:
+            from ioopt.solve_notes import against_lines
+
+            return "\n".join([lines[0], *against_lines(self.against, top)])
         sel = self.selection
         if len(sel):
             for cat in ("all", "some", "none"):
@@ -86,24 +118,27 @@ def load_runs(paths: list[Path]) -> dict[str, pd.DataFrame]:
     """The tables of a results store (one path) or of several solve output folders."""
     if len(paths) == 1 and store.is_store(paths[0]):
         return {"scenarios": store.read_table(paths[0], "scenario"),
-                **{t: store.read_table(paths[0], t) for t in ("portfolio", "quotas", "sectors")}}
+                **{t: store.read_table(paths[0], t)
+                   for t in ("portfolio", "quotas", "sectors", "totals")}}
     if len(paths) < 2:
         raise InputError([Problem(str(paths[0]) if paths else "(none)", None, None, None,
                                   "a batch results folder (with manifest.json), or two or more "
                                   "solve output folders (with summary.json)")])
     rows: list[dict[str, object]] = []
-    tables: dict[str, list[pd.DataFrame]] = {"portfolio": [], "quotas": [], "sectors": []}
+    tables: dict[str, list[pd.DataFrame]] = {"portfolio": [], "quotas": [], "sectors": [],
+                                             "totals": []}
     for p in paths:
         s = store.read_summary(p)
         if not s:
             raise InputError([Problem(str(p), None, None, None,
                                       "a solve output folder (with summary.json)")])
-        sid = p.name
-        rows.append({"scenario_id": sid, "label": s.get("scenario") or sid,
+        sid = p.name if p.name not in {r["scenario_id"] for r in rows} else str(p)
+        rows.append({"scenario_id": sid, "label": s.get("scenario_name") or sid,
+                     "scenario_changes": s.get("scenario_changes") or [],
                      "status": SolveStatus.parse(s.get("status")).value,
                      "objective": s.get("objective"),
                      "objective_unit": s.get("objective_unit", "")})
-        found = store.read_run_tables(p, (*tables, "totals"))
+        found = store.read_run_tables(p, tuple(tables))
         for t in tables:
             if t in found:
                 tables[t].append(found[t].assign(scenario_id=sid))
@@ -123,14 +158,44 @@ def compare(paths: list[Path]) -> Comparison:
     sc = t["scenarios"]
     order = sc["scenario_id"].tolist()
     solved_ids = sc.loc[solved(sc["status"]), "scenario_id"].tolist() if "status" in sc else []
-    return Comparison(scenarios=sc,
-                      selection=_selection(t["portfolio"], solved_ids),
-                      indicators=_indicators(sc[sc["scenario_id"].isin(solved_ids)]),
-                      quotas=_quotas(t["quotas"], order, len(solved_ids)),
-                      sectors=_sectors(t["sectors"]))
+    names = scenario_names(sc)
+    out = Comparison(scenarios=sc,
+                     selection=_selection(t["portfolio"], solved_ids, names),
+                     indicators=_indicators(sc[sc["scenario_id"].isin(solved_ids)], names),
+                     quotas=_quotas(t["quotas"], order, len(solved_ids), names),
+                     sectors=_sectors(t["sectors"], names), runs=[str(p) for p in paths])
+    if len(sc) == 2 and len(solved_ids) == 2:
+        base, scen = (_one(t, sid) for sid in order)
+        out.against = against(base, scen, names[order[0]], names[order[1]])
+    return out
 
 
-def _selection(pf: pd.DataFrame, solved: list[str]) -> pd.DataFrame:
+def scenario_names(sc: pd.DataFrame) -> dict[str, str]:
+    """scenario_id -> its name: a batch scenario by its axis values (its label, 'energy=0.9,
+    capital=300'), a solve folder by its scenario's name (else the folder's).
+    """
+    if sc.empty:
+        return {}
+    labels = sc["label"] if "label" in sc else sc["scenario_id"]
+    return {str(i): str(lab) if isinstance(lab, str) and lab else str(i)
+            for i, lab in zip(sc["scenario_id"], labels, strict=True)}
+
+
+def _one(t: dict[str, pd.DataFrame], sid: str) -> dict[str, object]:
+    """One scenario's summary and tables, as :func:`ioopt.analyses.against.against` reads."""
+    row = t["scenarios"].set_index("scenario_id").loc[sid]
+    changes = row.get("scenario_changes")
+    summary = {"objective": row.get("objective"),
+               "scenario_changes": changes if isinstance(changes, list) else []}
+    out: dict[str, object] = {"summary": summary}
+    for name in ("portfolio", "quotas", "totals"):
+        frame = t.get(name, pd.DataFrame())
+        out[name] = (frame[frame["scenario_id"] == sid].drop(columns="scenario_id")
+                     if "scenario_id" in frame else frame)
+    return out
+
+
+def _selection(pf: pd.DataFrame, solved: list[str], names: dict[str, str]) -> pd.DataFrame:
     cols = ["project", "status", "n_selected", "n_solved", "share", "selected_in",
             "scenarios_in"]
     if pf.empty or not solved:
@@ -138,14 +203,16 @@ def _selection(pf: pd.DataFrame, solved: list[str]) -> pd.DataFrame:
     pf = pf[(pf["status"] != "existing") & pf["scenario_id"].isin(solved)]
     pf = pf.assign(selected=pf["selected"].astype(bool))
     rows = []
-    for (project, status), g in pf.groupby(["project", "status"], sort=False):
+    for project, g in pf.groupby("project", sort=False):
+        # one row per project: a scenario that forces it in or commits it changes its status
+        status = " / ".join(dict.fromkeys(g["status"].astype(str)))
         k = int(g["selected"].sum())
         n = len(g)
         cat = "all" if k == n else "none" if k == 0 else "some"
-        ins = g.loc[g["selected"], "scenario_id"].tolist()
+        ins = [names.get(str(x), str(x)) for x in g.loc[g["selected"], "scenario_id"]]
         rows.append({"project": project, "status": status, "n_selected": k, "n_solved": n,
                      "share": k / n, "selected_in": cat,
-                     "scenarios_in": " ".join(ins) if cat == "some" and len(ins) <= 12 else
+                     "scenarios_in": "; ".join(ins) if cat == "some" and len(ins) <= 12 else
                      (f"{len(ins)} scenarios" if cat == "some" else "")})
     out = pd.DataFrame(rows, columns=cols)
     rank = out["selected_in"].map({"all": 0, "some": 1, "none": 2})
@@ -153,7 +220,7 @@ def _selection(pf: pd.DataFrame, solved: list[str]) -> pd.DataFrame:
                                            ascending=[True, False, True]).drop(columns="_r")
 
 
-def _indicators(sc: pd.DataFrame) -> pd.DataFrame:
+def _indicators(sc: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     cols = ["indicator", "min", "median", "max", "min_in", "max_in"]
     names = ["objective", *[c for c in sc.columns if c.startswith("last_year_")]]
     rows = []
@@ -162,8 +229,8 @@ def _indicators(sc: pd.DataFrame) -> pd.DataFrame:
         if v.notna().sum() == 0:
             continue
         rows.append({"indicator": c, "min": v.min(), "median": v.median(), "max": v.max(),
-                     "min_in": sc.loc[v.idxmin(), "scenario_id"],
-                     "max_in": sc.loc[v.idxmax(), "scenario_id"]})
+                     "min_in": labels.get(str(sc.loc[v.idxmin(), "scenario_id"])),
+                     "max_in": labels.get(str(sc.loc[v.idxmax(), "scenario_id"]))})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -176,7 +243,8 @@ def _quota_label(r: pd.Series) -> str:
     return " ".join(parts)
 
 
-def _quotas(q: pd.DataFrame, order: list[str], n_solved: int) -> pd.DataFrame:
+def _quotas(q: pd.DataFrame, order: list[str], n_solved: int, names: dict[str, str]
+            ) -> pd.DataFrame:
     cols = ["quota", "n_binding", "n_solved", "first_binding", "price_min", "price_max",
             "shadow_price_unit"]
     if q.empty:
@@ -188,13 +256,13 @@ def _quotas(q: pd.DataFrame, order: list[str], n_solved: int) -> pd.DataFrame:
         g = g.sort_values("_o")
         b = g[g["binding"].astype(bool)]
         rows.append({"quota": label, "n_binding": len(b), "n_solved": n_solved,
-                     "first_binding": b["scenario_id"].iloc[0] if len(b) else "",
+                     "first_binding": names.get(str(b["scenario_id"].iloc[0]), "") if len(b) else "",
                      "price_min": g["shadow_price"].min(), "price_max": g["shadow_price"].max(),
                      "shadow_price_unit": g["shadow_price_unit"].iloc[0]})
     return pd.DataFrame(rows, columns=cols)
 
 
-def _sectors(s: pd.DataFrame) -> pd.DataFrame:
+def _sectors(s: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     cols = ["sector", "unit", "min", "max", "min_in", "max_in"]
     if s.empty:
         return pd.DataFrame(columns=cols)
@@ -203,8 +271,8 @@ def _sectors(s: pd.DataFrame) -> pd.DataFrame:
     for sector, g in last.groupby("sector", sort=False):
         v = g["production_10k"].astype(float)
         rows.append({"sector": sector, "unit": g["unit"].iloc[0], "min": v.min(),
-                     "max": v.max(), "min_in": g.loc[v.idxmin(), "scenario_id"],
-                     "max_in": g.loc[v.idxmax(), "scenario_id"]})
+                     "max": v.max(), "min_in": names.get(str(g.loc[v.idxmin(), "scenario_id"])),
+                     "max_in": names.get(str(g.loc[v.idxmax(), "scenario_id"]))})
     out = pd.DataFrame(rows, columns=cols)
     return out.assign(_span=out["max"] - out["min"]).sort_values(
         "_span", ascending=False).drop(columns="_span")

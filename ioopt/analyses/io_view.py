@@ -35,15 +35,16 @@ year matches the weights, existing plants' base-year output).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ioopt import iomath, yearly
-from ioopt.batch.store import write_table
-from ioopt.case import Case
+from ioopt import __version__, iomath, yearly
+from ioopt.batch.store import LABELS, write_table
+from ioopt.case import Case, labels_table
 from ioopt.errors import InputError, Problem
 
 INDICATORS = ("energy_tce", "co2_t", "water_m3", "jobs")
@@ -89,6 +90,10 @@ def total_intensity(direct: np.ndarray, L: np.ndarray) -> np.ndarray:
     return np.asarray(direct, dtype=float) @ np.asarray(L, dtype=float)
 
 
+IO_JSON = "io.json"
+"""What ``ioopt io --out`` wrote the view of (``ioopt report`` reads it)."""
+
+
 @dataclass
 class IOView:
     """The input-output tables of a case (see the module docstring)."""
@@ -99,14 +104,29 @@ class IOView:
     L_money: pd.DataFrame
     sectors: pd.DataFrame
     projects: pd.DataFrame
+    case: Case | None = None
+    """The case the view is of (its name and names of sectors for the report)."""
+    year: int | None = None
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """io_A.csv, io_L.csv, io_A_money.csv, io_L_money.csv, io_sectors.csv, io_projects.csv."""
+        """io_A.csv, io_L.csv, io_A_money.csv, io_L_money.csv, io_sectors.csv, io_projects.csv;
+        io.json (case, year) and labels.csv, so that ``ioopt report`` can read the folder.
+        """
         matrices = {"io_A": self.A, "io_L": self.L, "io_A_money": self.A_money,
                     "io_L_money": self.L_money}
         paths = [write_table(out_dir, name, frame, index=True) for name, frame in matrices.items()]
-        return [*paths, write_table(out_dir, "io_sectors", self.sectors),
-                write_table(out_dir, "io_projects", self.projects)]
+        paths += [write_table(out_dir, "io_sectors", self.sectors),
+                  write_table(out_dir, "io_projects", self.projects)]
+        if self.case is not None:
+            out = Path(out_dir)
+            labels_table(self.case).to_csv(out / LABELS, index=False)
+            meta = {"ioopt_version": __version__, "case": self.case.config.name,
+                    "case_dir": str(self.case.path), "year": self.year,
+                    "years": list(self.case.years)}
+            (out / IO_JSON).write_text(json.dumps(meta, indent=2, ensure_ascii=False),
+                                       encoding="utf-8")
+            paths.append(out / IO_JSON)
+        return paths
 
     def text(self, top: int = 10) -> str:
         """The sectors with the largest multipliers and embodied energy, and the key sectors."""
@@ -172,7 +192,8 @@ def io_view(case: Case, year: int | None = None) -> IOView:
     return IOView(A=A, L=pd.DataFrame(L, index=A.index, columns=A.columns),
                   A_money=pd.DataFrame(Am, index=A.index, columns=A.columns),
                   L_money=pd.DataFrame(Lm, index=A.index, columns=A.columns), sectors=out,
-                  projects=_projects(p, inputs, case, pd.DataFrame(total, index=names)))
+                  projects=_projects(p, inputs, case, pd.DataFrame(total, index=names)),
+                  case=case, year=t)
 
 
 def _project_data(case: Case, p: pd.DataFrame, coefficients: pd.DataFrame,

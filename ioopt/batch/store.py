@@ -47,7 +47,7 @@ TABLE_NAMES = ("portfolio", "quotas", "sectors", "totals", "infeasibility")
 SOLVE_TABLES = ("portfolio", "quotas", "sectors", "totals", "flows")
 """The tables of a run folder with a solution."""
 RUN_TABLES = (*SOLVE_TABLES, "markets", "infeasibility", "ranking", "ranking_quota_use",
-              "backcast")
+              "backcast", "rejected", "against_projects", "against_indicators", "against_prices")
 """Every table a run folder may hold."""
 RULE = "ranking_rule.txt"
 

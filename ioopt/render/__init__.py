@@ -1,5 +1,5 @@
-"""Reports people read: ``ioopt report RUN_DIR`` turns a solve, rank, batch, curve or
-frontier folder into a self-contained HTML page, an Excel workbook and static PNG/SVG
+"""Reports people read: ``ioopt report RUN_DIR`` turns a solve, rank, batch, curve,
+frontier, compare or io folder into a self-contained HTML page, an Excel workbook and static PNG/SVG
 charts, in English or Chinese.
 """
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from ioopt import words
 from ioopt.render import batch_charts as bch
 from ioopt.render import charts as ch
+from ioopt.render import kinds
 from ioopt.render.folder import RunFolder, read_folder
 from ioopt.render.history import backcast_chart
 from ioopt.render.html import build_html
@@ -48,8 +49,11 @@ class ReportFiles:
 
 def make_charts(run: RunFolder, L: Labels) -> list[ch.Chart]:
     """The charts a folder's report has, in page order."""
+    if run.kind in ("compare", "io"):
+        return kinds.compare_charts(run, L) if run.kind == "compare" else kinds.io_charts(run, L)
     if run.kind in ("solve", "rank"):
         found = [ch.targets_chart(run, L), ch.sankey_chart(run, L), ch.quota_chart(run, L),
+                 ch.quota_totals_chart(run, L),
                  ch.timeline_chart(run, L), backcast_chart(run, L), ch.ranking_chart(run, L)]
     else:
         found = [bch.curve_chart(run, L), bch.frontier_chart(run, L),
@@ -59,7 +63,7 @@ def make_charts(run: RunFolder, L: Labels) -> list[ch.Chart]:
 
 
 def write_report(path: str | Path, fmt: str = "all", lang: str = "en",
-                 out: str | Path | None = None, static: bool = True) -> ReportFiles:
+                 out: str | Path | None = None, static: bool = False) -> ReportFiles:
     """Render the report of a results folder.
 
     ``fmt``: html, xlsx or all. ``out``: where to write (default: the folder itself):
@@ -86,5 +90,6 @@ def write_report(path: str | Path, fmt: str = "all", lang: str = "en",
             if why:
                 files.notes.append(L.t("static_skipped", why=why))
     if fmt in ("xlsx", "all"):
-        files.xlsx = build_workbook(run, L, dest / f"report{suffix}.xlsx")
+        build = kinds.kind_workbook if run.kind in ("compare", "io") else build_workbook
+        files.xlsx = build(run, L, dest / f"report{suffix}.xlsx")
     return files

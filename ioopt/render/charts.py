@@ -9,12 +9,12 @@ the HTML report embeds them (one inlined plotly.js for all), and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ioopt import words
 from ioopt.families import RULE_FAMILIES
@@ -46,7 +46,38 @@ def layout(fig: go.Figure, height: int = 480, **kw: object) -> go.Figure:
     kw.setdefault("margin", {"l": 60, "r": 30, "t": 40, "b": 50})
     fig.update_layout(template="plotly_white", height=height,
                       font={"family": FONT, "size": 12}, **kw)
+    # numbers as words.num writes them: separators, never an SI prefix ('20k 万 t')
+    fig.update_xaxes(exponentformat="none", separatethousands=True, automargin=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True, automargin=True)
     return fig
+
+
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _width(text: str) -> int:
+    """Display width: a CJK character counts two."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def wrap(text: str, width: int = 36, lines: int = 2) -> str:
+    """A label broken at word boundaries (CJK between any two characters) into at most
+    ``lines`` lines of ``width`` (``<br>`` between them); what does not fit ends in '…'
+    after a whole word. Charts give the full name on hover.
+    """
+    tokens = re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff"
+                        r"\uf900-\ufaff\uff00-\uffef]+\s*|\s+", text)
+    out: list[str] = [""]
+    for tok in tokens:
+        if _width(out[-1] + tok.rstrip()) > width and out[-1].strip():
+            if len(out) == lines:
+                out[-1] = out[-1].rstrip() + "…"
+                return "<br>".join(x.rstrip() for x in out)
+            out.append("")
+        if _width(tok.rstrip()) > width:  # one word longer than a line: cut, marked
+            tok = tok[:width - 1] + "…"
+        out[-1] += tok
+    return "<br>".join(x.rstrip() for x in out if x.strip())
 
 
 def chain_colours(chains: list[str]) -> dict[str, str]:
@@ -170,45 +201,65 @@ def _quota_hover(L: Labels, q: pd.DataFrame) -> list[str]:
     return out
 
 
-def quota_chart(run: RunFolder, L: Labels) -> Chart | None:
-    """Quota use as a share of the limit: by year for the yearly quotas (lines), and for
-    the horizon and park quotas (bars); hover gives amounts and shadow prices.
-    """
+def _quota_frame(run: RunFolder, L: Labels) -> pd.DataFrame:
     q = run.table("quotas")
     if q.empty:
-        return None
+        return q
     q = q[~q["name"].isin(TARGET_FAMILIES) & q["limit"].abs().gt(1e-12)].copy()
     q["pct"] = 100.0 * q["used"] / q["limit"]
     q["label"] = [_quota_label(L, r) for _, r in q.iterrows()]
     q["hover"] = _quota_hover(L, q)
-    yearly = q[q["year"].notna()]
-    other = q[q["year"].isna()]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12,
-                        subplot_titles=(L.t("year"), L.t("all_years")))
+    return q
+
+
+def quota_chart(run: RunFolder, L: Labels) -> Chart | None:
+    """Yearly quota use as a share of the limit (lines, binding years as diamonds); hover
+    gives amounts and shadow prices. The legend (wrapped names) sits right of the plot.
+    """
+    q = _quota_frame(run, L)
+    yearly = q[q["year"].notna()] if len(q) else q
+    if yearly.empty:
+        return None
+    fig = go.Figure()
     for i, (label, g) in enumerate(yearly.groupby("label", sort=False)):
         binding = g["binding"].astype(bool)
-        fig.add_scatter(x=g["year"].astype(int), y=g["pct"], name=label, mode="lines+markers",
-                        customdata=g["hover"], line={"color": PALETTE[i % len(PALETTE)]},
+        fig.add_scatter(x=g["year"].astype(int), y=g["pct"], name=wrap(label, 40),
+                        mode="lines+markers", customdata=g["hover"],
+                        line={"color": PALETTE[i % len(PALETTE)]},
                         marker={"size": np.where(binding, 11, 6),
                                 "symbol": np.where(binding, "diamond", "circle")},
                         hovertemplate="%{x} " + label + ": %{y:.1f}%<br>%{customdata}"
-                                      "<extra></extra>", row=1, col=1)
-    if len(other):
-        fig.add_bar(y=other["label"], x=other["pct"], orientation="h", customdata=other["hover"],
-                    marker_color=np.where(other["binding"].astype(bool), "#d62728", "#1f77b4"),
-                    name=L.t("all_years"), showlegend=False,
-                    hovertemplate="%{y}: %{x:.1f}%<br>%{customdata}<extra></extra>",
-                    row=1, col=2)
-    for col in (1, 2):
-        kw = {"y": 100} if col == 1 else {"x": 100}
-        line = fig.add_hline if col == 1 else fig.add_vline
-        line(**kw, line_dash="dot", line_color="#444", row=1, col=col)  # type: ignore[operator]
-    fig.update_yaxes(title_text=L.t("use_pct"), row=1, col=1)
-    fig.update_xaxes(title_text=L.t("use_pct"), row=1, col=2)
-    fig.update_xaxes(dtick=1, row=1, col=1)
-    layout(fig, max(460, 26 * len(other) + 120),
-           legend={"orientation": "h", "y": -0.18, "font": {"size": 10}})
+                                      "<extra></extra>")
+    fig.add_hline(y=100, line_dash="dot", line_color="#444")
+    layout(fig, max(440, 34 * yearly["label"].nunique() + 80), yaxis_title=L.t("use_pct"),
+           legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 10}})
+    fig.update_xaxes(dtick=1, tickformat="d", title_text=L.t("year"))
     return Chart("quotas", L.t("quotas"), L.t("quota_note"), fig)
+
+
+def quota_totals_chart(run: RunFolder, L: Labels) -> Chart | None:
+    """Use of the horizon and park quotas as a share of the limit (bars, binding in red)."""
+    q = _quota_frame(run, L)
+    other = q[q["year"].isna()] if len(q) else q
+    if other.empty:
+        return None
+    binding = other["binding"].astype(bool).to_numpy()
+    fig = go.Figure()
+    for flag, name, colour in ((True, L.t("binding"), "#d62728"),
+                               (False, L.t("sec.not_binding"), "#1f77b4")):
+        g = other[binding == flag]
+        if len(g):
+            fig.add_bar(y=[wrap(x, 44) for x in g["label"]], x=g["pct"], orientation="h",
+                        name=name, marker_color=colour,
+                        customdata=np.stack([g["label"], g["hover"]], axis=-1),
+                        hovertemplate="%{customdata[0]}: %{x:.1f}%<br>%{customdata[1]}"
+                                      "<extra></extra>")
+    fig.add_vline(x=100, line_dash="dot", line_color="#444")
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
+    layout(fig, max(300, 34 * len(other) + 120), xaxis_title=L.t("use_pct"),
+           legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+           margin={"l": 60, "r": 30, "t": 40, "b": 50})
+    return Chart("quota_totals", f"{L.t('quotas')} · {L.t('all_years')}", "", fig)
 
 
 def timeline_chart(run: RunFolder, L: Labels) -> Chart | None:
@@ -224,7 +275,8 @@ def timeline_chart(run: RunFolder, L: Labels) -> Chart | None:
         return None
     new["park_name"] = [short_name(L.name("park", p)) for p in new["park"]]
     new = new.sort_values(["park_name", "online_year", "project"])
-    new["label"] = [short_name(L.name("project", j))[:48] for j in new["project"]]
+    new["full"] = [L.name("project", j) for j in new["project"]]
+    new["label"] = [wrap(short_name(n), 44, 1) for n in new["full"]]
     colours = chain_colours(list(pf["chain"].astype(str)))
     fig = go.Figure()
     for chain, g in new.groupby("chain", sort=True):
@@ -235,16 +287,19 @@ def timeline_chart(run: RunFolder, L: Labels) -> Chart | None:
                     marker_color=colours[str(chain)],
                     marker_pattern_shape=["/" if s == "committed" else "" for s in g["status"]],
                     customdata=np.stack([g["online_year"].astype(int), status,
-                                         g["capex_100m_cny"].round(2), g["project"]], axis=-1),
-                    hovertemplate="%{customdata[3]}: %{y}<br>%{customdata[1]}, " + L.t("online")
+                                         g["capex_100m_cny"].round(2), g["project"],
+                                         g["full"]], axis=-1),
+                    hovertemplate="%{customdata[3]}: %{customdata[4]}<br>%{customdata[1]}, "
+                                  + L.t("online")
                                   + " %{customdata[0]}, %{customdata[2]} " + YUAN
                                   + "<extra></extra>")
     years = list(range(int(new["online_year"].min()), year + 2))
     fig.update_xaxes(tickvals=years, title_text=L.t("year"))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
-    layout(fig, max(360, 20 * len(new) + 140), barmode="overlay",
-           legend={"orientation": "h", "y": -60 / max(360, 20 * len(new) + 140) - 0.04},
-           margin={"l": 380, "r": 30, "t": 20, "b": 70})
+    layout(fig, max(360, 22 * len(new) + 140), barmode="overlay",
+           legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+           margin={"l": 60, "r": 30, "t": 40, "b": 50})
+    fig.update_xaxes(tickformat="d")
     return Chart("timeline", L.t("timeline"), L.t("timeline_note"), fig)
 
 
@@ -259,22 +314,35 @@ def ranking_values(rk: pd.DataFrame) -> tuple[pd.Series, bool]:
     return loo.where(rk["selected"].astype(bool), -cost), exact
 
 
-def ranking_chart(run: RunFolder, L: Labels, top: int = 40) -> Chart | None:
-    """Each ranked project's value: leave-one-out loss (selected, positive) or force-in
-    cost (rejected, negative), the top ``top`` by rank.
+def ranking_chart(run: RunFolder, L: Labels, top: int = 150) -> Chart | None:
+    """Each ranked project's value: leave-one-out loss (selected, positive, green) or
+    force-in cost (rejected, negative, red), in rank order, the first ``top`` (the note
+    says how many more the ranking table below has).
     """
     rk = run.table("ranking")
     if rk.empty:
         return None
     value, exact = ranking_values(rk)
-    frame = rk.assign(value=value).head(top).iloc[::-1]
-    names = [f"{j} · {L.name('project', j)}"[:60] for j in frame["project"]]
-    fig = go.Figure(go.Bar(
-        y=names, x=frame["value"], orientation="h",
-        marker_color=np.where(frame["selected"].astype(bool), "#2ca02c", "#d62728"),
-        customdata=frame["reason"].astype(str).str.slice(0, 160),
-        hovertemplate="%{y}: %{x:,.2f} " + YUAN + "<br>%{customdata}<extra></extra>"))
-    layout(fig, max(360, 18 * len(frame) + 100), xaxis_title=f"{L.t('value')} ({YUAN})",
-           margin={"l": 300, "r": 30, "t": 30, "b": 50})
-    return Chart("ranking", L.t("value_chart"),
-                 L.t("ranking_note", how=L.t("exact" if exact else "estimates")), fig)
+    frame = rk.assign(value=value).head(top)
+    fig = go.Figure()
+    for flag, name, colour in ((True, L.t("selected"), "#2ca02c"),
+                               (False, L.t("rejected"), "#d62728")):
+        g = frame[frame["selected"].astype(bool) == flag]
+        if g.empty:
+            continue
+        full = [f"{j} · {L.name('project', j)}" for j in g["project"]]
+        fig.add_bar(y=[wrap(f, 48, 1) for f in full], x=g["value"], orientation="h",
+                    name=name, marker_color=colour,
+                    customdata=np.stack([full, g["reason"].astype(str).str.slice(0, 200)],
+                                        axis=-1),
+                    hovertemplate="%{customdata[0]}: %{x:,.2f} " + YUAN
+                                  + "<br>%{customdata[1]}<extra></extra>")
+    order = [wrap(f"{j} · {L.name('project', j)}", 48, 1) for j in frame["project"]]
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], tickfont={"size": 10})
+    layout(fig, max(360, 18 * len(frame) + 120), xaxis_title=f"{L.t('value')} ({YUAN})",
+           legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+           margin={"l": 60, "r": 30, "t": 40, "b": 50})
+    note = L.t("ranking_note", how=L.t("exact" if exact else "estimates"))
+    if len(rk) > top:
+        note += " " + L.t("sec.not_shown", n=len(rk) - top, total=len(rk))
+    return Chart("ranking", L.t("value_chart"), note, fig)

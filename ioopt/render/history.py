@@ -8,14 +8,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ioopt import history, words
-from ioopt.analyses.backcast import COLUMNS
 from ioopt.render.charts import Chart, layout
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
 from ioopt.render.localise import localise
 from ioopt.render.localise import scope as localise_scope
 
-VIEW = COLUMNS
+VIEW = history.BACKCAST_COLUMNS
 """The backcast table's columns, as the report shows them."""
 
 

@@ -5,17 +5,14 @@ fetched when it is opened), sections chosen by the kind of folder.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Sequence
-from typing import Any
 
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
-from ioopt import words
 from ioopt.render.charts import Chart
 from ioopt.render.folder import RunFolder
 from ioopt.render.history import backcast_view
+from ioopt.render.html_table import table_html
 from ioopt.render.labels import Labels
 from ioopt.render.tables import (
     KIND_TITLES,
@@ -59,53 +56,17 @@ tr.good td.verdict { color: #1a7f37; } tr.bad td.verdict { color: #b42318; font-
 .scroll { max-height: 520px; overflow: auto; }
 .warn { color: #b42318; font-weight: 600; }
 footer { color: #777; font-size: 12px; padding: 0 32px 24px 32px; }
+@media print {
+  nav { display: none; }
+  body { background: #fff; }
+  main { max-width: none; padding: 0; }
+  .scroll { max-height: none; overflow: visible; }
+  th { position: static; }
+  section { break-inside: auto; border: none; padding: 0; }
+  h2, h3 { break-after: avoid; }
+  tr, .chart { break-inside: avoid; }
+}
 """
-
-
-def fmt_cell(v: Any, year: bool = False) -> tuple[str, bool]:
-    """A cell as text, and whether it is a number (right-aligned); ``year``: a year column
-    (no thousands separator).
-    """
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "", False
-    if year and isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
-        return str(int(v)), True
-    if isinstance(v, bool):
-        return ("✓" if v else "–"), False
-    if isinstance(v, int):
-        return f"{v:,}", True
-    if isinstance(v, float):
-        if math.isinf(v):
-            return ("∞" if v > 0 else "-∞"), True
-        return words.num(v), True
-    return str(v), False
-
-
-def table_html(frame: pd.DataFrame, css_class: str = "", max_rows: int = 2000,
-               row_class: Sequence[str] | None = None, verdict: str | None = None) -> str:
-    """A DataFrame as an HTML table with formatted numbers (escaped text); ``row_class``
-    styles rows, the ``verdict`` column is coloured by it.
-    """
-    if frame.empty:
-        return ""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    years = [str(c).lower().endswith("year") or str(c) == "年份" for c in frame.columns]
-    rows = []
-    for i, rec in enumerate(frame.head(max_rows).itertuples(index=False)):
-        cells = []
-        for col, v, is_year in zip(frame.columns, rec, years, strict=True):
-            if hasattr(v, "item"):
-                v = v.item()
-            text, num = fmt_cell(v, is_year)
-            cls = "num" if num else ("verdict" if col == verdict else "")
-            cells.append(f'<td class="{cls}">{html.escape(text)}</td>' if cls
-                         else f"<td>{html.escape(text)}</td>")
-        rc = f' class="{row_class[i]}"' if row_class is not None else ""
-        rows.append(f"<tr{rc}>{''.join(cells)}</tr>")
-    more = (f'<p class="note">{words.t("more_rows", n=len(frame) - max_rows)}</p>'
-            if len(frame) > max_rows else "")
-    return (f'<div class="scroll"><table class="{css_class}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>{more}")
 
 
 def _chart_html(chart: Chart) -> str:
@@ -122,7 +83,12 @@ def _section(anchor: str, title: str, body: str) -> tuple[str, str, str]:
 def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
     """The report page for a folder and its charts (by name)."""
     sections: list[tuple[str, str, str]] = []
-    meta = pd.DataFrame(summary_rows(run, L), columns=["k", "v"])
+    from ioopt.render import kinds
+    from ioopt.render import sections as sx
+
+    rows = (kinds.kind_rows(run, L) if run.kind in ("compare", "io")
+            else summary_rows(run, L) + sx.scenario_rows(run, L))
+    meta = pd.DataFrame(rows, columns=["k", "v"])
     meta_html = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
                         for k, v in meta.itertuples(index=False))
     sections.append(_section("summary", L.t("summary"),
@@ -136,7 +102,12 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
     def chart(name: str) -> str:
         return _chart_html(charts[name]) if name in charts else ""
 
-    if run.kind in ("solve", "rank"):
+    if run.kind in ("compare", "io"):
+        found = (kinds.compare_sections if run.kind == "compare" else kinds.io_sections)(
+            run, L, chart)
+        for anchor, title, parts in found:
+            add(anchor, title, *parts)
+    elif run.kind in ("solve", "rank"):
         if not run.ok:
             inf = run.table("infeasibility")
             add("infeasible", L.t("no_solution_title"), f'<p class="warn">{html.escape(L.t("no_solution"))}</p>',
@@ -154,9 +125,11 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
             if len(tgt) else "", chart("targets"),
             f"<h3>{html.escape(L.t('totals_by_year'))}</h3>" + table_html(totals)
             if len(totals) else "")
+        add("against", L.t("sec.against_section"), sx.against_html(run, L))
         add("sankey", L.t("sankey"), chart("sankey"))
         qnotes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in quota_notes(run, L))
-        add("quotas", L.t("quotas"), chart("quotas"), table_html(quota_view(run, L)), qnotes)
+        add("quotas", L.t("quotas"), chart("quotas"), chart("quota_totals"),
+            table_html(quota_view(run, L)), qnotes)
         ind = indicator_view(run, L)
         if len(ind):
             v = L.t("verdict")
@@ -171,6 +144,7 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
                 f'<p class="note">{html.escape(L.t("rests_on_estimates_note"))}</p>',
                 "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in est) + "</ul>")
         add("timeline", L.t("timeline"), chart("timeline"))
+        add("rejected", L.t("sec.rejected_section"), sx.rejected_html(run, L))
         add("history", L.t("backcast.section"), chart("backcast"),
             table_html(backcast_view(run, L)))
         if run.kind == "rank":
@@ -193,7 +167,9 @@ def build_html(run: RunFolder, L: Labels, charts: dict[str, Chart]) -> str:
         add("scenarios", L.t("scenarios"), table_html(scenario_view(run, L)))
     nav = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t, _ in sections)
     case = L.name("case", run.summary.get("case", ""))
-    title = f"{L.t(KIND_TITLES[run.kind])} · {case}"
+    kind_title = (L.t(KIND_TITLES[run.kind]) if run.kind in KIND_TITLES
+                  else L.t(f"sec.{run.kind}_report"))
+    title = f"{kind_title} · {case}" if case else kind_title
     lang = "zh-CN" if L.zh else "en"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from ioopt import words
 from ioopt.families import FAMILIES
-from ioopt.render.html import fmt_cell
+from ioopt.render.html_table import fmt_cell
 from ioopt.schemas.config import Measure, Mode
 from ioopt.serve.answer import Views, labels
 from ioopt.serve.session import Session, quota_key

@@ -38,6 +38,7 @@ from ioopt.solver.status import SolveStatus
 from ioopt.words.backcast import BACKCAST
 from ioopt.words.columns import COLUMN_WORDS, VALUE_WORDS
 from ioopt.words.run import NOTE_KEYS, RUN
+from ioopt.words.sections import SECTIONS
 from ioopt.words.sentences import SENTENCES
 from ioopt.words.serve import SERVE
 from ioopt.words.tables import CLI, REPORT, TEXT, Entry
@@ -130,7 +131,7 @@ def _merge(*tables: dict[str, Entry]) -> dict[str, Entry]:
     return out
 
 
-WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST, RUN, SERVE)
+WORDS: dict[str, Entry] = _merge(REPORT, TEXT, CLI, SENTENCES, BACKCAST, RUN, SERVE, SECTIONS)
 """Every keyed word and sentence, for :func:`t`."""
 
 
