@@ -147,7 +147,9 @@ def test_the_workbench(browser: Any, url: str, base: Any, tmp_path: Path) -> Non
     old = page.inner_text("#answer")
     page.click("#force-out")
     page.keyboard.type(j)
-    page.keyboard.press("Enter")
+    # pick the option that names it (Enter alone may take the first option before the
+    # search has filtered the list)
+    page.get_by_role("option", name=j).first.click()
     page.keyboard.press("Escape")
     changed(page, "#answer", old)
     page.wait_for_selector("#rejected", timeout=30000)
