@@ -56,6 +56,13 @@ DIMENSIONS: dict[str, Dimension] = {
 numerator's unit (E - theta * VA <= 0), so the shadow price is quoted per unit of the
 numerator (CNY per tce of room under the intensity cap)."""
 
+def row_unit(dimension: str) -> str:
+    """The unit a ratio row (intensity, share) of this dimension is written in: its
+    numerator's, 10^4 of the base unit ('10k tce', '10k MWh').
+    """
+    return f"10k {DIMENSIONS[dimension].base_unit}"
+
+
 UNIT_ALIASES: dict[str, tuple[str, float]] = {
     # unit string in a file -> (dimension, model units per one file unit)
     "tce": ("energy", 1e-4),

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ioopt import pipeline
+from ioopt.families import FAMILIES
 from ioopt.formulation.objective import annuities, charge_from
+from ioopt.units import row_unit
 
 OWN_ROWS = {"production_max", "production_min", "build_once"}
 """Rows that belong to one project (indexed by it) and do not price shared resources."""
@@ -217,7 +219,10 @@ def use_records(j: str, e: Estimate, infos: list[RowInfo], q: pd.DataFrame,
             out.append({"project": j, "kind": "quota", "row": r, "quota": qr["name"],
                         "year": qr["year"], "park": qr["park"], "scope": qr["scope"],
                         "sense": qr["sense"], "use": use,
-                        "unit": qr["unit"], "shadow_price": qr["shadow_price"],
+                        # a ratio row is written in its numerator's unit (万 tce, 万 MWh)
+                        "unit": row_unit(FAMILIES[qr["name"]].dimension)
+                        if qr["name"] in FAMILIES and FAMILIES[qr["name"]].ratio else qr["unit"],
+                        "shadow_price": qr["shadow_price"],
                         "shadow_price_unit": qr["shadow_price_unit"], "opportunity_cost": cost,
                         "binding": bool(qr["binding"]), "slack": qr["slack"],
                         "limit": qr["limit"], "fixed_use": qr["fixed_use"],

@@ -199,9 +199,11 @@ def _group_use(mine: pd.DataFrame, base: pipeline.RunResult, say: _Say) -> list[
         cost = float(g["opportunity_cost"].sum())
         years = sorted(int(y) for y in g["year"].dropna())
         unit = say.unit(g["unit"].iloc[0])
-        lo, hi = g["shadow_price"].min(), g["shadow_price"].max()
+        # magnitudes: a cost is a cost whichever way the row points (a >= row's use and
+        # price are negative: what the project takes from it, at what it is worth)
+        lo, hi = g["shadow_price"].abs().min(), g["shadow_price"].abs().max()
         price = words.num(lo) if abs(hi - lo) < 0.5 else f"{words.num(lo)}-{words.num(hi)}"
-        use = f"{words.num(float(g['use'].max()))}"
+        use = f"{words.num(float(g['use'].abs().max()))}"
         span = (f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}") if years else ""
         a_year = say("a_year") if len(years) > 1 else ""
         worth = say("worth", money=say.money(cost), price=price,
