@@ -208,18 +208,35 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+DUPLICATES_SHOWN = 10
+"""Duplicate rows named one by one per table; the rest are counted in one line."""
+
+
 def _duplicates(frame: pd.DataFrame, file: str, key: tuple[str, ...]) -> list[Problem]:
+    """A problem per repeated key (the first DUPLICATES_SHOWN, then one line counting the
+    rest), each naming the line that holds the key first. Linear in the rows.
+    """
     if frame.empty:
         return []
     cols = frame[list(key)]
     keyed = cols.astype(object).where(cols.notna(), "").astype(str)  # blank == blank
     dup = keyed.duplicated(keep="first")
+    if not dup.any():
+        return []
+    group = keyed.groupby(list(key), sort=False, dropna=False).ngroup()
+    first_line = frame["_line"].groupby(group.to_numpy()).transform("first")
+    name = "/".join(key)
     out = []
-    for idx in frame.index[dup]:
-        first = frame.loc[keyed.eq(keyed.loc[idx]).all(axis=1), "_line"].iloc[0]
+    rows = frame.index[dup]
+    for idx in rows[:DUPLICATES_SHOWN]:
         value = "/".join(str(frame.at[idx, k]) for k in key)
-        out.append(Problem(file, int(frame.at[idx, "_line"]), "/".join(key), value,
-                           f"a unique {'/'.join(key)} (already on line {first})"))
+        out.append(Problem(file, int(frame.at[idx, "_line"]), name, value,
+                           f"a unique {name} (already on line {int(first_line.loc[idx])})"))
+    if len(rows) > DUPLICATES_SHOWN:
+        more = len(rows) - DUPLICATES_SHOWN
+        out.append(Problem(file, None, name, None,
+                           f"a unique {name} on every row: and {more:,} more rows repeat "
+                           f"a key (from line {int(frame.at[rows[DUPLICATES_SHOWN], '_line'])})"))
     return out
 
 
