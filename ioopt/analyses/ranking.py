@@ -63,9 +63,15 @@ class Ranking:
         """Write ranking.csv, ranking_quota_use.csv and ranking_rule.txt, beside the base
         solve's files (summary.json and the tables, as ``ioopt solve`` writes them).
         """
+        def ranking(tmp: Path) -> None:
+            store.write_ranking(tmp, self.table, self.quota_use, [self.rule, *self.notes])
+
+        # one folder swapped in whole: nothing of an older solve or rank stays beside it
         if self.base is not None:
-            self.base.write(out_dir)
-        return store.write_ranking(out_dir, self.table, self.quota_use, [self.rule, *self.notes])
+            store.write_run(self.base, out_dir, extra=ranking)
+        else:
+            store.replace_folder(out_dir, ranking)
+        return [Path(out_dir) / n for n in ("ranking.csv", "ranking_quota_use.csv", store.RULE)]
 
     def text(self, top: int = 25) -> str:
         """The top of the ranking as a table, then the rule."""

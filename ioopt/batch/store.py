@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,14 @@ def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bo
         raise _problem(out, "a new folder: this one already holds a batch (manifest.json); "
                             "pass --resume to continue it, or choose another --out")
     runs = out / "runs"
+    if not is_store(out):  # a new store: an old run folder there is replaced, not mixed in
+        def fill(tmp: Path) -> None:
+            (tmp / "runs").mkdir()
+            (tmp / MANIFEST).write_text(_json(manifest), encoding="utf-8")
+            labels_table(case).to_csv(tmp / LABELS, index=False)
+
+        replace_folder(out, fill)
+        return runs
     runs.mkdir(parents=True, exist_ok=True)
     for tmp in runs.glob(".*.tmp-*"):  # a job cut off mid-write
         shutil.rmtree(tmp, ignore_errors=True)
@@ -197,34 +206,57 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- run folders
 
 
-def write_run(result: RunResult, out_dir: str | Path) -> Path:
+def write_run(result: RunResult, out_dir: str | Path,
+              extra: Callable[[Path], object] | None = None) -> Path:
     """A run folder: summary.json, labels.csv (names in English and Chinese, for reports)
     and, with a solution, the tables portfolio, quotas, sectors, totals, flows (and
     markets, where the case has market steps); an infeasible scenario gets
-    infeasibility.csv instead.
+    infeasibility.csv instead. ``extra`` writes more files into the new folder (the
+    ranking of ``ioopt rank``) before it is swapped in.
 
-    Written to a temporary folder beside ``out_dir`` and swapped in whole: nothing of an
-    earlier run in ``out_dir`` (its tables, ranking, report) survives beside the new one.
+    Written to a temporary folder beside ``out_dir`` and swapped in whole (see
+    :func:`replace_folder`): nothing of an earlier run in ``out_dir`` (its tables,
+    ranking, report) survives beside the new one.
+    """
+    def fill(tmp: Path) -> None:
+        (tmp / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
+        labels_table(result.case).to_csv(tmp / LABELS, index=False)
+        if result.ok:
+            for name in SOLVE_TABLES:
+                getattr(result, name).to_csv(tmp / f"{name}.csv", index=False)
+            if len(result.markets):  # only a case with markets.csv steps has it
+                result.markets.to_csv(tmp / "markets.csv", index=False)
+        if result.infeasibility is not None:
+            write_infeasibility(result.infeasibility, tmp)
+        if result.backcast is not None:
+            write_table(tmp, "backcast", result.backcast.table)
+        if extra is not None:
+            extra(tmp)
+
+    return replace_folder(out_dir, fill)
+
+
+def replace_folder(out_dir: str | Path, fill: Callable[[Path], object],
+                   store_ok: bool = False) -> Path:
+    """Every command that writes a results folder writes it through here: ``fill``
+    writes the new files into a temporary folder beside ``out_dir``, which then replaces
+    ``out_dir`` whole, carrying over only the entries a run does not own (other folders,
+    analysis tables such as curve.csv). A failure inside ``fill`` leaves ``out_dir`` as it
+    was. ``store_ok``: ``out_dir`` may hold a batch store (else refused).
     """
     out = Path(out_dir)
-    if is_store(out):
+    if is_store(out) and not store_ok:
         raise _problem(out, "a folder for a run, not a batch store (manifest.json); choose "
                             "another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.resolve().parent / f".{out.resolve().name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    (tmp / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
-    labels_table(result.case).to_csv(tmp / LABELS, index=False)
-    if result.ok:
-        for name in SOLVE_TABLES:
-            getattr(result, name).to_csv(tmp / f"{name}.csv", index=False)
-        if len(result.markets):  # only a case with markets.csv steps has it
-            result.markets.to_csv(tmp / "markets.csv", index=False)
-    if result.infeasibility is not None:
-        write_infeasibility(result.infeasibility, tmp)
-    if result.backcast is not None:
-        write_table(tmp, "backcast", result.backcast.table)
+    try:
+        fill(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     _swap_in(tmp, out)
     return out
 
