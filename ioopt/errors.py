@@ -56,3 +56,7 @@ def check_solver_limits(time_limit: float | None = None, mip_gap: float | None =
                                 "or more reports any solution found as optimal)"))
     if problems:
         raise InputError(problems)
+
+
+class DamagedResults(UserWarning):
+    """Results on disk that fail their checksum: left out of what is read, and named."""
