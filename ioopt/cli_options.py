@@ -30,11 +30,11 @@ def say(key: str, err: bool = False, **fmt: object) -> None:
 
 
 def _warning_printer(seen: set[str]) -> Callable[..., None]:
-    """Print each damaged-results warning once, as one plain line (``warning: ...``)."""
+    """Print each ioopt warning once, as one plain line (``warning: ...``)."""
     other = warnings.showwarning
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
-        if not issubclass(category, errors.DamagedResults):
+        if not issubclass(category, errors.IooptWarning):
             other(message, category, *args, **kw)
         elif str(message) not in seen:
             seen.add(str(message))
@@ -48,8 +48,8 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; bad input is printed, never a traceback."""
         try:
-            with warnings.catch_warnings():  # damaged results: one plain line each
-                warnings.simplefilter("always", errors.DamagedResults)
+            with warnings.catch_warnings():  # ioopt's warnings: one plain line each
+                warnings.simplefilter("always", errors.IooptWarning)
                 warnings.showwarning = _warning_printer(set())
                 return super().invoke(ctx)
         except InputError as exc:

@@ -116,3 +116,26 @@ def test_inherits_below_the_scenario_folder_is_allowed(tmp_path):
     sc.write_text("name: s\ninherits: sub/base.yaml\n", encoding="utf-8")
     r = _run("scenario", "show", str(sc), "--case", "data/example")
     assert r.exit_code == 0, r.output
+
+
+# ------------------------------------------------------------ numerics (a warning)
+
+
+def test_a_coefficient_out_of_range_is_a_warning_naming_row_and_column(example_copy, tmp_path):
+    import json
+
+    path = example_copy / "coefficients.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("electricity,primary_al,13.0,", "electricity,primary_al,1.3e8,"),
+                    encoding="utf-8")
+    r = _run("solve", "--case", str(example_copy), "--out", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.output
+    assert "warning: numerics: 30 matrix entries outside 1e-07 <= |value| <= 1e+07" in r.output
+    assert "chain_balance[electricity,2021] x x[smelter_1,2021] = -1.3e+08" in r.output
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["numerics"][0].startswith("numerics: 30 matrix entries")
+
+
+def test_the_example_case_has_no_numerics_warning(tmp_path):
+    r = _run("solve", "--case", "data/example", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 0 and "numerics" not in r.output
