@@ -255,7 +255,11 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
         return [Problem(file, None, where, {k: change[k] for k in key},
                         f"an existing row of {spec.file}")]
     for k, v in fields.items():
-        frame.loc[sel, k] = v
+        try:
+            frame.loc[sel, k] = v
+        except (TypeError, ValueError):  # text into a number column: checked just below
+            frame[k] = frame[k].astype(object)
+            frame.loc[sel, k] = v
     applied.append(f"{table}: {given}")
     return []
 

@@ -140,3 +140,17 @@ def test_a_coefficient_out_of_range_is_a_warning_naming_row_and_column(example_c
 def test_the_example_case_has_no_numerics_warning(tmp_path):
     r = _run("solve", "--case", "data/example", "--out", str(tmp_path / "o"))
     assert r.exit_code == 0 and "numerics" not in r.output
+
+
+# ------------------------------------------------------------ found by tests/test_fuzz.py
+
+
+@pytest.mark.parametrize("value", ["''", "abc"])
+def test_scenario_text_in_a_number_field_is_named(tmp_path, value):
+    sc = tmp_path / "s.yaml"
+    sc.write_text(f"name: s\nprojects: [{{project: smelter_1, min_util: {value}}}]\n",
+                  encoding="utf-8")
+    r = _run("scenario", "show", str(sc), "--case", "data/example")
+    assert r.exit_code == 2, r.output
+    assert f"{sc}, field 'projects[smelter_1].min_util'" in r.output
+    assert "Traceback" not in r.output
