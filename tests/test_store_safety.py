@@ -147,3 +147,11 @@ def test_a_second_batch_on_a_store_in_use_exits_2_naming_the_process(tmp_path):
         holder.wait()
     r = _batch(tmp_path, out)  # the lock died with its process: no stale lock
     assert r.exit_code == 0, r.output
+
+
+def test_a_batch_into_a_file_is_refused(tmp_path):
+    out = tmp_path / "store"
+    out.write_text("not a folder", encoding="utf-8")
+    r = _batch(tmp_path, out)
+    assert r.exit_code == 2, r.output
+    assert f"{out}: expected a folder (or a new name) for the batch store" in r.output

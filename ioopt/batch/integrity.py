@@ -134,6 +134,9 @@ def store_lock(out: Path) -> Iterator[None]:
     """
     import fcntl
 
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(str(out), None, None, None,
+                                  "a folder (or a new name) for the batch store; this is a file")])
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
