@@ -150,8 +150,12 @@ def test_a_second_batch_on_a_store_in_use_exits_2_naming_the_process(tmp_path):
 
 
 def test_a_batch_into_a_file_is_refused(tmp_path):
+    from ioopt import api
+    from ioopt.errors import InputError
+
     out = tmp_path / "store"
     out.write_text("not a folder", encoding="utf-8")
-    r = _batch(tmp_path, out)
-    assert r.exit_code == 2, r.output
-    assert f"{out}: expected a folder (or a new name) for the batch store" in r.output
+    _batch(tmp_path, tmp_path / "first")  # writes spec.yaml
+    with pytest.raises(InputError, match=r"expected a folder \(or a new name\) for the batch store"):
+        api.batch(tmp_path / "spec.yaml", out, workers=1, progress=False)
+    assert out.read_text(encoding="utf-8") == "not a folder"
