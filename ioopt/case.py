@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import stat
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +40,35 @@ def default_case_dir() -> Path:
 
 # ------------------------------------------------------------------ reading
 
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+"""The largest input file read (a case table, case.yaml, a scenario or batch spec): 200 MB.
+A larger file is refused rather than read into memory."""
+
+
+def file_problem(path: Path, name: str) -> Problem | None:
+    """Why ``path`` (which exists) cannot be read as an input file, or None: it must be a
+    regular file (a symlink is followed; a FIFO, socket, device or folder would hang the
+    reader or fail inside it) of at most MAX_INPUT_BYTES.
+    """
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return Problem(name, None, None, None, f"a readable regular file ({exc.strerror})")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)"
+                if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "not a file")
+        return Problem(name, None, None, None, f"a regular file (this is {kind})")
+    if st.st_size > MAX_INPUT_BYTES:
+        return Problem(name, None, None, f"{st.st_size / 2**20:,.0f} MB",
+                       f"a file of at most {MAX_INPUT_BYTES // 2**20} MB (the input size "
+                       f"limit)")
+    if not os.access(path, os.R_OK):
+        return Problem(name, None, None, None, "a readable regular file (permission denied)")
+    return None
+
+
 
 def _read_yaml(path: Path, name: str | None = None,
                missing: str = "a case.yaml file in the case folder"
@@ -46,8 +77,11 @@ def _read_yaml(path: Path, name: str | None = None,
     ``name``, default the file's name).
     """
     name = name or path.name
-    if not path.is_file():
+    if not path.exists():
         return None, [Problem(name, None, None, None, missing)]
+    bad = file_problem(path, name)
+    if bad is not None:
+        return None, [bad]
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except YamlProblem as exc:
@@ -138,6 +172,9 @@ def read_table(case_dir: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
             return _empty(columns), [Problem(spec.file, None, None, None,
                                              "this file in the case folder (required)")]
         return _empty(columns), []
+    bad = file_problem(path, spec.file)
+    if bad is not None:
+        return _empty(columns), [bad]
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
@@ -208,18 +245,35 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+DUPLICATES_SHOWN = 10
+"""Duplicate rows named one by one per table; the rest are counted in one line."""
+
+
 def _duplicates(frame: pd.DataFrame, file: str, key: tuple[str, ...]) -> list[Problem]:
+    """A problem per repeated key (the first DUPLICATES_SHOWN, then one line counting the
+    rest), each naming the line that holds the key first. Linear in the rows.
+    """
     if frame.empty:
         return []
     cols = frame[list(key)]
     keyed = cols.astype(object).where(cols.notna(), "").astype(str)  # blank == blank
     dup = keyed.duplicated(keep="first")
+    if not dup.any():
+        return []
+    group = keyed.groupby(list(key), sort=False, dropna=False).ngroup()
+    first_line = frame["_line"].groupby(group.to_numpy()).transform("first")
+    name = "/".join(key)
     out = []
-    for idx in frame.index[dup]:
-        first = frame.loc[keyed.eq(keyed.loc[idx]).all(axis=1), "_line"].iloc[0]
+    rows = frame.index[dup]
+    for idx in rows[:DUPLICATES_SHOWN]:
         value = "/".join(str(frame.at[idx, k]) for k in key)
-        out.append(Problem(file, int(frame.at[idx, "_line"]), "/".join(key), value,
-                           f"a unique {'/'.join(key)} (already on line {first})"))
+        out.append(Problem(file, int(frame.at[idx, "_line"]), name, value,
+                           f"a unique {name} (already on line {int(first_line.loc[idx])})"))
+    if len(rows) > DUPLICATES_SHOWN:
+        more = len(rows) - DUPLICATES_SHOWN
+        out.append(Problem(file, None, name, None,
+                           f"a unique {name} on every row: and {more:,} more rows repeat "
+                           f"a key (from line {int(frame.at[rows[DUPLICATES_SHOWN], '_line'])})"))
     return out
 
 

@@ -84,7 +84,9 @@ def check_sectors(case: Case) -> list[Problem]:
 
 
 def check_coefficients(case: Case) -> list[Problem]:
-    """Known sectors, and a local chain that can balance (spectral radius of A < 1)."""
+    """Known sectors, and a local chain that can balance: A, over the sectors some
+    project makes, productive (:func:`ioopt.iomath.unproductive`, the one test).
+    """
     known = set(case.sectors.index)
     c = case.coefficients
     out = _ref(c, "coefficients.csv", "input_sector", known, "sector")
@@ -94,16 +96,17 @@ def check_coefficients(case: Case) -> list[Problem]:
     years: list[int | None] = [None]  # coefficients given by year: A of every year
     if yearly.dated(c).any():
         years = [case.config.base_year, *case.years]
+    made = set(case.projects["sector"])
     for t in years:
         A = iomath.calc_A_from_long(c if t is None else yearly.rows_at(c, "coefficients", t),
                                     list(case.sectors.index))
-        rho = iomath.spectral_radius(A.to_numpy())
-        if rho >= 1.0:
-            out.append(Problem("coefficients.csv", None, "coef", f"spectral radius {rho:.4f}"
-                               + ("" if t is None else f" in {t}"),
-                               "a technical-coefficient matrix with spectral radius < 1 "
-                               "(otherwise the local supply chain can never balance: some "
-                               "chain uses more of a product than it makes)"))
+        bad = iomath.unproductive(A, made)
+        if bad is not None:
+            out.append(Problem("coefficients.csv", None, "coef",
+                               f"spectral radius {bad.rho:.4f}" + ("" if t is None else f" in {t}"),
+                               "a technical-coefficient matrix with spectral radius < 1 over "
+                               "the sectors projects make (otherwise the local supply chain "
+                               "can never balance): " + bad.text()))
             break
     return out
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ioopt import api
+from ioopt import api, errors
 from ioopt.errors import InputError
 
 EXIT_INPUT = 2
@@ -28,13 +29,29 @@ def say(key: str, err: bool = False, **fmt: object) -> None:
     click.echo(api.words.t(f"cli.{key}", **fmt), err=err)
 
 
+def _warning_printer(seen: set[str]) -> Callable[..., None]:
+    """Print each ioopt warning once, as one plain line (``warning: ...``)."""
+    other = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        if not issubclass(category, errors.IooptWarning):
+            other(message, category, *args, **kw)
+        elif str(message) not in seen:
+            seen.add(str(message))
+            say("warning", err=True, message=message)
+    return show
+
+
 class Group(click.Group):
     """A command group that turns InputError into exit 2 with every problem listed."""
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; bad input is printed, never a traceback."""
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():  # ioopt's warnings: one plain line each
+                warnings.simplefilter("always", errors.IooptWarning)
+                warnings.showwarning = _warning_printer(set())
+                return super().invoke(ctx)
         except InputError as exc:
             n = len(exc.problems)
             say("input_problems", err=True, n=n, s="s" if n != 1 else "")

@@ -56,3 +56,15 @@ def check_solver_limits(time_limit: float | None = None, mip_gap: float | None =
                                 "or more reports any solution found as optimal)"))
     if problems:
         raise InputError(problems)
+
+
+class IooptWarning(UserWarning):
+    """A warning ioopt shows the user as one plain line (the CLI: ``warning: ...``)."""
+
+
+class DamagedResults(IooptWarning):
+    """Results on disk that fail their checksum: left out of what is read, and named."""
+
+
+class NumericRange(IooptWarning):
+    """Model numbers outside the ranges HiGHS handles well (ioopt.solver.numerics)."""

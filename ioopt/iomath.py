@@ -7,6 +7,9 @@ coefficients, ``L = (I - A)^-1`` the Leontief inverse.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -45,6 +48,65 @@ def spectral_radius(A: np.ndarray) -> float:
     if A.size == 0:
         return 0.0
     return float(np.max(np.abs(np.linalg.eigvals(A))))
+
+
+PRODUCTIVE_BELOW = 1.0 - 1e-9
+"""A is productive when its spectral radius is below this (the one tolerance of
+:func:`unproductive`, used by validate/solve and by ``ioopt io``)."""
+
+
+@dataclass(frozen=True)
+class Unproductive:
+    """Why a technical-coefficient matrix is not productive: the strongly connected set of
+    sectors (a cycle of inputs) with the largest spectral radius.
+    """
+
+    rho: float
+    sectors: list[str]
+
+    def text(self) -> str:
+        """The reason in words, naming the sectors of the cycle."""
+        return (f"spectral radius {self.rho:.4g} (must be < 1) in the cycle of inputs "
+                f"through {', '.join(self.sectors)}: together these sectors need more of "
+                "their own outputs than they make")
+
+
+def worst_cycle(A: np.ndarray) -> tuple[float, list[int]]:
+    """The strongly connected component of A's graph (i -> j where A[i, j] != 0) with the
+    largest spectral radius: (that radius, the component's indices). A's spectral radius
+    is the largest over its components (Frobenius normal form).
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    A = np.asarray(A, dtype=float)
+    if A.size == 0:
+        return 0.0, []
+    n, labels = connected_components(A != 0, directed=True, connection="strong")
+    best, members = 0.0, []
+    for k in range(n):
+        idx = np.flatnonzero(labels == k)
+        sub = A[np.ix_(idx, idx)]
+        if len(idx) == 1 and sub[0, 0] == 0:
+            continue
+        rho = spectral_radius(sub)
+        if rho > best:
+            best, members = rho, idx.tolist()
+    return best, members
+
+
+def unproductive(A: pd.DataFrame, made: Iterable[str] | None = None) -> Unproductive | None:
+    """None when A is productive, else the cycle that is not (see :class:`Unproductive`).
+
+    ``made``: the sectors the region can produce (some project makes them); a cycle
+    through a sector nobody makes never runs (that input is brought in), so only A
+    restricted to ``made`` counts (default: every sector).
+    """
+    keep = list(A.index) if made is None else [s for s in A.index if s in set(made)]
+    sub = A.loc[keep, keep].to_numpy(dtype=float)
+    rho, idx = worst_cycle(sub)
+    if rho < PRODUCTIVE_BELOW:
+        return None
+    return Unproductive(rho, [str(keep[i]) for i in idx])
 
 
 # -------------------------------------------------- per-project coefficients

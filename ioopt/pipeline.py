@@ -145,6 +145,8 @@ class RunResult:
         }
         if self.case.warnings:
             out["warnings"] = [str(w) for w in self.case.warnings]
+        if self.solve.numerics:
+            out["numerics"] = list(self.solve.numerics)
         if self.infeasibility is not None:
             out["infeasibility"] = self.infeasibility.to_dict()
         if self.backcast is not None:

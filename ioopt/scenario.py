@@ -4,7 +4,7 @@ Example::
 
     name: energy-minus-10
     description: What if the energy quota is 10 % lower every year?
-    inherits: base.yaml            # optional, relative to this file
+    inherits: base.yaml            # optional, relative to this file (same folder or below)
     case:                          # deep-merged into case.yaml
       families: {water_intensity: {mode: soft}}
     quotas:
@@ -97,7 +97,12 @@ def load_scenario(path: str | Path, _seen: tuple[Path, ...] = ()) -> list[tuple[
     sc = read_yaml_model(path, Scenario, "scenario")
     chain: list[tuple[Path, Scenario]] = []
     if sc.inherits:
-        chain = load_scenario(path.parent / sc.inherits, (*_seen, path))
+        parent = (path.parent / sc.inherits).resolve()
+        if not parent.is_relative_to(path.parent):  # its content is never read or echoed
+            raise InputError([Problem(name, None, "inherits", sc.inherits,
+                                      "a scenario file in this scenario's folder or below "
+                                      f"it ({path.parent})")])
+        chain = load_scenario(parent, (*_seen, path))
     return [*chain, (path, sc)]
 
 
@@ -264,7 +269,11 @@ def _set_rows(tables: dict[str, pd.DataFrame], table: str, change: dict[str, Any
         return [Problem(file, None, where, {k: change[k] for k in key},
                         f"an existing row of {spec.file}")]
     for k, v in fields.items():
-        frame.loc[sel, k] = v
+        try:
+            frame.loc[sel, k] = v
+        except (TypeError, ValueError):  # text into a number column: checked just below
+            frame[k] = frame[k].astype(object)
+            frame.loc[sel, k] = v
     applied.append(f"{table}: {given}")
     return []
 

@@ -167,12 +167,13 @@ def test_samples_and_failures_are_recorded(tmp_path):
     """A scenario that fails is recorded with its error and the batch goes on."""
     body = {
         "grid": [  # each value is valid alone; together the chain has spectral radius > 1
-            {"name": "back", "coefficients": {"input_sector": "primary_al",
-                                              "output_sector": "alumina"},
+            # (a cycle of sectors projects make: one through a brought-in sector never runs)
+            {"name": "back", "coefficients": {"input_sector": "stainless",
+                                              "output_sector": "npi"},
              "field": "coef", "values": [0.3]},
-            {"name": "alumina_use", "coefficients": {"input_sector": "alumina",
-                                                     "output_sector": "primary_al"},
-             "field": "coef", "values": [1.93, 4.0]}],
+            {"name": "npi_use", "coefficients": {"input_sector": "npi",
+                                                 "output_sector": "stainless"},
+             "field": "coef", "values": [0.9, 4.0]}],
         "samples": {"n": 3, "seed": 4, "uncertainty": [
             {"table": "quotas", "field": "limit", "where": {"family": "energy_total"},
              "rel": 0.2, "joint": True}]},

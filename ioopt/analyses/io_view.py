@@ -56,7 +56,7 @@ def leontief(A: np.ndarray) -> np.ndarray:
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be square, got shape {A.shape}")
     rho = iomath.spectral_radius(A)
-    if rho >= 1.0 - 1e-12:
+    if rho >= iomath.PRODUCTIVE_BELOW:  # the tolerance of iomath.unproductive
         raise ValueError(f"A is not productive: its spectral radius is {rho:.4g} (must be < 1); "
                          "some chain of inputs needs more of itself than it makes")
     try:
@@ -163,6 +163,11 @@ def io_view(case: Case, year: int | None = None) -> IOView:
     made = set(case.projects["sector"])
     A.loc[[s for s in names if s not in made], :] = 0.0  # brought in: not regional output
     prices = pd.to_numeric(sec["price_cny"]).astype(float).to_numpy()
+    bad = iomath.unproductive(A, made)  # the test validate and solve use
+    if bad is not None:
+        raise InputError([Problem("coefficients.csv", None, "coef", None,
+                                  f"technical coefficients the local chains can balance: "
+                                  f"{bad.text()}")])
     try:
         L = leontief(A.to_numpy())
         Am = money_matrix(A.to_numpy(), prices)

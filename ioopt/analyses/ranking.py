@@ -69,14 +69,18 @@ class Ranking:
         """Write ranking.csv, ranking_quota_use.csv and ranking_rule.txt, beside the base
         solve's files (summary.json and the tables, as ``ioopt solve`` writes them).
         """
+        def ranking(tmp: Path) -> None:
+            store.write_ranking(tmp, self.table, self.quota_use, [self.rule, *self.notes])
+            if self.rule_zh:
+                (Path(tmp) / RULE_ZH).write_text(self.rule_zh + "\n", encoding="utf-8")
+
+        # one folder swapped in whole: nothing of an older solve or rank stays beside it
         if self.base is not None:
-            self.base.write(out_dir)
-        paths = store.write_ranking(out_dir, self.table, self.quota_use, [self.rule, *self.notes])
-        if self.rule_zh:
-            zh = Path(out_dir) / RULE_ZH
-            zh.write_text(self.rule_zh + "\n", encoding="utf-8")
-            paths.append(zh)
-        return paths
+            store.write_run(self.base, out_dir, extra=ranking)
+        else:
+            store.replace_folder(out_dir, ranking)
+        names = ["ranking.csv", "ranking_quota_use.csv", store.RULE] + ([RULE_ZH] if self.rule_zh else [])
+        return [Path(out_dir) / n for n in names]
 
     def text(self, top: int = 25) -> str:
         """The top of the ranking as a table, then the rule."""

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ioopt import __version__, words
-from ioopt.batch import store
+from ioopt.batch import integrity, store
 from ioopt.batch.jobs import Job, JobOutput, make_jobs
 from ioopt.batch.progress import Progress
 from ioopt.batch.spec import BatchSpec
@@ -245,6 +245,8 @@ class BatchResult:
     outputs: list[JobOutput] = field(default_factory=list)
     """Every job's output in job order, with its tables (``run_batch(keep_tables=True)``;
     resumed jobs read back from the store)."""
+    repaired: list[str] = field(default_factory=list)
+    """Jobs a resume found damaged in the store (checksums) and ran again."""
 
     @property
     def solved(self) -> int:
@@ -273,6 +275,10 @@ class BatchResult:
         lines = [f"batch: {self.total} scenarios ({self.ran} run, {self.resumed} resumed) in "
                  f"{self.seconds:,.1f} s; " + ", ".join(f"{v} {k}" for k, v in counts.items()),
                  f"results store: {self.out} (ioopt query {self.out} \"SELECT ...\")"]
+        if self.repaired:
+            ids = " ".join(self.repaired[:10]) + (" ..." if len(self.repaired) > 10 else "")
+            lines.append(f"re-ran {len(self.repaired)} scenario(s) found damaged in the store "
+                         f"(checksum differs): {ids}")
         if not len(s):
             return "\n".join(lines)
         status = s["status"].map(SolveStatus.parse)
@@ -312,34 +318,38 @@ def run_batch(spec: BatchSpec, base: Path, out: str | Path, case: Case | None = 
     if spec.scenario:
         case = apply_scenario(case, base / spec.scenario)
     jobs = make_jobs(spec, base, case, spec.source)
-    store.open_store(out, _manifest(spec, case, jobs), case, resume)
-    todo = [j for j in jobs if not (resume and store.job_done(out, j))]
-    bar = Progress(len(jobs), len(jobs) - len(todo), enabled=progress)
-    outputs: dict[str, JobOutput] = {}
+    with integrity.store_lock(out):  # one batch writes a store at a time
+        damaged = integrity.damaged_before_resume(out, [j.id for j in jobs], resume)
+        store.open_store(out, _manifest(spec, case, jobs), case, resume)
+        todo = [j for j in jobs if not (resume and j.id not in damaged and store.job_done(out, j))]
+        repaired = [j.id for j in todo if j.id in damaged and store.job_done(out, j)]
+        bar = Progress(len(jobs), len(jobs) - len(todo), enabled=progress)
+        outputs: dict[str, JobOutput] = {}
 
-    def on_done(o: JobOutput) -> None:
-        store.write_job(out, o)
-        outputs[o.job_id] = o if keep_tables else JobOutput(o.job_id, o.row)
-        bar.update(o.status)
+        def on_done(o: JobOutput) -> None:
+            store.write_job(out, o)
+            outputs[o.job_id] = o if keep_tables else JobOutput(o.job_id, o.row)
+            bar.update(o.status)
 
-    workers = workers or available_cores()
-    try:
-        if scheduler:
-            _run_dask(scheduler, case, todo, spec.explain, spec.time_limit_s, on_done)
-        else:
-            _run_local(case, todo, workers, spec.explain, spec.time_limit_s, on_done)
-    finally:
-        bar.close()
-    for j in jobs:  # resumed: their answers are in the store
-        if j.id not in outputs:
-            outputs[j.id] = store.read_job(out, j.id, tables=keep_tables)
+        workers = workers or available_cores()
+        try:
+            if scheduler:
+                _run_dask(scheduler, case, todo, spec.explain, spec.time_limit_s, on_done)
+            else:
+                _run_local(case, todo, workers, spec.explain, spec.time_limit_s, on_done)
+        finally:
+            bar.close()
+        for j in jobs:  # resumed: their answers are in the store
+            if j.id not in outputs:
+                outputs[j.id] = store.read_job(out, j.id, tables=keep_tables)
+        integrity.seal_manifest(out, [j.id for j in jobs])
     ordered = [outputs[j.id] for j in jobs]
     scenarios = (pd.concat([pd.DataFrame([o.row]) for o in ordered], ignore_index=True)
                  if ordered else pd.DataFrame(columns=["scenario_id"]))
     return BatchResult(out=out, total=len(jobs), ran=len(todo), resumed=len(jobs) - len(todo),
                        failed=sum(o.failed for o in ordered),
                        seconds=time.perf_counter() - t0, scenarios=scenarios,
-                       outputs=ordered if keep_tables else [])
+                       outputs=ordered if keep_tables else [], repaired=repaired)
 
 
 def _manifest(spec: BatchSpec, case: Case, jobs: list[Job]) -> dict[str, Any]:

@@ -6,8 +6,8 @@
     out/labels.csv           names in English and Chinese, for reports
     out/runs/<id>/           one folder per scenario, written under a temporary name and
         scenario.parquet     renamed when complete (a batch killed at any moment loses no
-        portfolio.parquet    finished scenario; ``resume`` skips them by their hash)
-        quotas.parquet ...   (portfolio, quotas, sectors, totals, infeasibility)
+        portfolio.parquet    finished scenario; ``resume`` skips them by their hash), and
+        quotas.parquet ...   checksums.json (:mod:`ioopt.batch.integrity`)
         hash
 
 :func:`read_table` gathers one table over the scenarios, :func:`query` runs DuckDB SQL.
@@ -25,12 +25,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ioopt.batch import integrity
 from ioopt.batch.jobs import Job, JobOutput
 from ioopt.case import Case, labels_table
 from ioopt.errors import InputError, Problem
@@ -94,6 +96,14 @@ def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bo
         raise _problem(out, "a new folder: this one already holds a batch (manifest.json); "
                             "pass --resume to continue it, or choose another --out")
     runs = out / "runs"
+    if not is_store(out):  # a new store: an old run folder there is replaced, not mixed in
+        def fill(tmp: Path) -> None:
+            (tmp / "runs").mkdir()
+            (tmp / MANIFEST).write_text(_json(manifest), encoding="utf-8")
+            labels_table(case).to_csv(tmp / LABELS, index=False)
+
+        replace_folder(out, fill)
+        return runs
     runs.mkdir(parents=True, exist_ok=True)
     for tmp in runs.glob(".*.tmp-*"):  # a job cut off mid-write
         shutil.rmtree(tmp, ignore_errors=True)
@@ -113,15 +123,21 @@ def write_job(out: str | Path, output: JobOutput) -> None:
         frame.to_parquet(tmp / f"{name}.parquet", index=False)
     pd.DataFrame([output.row]).to_parquet(tmp / "scenario.parquet", index=False)
     (tmp / "hash").write_text(output.row["hash"], encoding="utf-8")
+    integrity.record(tmp)
     if final.exists():
         shutil.rmtree(final)
     os.replace(tmp, final)
 
 
 def job_done(out: str | Path, job: Job) -> bool:
-    """Whether the store holds ``job``'s answer (its folder, with the job's hash)."""
+    """Whether the store holds ``job``'s answer (its folder, with the job's hash; a
+    damaged folder, see :mod:`ioopt.batch.integrity`, does not count).
+    """
     h = Path(out) / "runs" / job.id / "hash"
-    return h.is_file() and h.read_text(encoding="utf-8") == job.hash
+    try:
+        return h.is_file() and h.read_text(encoding="utf-8") == job.hash
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def read_job(out: str | Path, job_id: str, tables: bool = True) -> JobOutput:
@@ -135,27 +151,36 @@ def read_job(out: str | Path, job_id: str, tables: bool = True) -> JobOutput:
 
 def read_manifest(out: str | Path) -> dict[str, Any]:
     """The manifest of a results store."""
-    p = Path(out) / MANIFEST
-    if not p.is_file():
+    if not (p := Path(out) / MANIFEST).is_file():
         raise _problem(out, "a batch results folder (with manifest.json)")
-    data: dict[str, Any] = json.loads(p.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:  # a damaged manifest: named, not a traceback
+        raise _problem(p, f"the JSON manifest ioopt writes ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+        raise _problem(p, "the JSON manifest ioopt writes (a mapping with a jobs list)")
     return data
 
 
-def _manifest_files(out: str | Path, manifest: dict[str, Any], name: str) -> list[Path]:
-    """The ``name`` table file of each job the manifest lists (run folders it does not
-    list, e.g. left by an earlier grid, are not read).
+def _manifest_files(out: str | Path, manifest: dict[str, Any], names: tuple[str, ...]
+                    ) -> dict[str, list[Path]]:
+    """Each table's file of every job the manifest lists (run folders it does not list,
+    e.g. left by an earlier grid, are not read); damaged runs are left out, each named in
+    a DamagedResults warning.
     """
     runs = Path(out) / "runs"
-    found = (runs / str(j["id"]) / f"{name}.parquet" for j in manifest["jobs"])
-    return [f for f in found if f.is_file()]
+    damaged = integrity.check_runs(Path(out), manifest)
+    integrity.warn_damaged(Path(out), damaged)
+    ids = [str(j["id"]) for j in manifest["jobs"] if str(j["id"]) not in damaged]
+    return {name: [f for f in (runs / i / f"{name}.parquet" for i in ids) if f.is_file()]
+            for name in names}
 
 
 def read_table(out: str | Path, name: str) -> pd.DataFrame:
     """One table of a store, every scenario's rows together, in the manifest's job order."""
     manifest = read_manifest(out)
     order = {j["id"]: i for i, j in enumerate(manifest["jobs"])}
-    frames = [pd.read_parquet(p) for p in _manifest_files(out, manifest, name)]
+    frames = [pd.read_parquet(p) for p in _manifest_files(out, manifest, (name,))[name]]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=["scenario_id"])
@@ -173,11 +198,11 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
 
     manifest = read_manifest(out)
     con = duckdb.connect()
-    # the store's tables are loaded first (only the manifest's jobs), then the connection
-    # is shut off from files: the SQL reads those tables and can write nothing to disk
+    # the store's tables are loaded first (only the manifest's intact jobs), then the
+    # connection is shut off from files: the SQL reads those tables and writes nothing
+    found = _manifest_files(out, manifest, ("scenario", *TABLE_NAMES))
     for view, name in [("scenarios", "scenario"), *((t, t) for t in TABLE_NAMES)]:
-        files = [str(f.resolve()).replace("'", "''")
-                 for f in _manifest_files(out, manifest, name)]
+        files = [str(f.resolve()).replace("'", "''") for f in found[name]]
         if files:
             listed = ", ".join(f"'{f}'" for f in files)
             con.execute(f"CREATE TABLE {view} AS SELECT * FROM "
@@ -197,34 +222,57 @@ def query(out: str | Path, sql: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- run folders
 
 
-def write_run(result: RunResult, out_dir: str | Path) -> Path:
+def write_run(result: RunResult, out_dir: str | Path,
+              extra: Callable[[Path], object] | None = None) -> Path:
     """A run folder: summary.json, labels.csv (names in English and Chinese, for reports)
     and, with a solution, the tables portfolio, quotas, sectors, totals, flows (and
     markets, where the case has market steps); an infeasible scenario gets
-    infeasibility.csv instead.
+    infeasibility.csv instead. ``extra`` writes more files into the new folder (the
+    ranking of ``ioopt rank``) before it is swapped in.
 
-    Written to a temporary folder beside ``out_dir`` and swapped in whole: nothing of an
-    earlier run in ``out_dir`` (its tables, ranking, report) survives beside the new one.
+    Written to a temporary folder beside ``out_dir`` and swapped in whole (see
+    :func:`replace_folder`): nothing of an earlier run in ``out_dir`` (its tables,
+    ranking, report) survives beside the new one.
+    """
+    def fill(tmp: Path) -> None:
+        (tmp / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
+        labels_table(result.case).to_csv(tmp / LABELS, index=False)
+        if result.ok:
+            for name in SOLVE_TABLES:
+                getattr(result, name).to_csv(tmp / f"{name}.csv", index=False)
+            if len(result.markets):  # only a case with markets.csv steps has it
+                result.markets.to_csv(tmp / "markets.csv", index=False)
+        if result.infeasibility is not None:
+            write_infeasibility(result.infeasibility, tmp)
+        if result.backcast is not None:
+            write_table(tmp, "backcast", result.backcast.table)
+        if extra is not None:
+            extra(tmp)
+
+    return replace_folder(out_dir, fill)
+
+
+def replace_folder(out_dir: str | Path, fill: Callable[[Path], object],
+                   store_ok: bool = False) -> Path:
+    """Every command that writes a results folder writes it through here: ``fill``
+    writes the new files into a temporary folder beside ``out_dir``, which then replaces
+    ``out_dir`` whole, carrying over only the entries a run does not own (other folders,
+    analysis tables such as curve.csv). A failure inside ``fill`` leaves ``out_dir`` as it
+    was. ``store_ok``: ``out_dir`` may hold a batch store (else refused).
     """
     out = Path(out_dir)
-    if is_store(out):
+    if is_store(out) and not store_ok:
         raise _problem(out, "a folder for a run, not a batch store (manifest.json); choose "
                             "another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.resolve().parent / f".{out.resolve().name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    (tmp / SUMMARY).write_text(_json(result.summary()), encoding="utf-8")
-    labels_table(result.case).to_csv(tmp / LABELS, index=False)
-    if result.ok:
-        for name in SOLVE_TABLES:
-            getattr(result, name).to_csv(tmp / f"{name}.csv", index=False)
-        if len(result.markets):  # only a case with markets.csv steps has it
-            result.markets.to_csv(tmp / "markets.csv", index=False)
-    if result.infeasibility is not None:
-        write_infeasibility(result.infeasibility, tmp)
-    if result.backcast is not None:
-        write_table(tmp, "backcast", result.backcast.table)
+    try:
+        fill(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     _swap_in(tmp, out)
     return out
 
@@ -301,7 +349,7 @@ def write_table(out_dir: str | Path, name: str, frame: pd.DataFrame,
 
 def is_run_folder(folder: str | Path) -> bool:
     """Whether ``folder`` holds a solve or rank run (summary.json or ranking.csv)."""
-    return (Path(folder) / SUMMARY).is_file() or (Path(folder) / "ranking.csv").is_file()
+    return any((Path(folder) / n).is_file() for n in (SUMMARY, "ranking.csv"))
 
 
 def read_summary(folder: str | Path) -> dict[str, Any]:
@@ -348,6 +396,4 @@ def read_rule(folder: str | Path) -> str:
 def read_labels(folder: str | Path) -> pd.DataFrame | None:
     """labels.csv (kind, id, en, zh; all text) of a results folder; None when absent."""
     path = Path(folder) / LABELS
-    if not path.is_file():
-        return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else None

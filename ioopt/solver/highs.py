@@ -68,6 +68,8 @@ class SolveResult:
     """Sensitivity ranges of the LP the duals come from (None unless asked for)."""
     cache: dict[Any, Any] = field(default_factory=dict)
     """Values derived from this solution once (ioopt.results)."""
+    numerics: list[str] = field(default_factory=list)
+    """Numbers of the model outside HiGHS's comfortable ranges (ioopt.solver.numerics)."""
 
 
 def infeasible_result(reason: str) -> SolveResult:

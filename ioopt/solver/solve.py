@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 
+from ioopt.errors import NumericRange
 from ioopt.formulation import Built
 from ioopt.solver.compile import Compiled, compile_model
 from ioopt.solver.highs import HighsSession, SolveResult, infeasible_result
+from ioopt.solver.numerics import range_warnings
 from ioopt.solver.status import SolveStatus
 
 __all__ = ["Compiled", "HighsSession", "SolveResult", "SolveStatus", "compile_model",
@@ -25,10 +28,14 @@ def solve_built(built: Built, time_limit: float | None = None, mip_gap: float | 
         return infeasible_result("; ".join(built.infeasible))
     t0 = time.perf_counter()
     comp = compile_model(built.pyomo)
+    numerics = range_warnings(comp)
+    for sentence in numerics:
+        warnings.warn(NumericRange(sentence), stacklevel=2)
     t1 = time.perf_counter()
     session = HighsSession(comp, time_limit, mip_gap, threads, log_file)
     res = session.solve(ranging=ranging)
     res.timings = {"compile": t1 - t0, **res.timings}
+    res.numerics = numerics
     if res.col_value is not None:
         load_values(built, comp, res.col_value)
     return res

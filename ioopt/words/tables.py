@@ -265,6 +265,7 @@ TEXT: dict[str, Entry] = {
 CLI: dict[str, Entry] = {
     "cli.input_problems": "error: {n} problem{s} in the input:",
     "cli.error": "error: {message}",
+    "cli.warning": "warning: {message}",
     "cli.results_written": "\nresults written to {out}/",
     "cli.ranking_written": "\nranking written to {out}/ranking.csv",
     "cli.tables_written": "\ntables written to {out}/",
