@@ -5,7 +5,6 @@ openpyxl sheet by sheet, static charts, Chinese labels, and the flows behind the
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,14 +25,7 @@ from ioopt.errors import InputError
 from ioopt.render import write_report
 from ioopt.render.folder import read_folder
 from ioopt.render.static import find_browser
-from tests.conftest import EXAMPLE, REF
-
-ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS",
-                                Path(tempfile.gettempdir()) / "ioopt-test-artifacts"))
-CHROME_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage"]
-
+from tests.conftest import ARTIFACTS, EXAMPLE, REF
 
 # ------------------------------------------------------------------ folders
 
@@ -83,24 +75,6 @@ def frontier_dir(work: Path) -> Path:
 
 
 # ------------------------------------------------------------------ the browser
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = find_browser()
-    if exe is None:
-        pytest.skip("no Chromium on this machine (make test installs Debian's chromium "
-                    "when it can: apt-get needs root and the Debian mirror)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - playwright is a dev dependency
-        pytest.skip(f"playwright not importable: {exc}")
-    with sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=exe, args=CHROME_FLAGS)
-        except Exception as exc:  # a browser that cannot start: say why
-            pytest.skip(f"Chromium at {exe} did not start: {exc}")
-        yield b
-        b.close()
 
 
 def open_report(browser: Any, page_path: Path, shot: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ so; the Chinese switch; two tabs apart; an infeasible setting shows its relaxati
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +17,8 @@ from click.testing import CliRunner
 
 from ioopt import api, words
 from ioopt.cli import main
-from ioopt.render.static import find_browser
 from ioopt.serve import create_app
-from tests.conftest import ROOT
-
-ARTIFACTS = Path(os.environ.get("IOOPT_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
-CHROME_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage"]
+from tests.conftest import ARTIFACTS
 
 
 @pytest.fixture(scope="module")
@@ -38,23 +31,6 @@ def url() -> Iterator[str]:
     yield f"http://127.0.0.1:{srv.server_port}/"
     srv.shutdown()
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = find_browser()
-    if exe is None:
-        pytest.skip("no Chromium on this machine (make test installs Debian's chromium when it can)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - playwright is a dev dependency
-        pytest.skip(f"playwright not importable: {exc}")
-    with sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=exe, args=CHROME_FLAGS)
-        except Exception as exc:
-            pytest.skip(f"Chromium at {exe} did not start: {exc}")
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
