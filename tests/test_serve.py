@@ -197,3 +197,13 @@ def test_a_bad_limit_from_the_page_is_named(case, value):
     with pytest.raises(InputError) as exc:
         s.set_edits(Edits(quotas={("energy_intensity", 2025, None): value}))
     assert "energy_intensity 2025" in str(exc.value.problems[0]) and ">= 0" in str(exc.value.problems[0])
+
+
+def test_the_headline_counts_candidates_only(base):
+    # "candidates selected" on the page: selected candidates of all candidates, as the
+    # report's card (committed projects are not candidates)
+    v = answer_views(base, base, "", "en")
+    card = dict(v.headline)[words.t("n_selected")]
+    pf = base.portfolio
+    cand = pf["status"] == "candidate"
+    assert card == f"{int(pf.loc[cand, 'selected'].sum())} / {int(cand.sum())}"

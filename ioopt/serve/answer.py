@@ -55,14 +55,9 @@ def run_folder(result: RunResult) -> RunFolder:
     """A solved run as the report reads a results folder (in memory: nothing written)."""
     tables = {"portfolio": result.portfolio, "quotas": result.quotas,
               "sectors": result.sectors, "totals": result.totals}
-    summary = {"case": result.case.config.name, "scenario": result.scenario,
-               "status": result.status.value, "message": result.solve.message,
-               "objective": result.solve.objective, "mip_gap": result.solve.mip_gap}
-    pf = result.portfolio
-    if result.ok and len(pf):
-        summary["n_candidates"] = int((pf["status"] == "candidate").sum())
-        summary["n_selected"] = int(pf.loc[pf["status"] != "existing", "selected"].sum())
-    return RunFolder(path=Path("<page>"), kind="solve", summary=summary, tables=tables)
+    # the run's own summary (as summary.json holds it: selected counts candidates only)
+    return RunFolder(path=Path("<page>"), kind="solve", summary=result.summary(),
+                     tables=tables)
 
 
 def answer_views(result: RunResult, base: RunResult | None, how: str, lang: str,
