@@ -37,6 +37,12 @@ def fmt_quantity(value_10k: float, unit: str) -> str:
     return f"{words.num(value_10k)} {words.WAN}{unit}"
 
 
+NEARLY_FULL = 0.01
+"""A row used within this share of its limit is listed as nearly full, not as slack."""
+LUMPY = ("money", "land")
+"""Dimensions of the rows only build decisions enter (investment, land): all or nothing."""
+
+
 def _where(r: Any) -> str:
     parts = [str(x) for x in (r.year, r.park, r.scope) if x is not None and not pd.isna(x)]
     return " ".join(parts)
@@ -213,6 +219,16 @@ def _quota_lines(result: RunResult) -> list[str]:
         lines.append(f"  {words.mark(i)} {_t('na')}: {words.note(note)}")
     indicator = q["mode"] == "report"
     slack = q[~q["binding"] & ~(q["violation"] > 1e-9) & ~indicator]
+    # within 1 % of the limit but unpriced: the decisions that use the row are all or
+    # nothing (a project fits or not), so the room left is too small for any of them
+    lumpy = slack["name"].map(lambda f: f in FAMILIES and FAMILIES[f].dimension in LUMPY)
+    full = slack[lumpy & ((slack["limit"] - slack["used"]).abs()
+                          <= NEARLY_FULL * slack["limit"].abs())]
+    if len(full):
+        lines.append(_t("nearly_full") + "; ".join(
+            f"{r.name} {_where(r)} ({_fmt(r.used)} of {_fmt(r.limit)} {words.unit(str(r.unit))})"
+            for r in full.itertuples()))
+        slack = slack.drop(full.index)
     if len(slack):
         counts = slack.groupby("name", sort=False).size()
         lines.append(_t("not_binding") + ", ".join(f"{k} ({v})" for k, v in counts.items()))

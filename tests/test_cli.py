@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from ioopt import api
 from ioopt.cli import main
 from tests.conftest import EXAMPLE
 
@@ -118,3 +119,24 @@ def test_schema_lists_every_table_and_family():
         assert needle in r.output
     j = CliRunner().invoke(main, ["schema", "--format", "json"])
     assert "projects.csv" in json.loads(j.output)
+
+
+def test_an_unpriced_investment_row_within_one_percent_is_called_nearly_full(tmp_path):
+    # a budget just above what the optimum invests keeps the same optimum, and the row has
+    # no price (build decisions are all or nothing): the summary calls it nearly full
+    # instead of listing it as slack
+    from ioopt.report import text_summary
+    from ioopt.scenario import Scenario, apply_overrides
+
+    case = api.load_case(EXAMPLE)
+    used = float(api.run(case).quotas.set_index("name").at["capital_total", "used"])
+    tight = apply_overrides(case, Scenario(name="tight", quotas=[
+        {"family": "capital_total", "set": used * 1.005, "mode": "hard"}]), "test")
+    r = api.run(tight)
+    row = r.quotas.set_index("name").loc["capital_total"]
+    assert not row["binding"] and row["used"] == pytest.approx(used)
+    text = text_summary(r)
+    full = next(ln for ln in text.splitlines() if ln.startswith("nearly full"))
+    assert "capital_total" in full
+    not_binding = next((ln for ln in text.splitlines() if ln.startswith("not binding")), "")
+    assert "capital_total" not in not_binding

@@ -234,6 +234,8 @@ TEXT: dict[str, Entry] = {
     "text.holds_note": ("  holds for limit: the interval of the limit over which the shadow "
                         "price stays the same, for the fixed portfolio (HiGHS ranging)"),
     "text.not_binding": "not binding: ",
+    "text.nearly_full": ("nearly full (within 1 % of the limit, no price: the decisions that use "
+                         "it are all or nothing, so `ioopt rank` values them): "),
     "text.shadow_method": "shadow prices: {method}",
     "text.na": "n/a",
     "text.estimate_mark": "[estimate]",
