@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ioopt import iomath, words, yearly
+from ioopt import words, yearly
 from ioopt.errors import Problem
 from ioopt.units import CNY_PER_UNIT_TO_MODEL
 
@@ -118,15 +118,9 @@ def _project_costs(case: Case, year: int | None, only: list[str] | None = None) 
     """Per project (or the projects ``only``): price, input cost (own inputs, electricity,
     unpaid fuel), value added.
     """
-    el = case.electricity_sector
-    if year is None:
-        p, coefs, pinputs = case.projects, case.coefficients, case.project_inputs
-    else:
-        p, coefs, pinputs = yearly.tables_at(case, year)
+    p, _, inputs = yearly.inputs_at(case, year, case.electricity_sector)
     if only is not None:
-        p, pinputs = p.loc[only], pinputs[pinputs["project"].isin(only)]
-    elec = iomath.calc_project_elec(p, coefs, el)
-    inputs = iomath.calc_project_inputs(p, coefs, pinputs, el, elec)
+        p, inputs = p.loc[only], inputs[inputs["project"].isin(only)]
     price = _prices(case)
     long = inputs.assign(coef=inputs["coef"].astype(float))
     long = long.assign(cost=long["coef"] * long["input_sector"].map(price).astype(float).fillna(0.0))

@@ -100,6 +100,21 @@ def tables_at(case: Case, year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
             rows_at(case.project_inputs, "project_inputs", year))
 
 
+def inputs_at(case: Case, year: int | None, el: str | None
+              ) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """(projects, electricity per unit, intermediate inputs per unit) in ``year`` (None:
+    the tables as they are): what the model data and the cost check both start from.
+    """
+    from ioopt import iomath
+
+    if year is None:
+        p, coefs, pinputs = case.projects, case.coefficients, case.project_inputs
+    else:
+        p, coefs, pinputs = tables_at(case, year)
+    elec = iomath.calc_project_elec(p, coefs, el)
+    return p, elec, iomath.calc_project_inputs(p, coefs, pinputs, el, elec)
+
+
 def util_grid(case: Case, field: str, years: Sequence[int]) -> np.ndarray:
     """``max_util`` or ``min_util`` of every project (rows, in projects.csv order) in each
     of ``years`` (columns): projects.csv's value, or its project_years.csv path.

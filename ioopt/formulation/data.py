@@ -258,15 +258,11 @@ def _figures(case: Case, year: int | None, el: str | None) -> tuple[pd.DataFrame
     a case where nothing changes by year).
     """
     acc = case.config.accounting
-    if year is None:
-        p, coefs, pinputs = case.projects, case.coefficients, case.project_inputs
-    else:
-        p, coefs, pinputs = yearly.tables_at(case, year)
-    elec = iomath.calc_project_elec(p, coefs, el)
+    # intermediate inputs per unit of output: sector column of A, overridden per project
+    p, elec, inputs = yearly.inputs_at(case, year, el)
     direct = iomath.calc_project_direct(p, acc.ef_fuel_t_per_tce, acc.exclude_feedstock)
     out = pd.DataFrame({"elec": elec, **{c: direct[c] for c in FIGURES[1:]}}, index=p.index)
-    # intermediate inputs per unit of output: sector column of A, overridden per project
-    return out, iomath.calc_project_inputs(p, coefs, pinputs, el, elec)
+    return out, inputs
 
 
 def _objective_weights(p: pd.DataFrame, measure: Measure,
