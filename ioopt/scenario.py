@@ -200,11 +200,12 @@ def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
             problems += _set_rows(tables, table, change, name, f"{table}[{i}]", applied)
     if problems:
         raise InputError(problems)
-    # re-validate changed rows with the row models, then the cross-table checks
+    # re-validate the changed and added rows with the row models (the others were valid
+    # when the case was loaded), then the cross-table checks
     for table in (*ROW_TABLES, "quotas"):
         spec = TABLES[table]
         cols = list(spec.row.model_fields)
-        for rec in tables[table][cols].to_dict("records"):
+        for rec in _changed_rows(getattr(case, table), tables[table])[cols].to_dict("records"):
             clean = {k: v for k, v in rec.items() if v is not None and not (
                 isinstance(v, float) and v != v)}
             try:
@@ -221,6 +222,17 @@ def _apply_one(case: Case, name: str, sc: Scenario) -> Case:
                                   f"valid, but: {p}") for p in problems])
     new.warnings = case_warnings(new)
     return new
+
+
+def _changed_rows(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``new`` that differ from ``old`` at the same index (or are new), blank
+    cells equal to blank cells.
+    """
+    if new.equals(old):
+        return new.iloc[0:0]
+    was = old.reindex(index=new.index, columns=new.columns)
+    same = (new.astype(object) == was.astype(object)) | (new.isna() & was.isna())
+    return new[~same.all(axis=1) | ~new.index.isin(old.index)]
 
 
 def _key_text(v: Any) -> str:
