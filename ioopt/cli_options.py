@@ -52,10 +52,7 @@ class Group(click.Group):
                 warnings.showwarning = _warning_printer(set())
                 return super().invoke(ctx)
         except errors.InputError as exc:
-            n = len(exc.problems)
-            say("input_problems", err=True, n=n, s="s" if n != 1 else "")
-            for p in exc.problems:
-                click.echo(f"  {p}", err=True)
+            click.echo(api.words.problems_text(exc.problems), err=True)
             ctx.exit(EXIT_INPUT)
 
 

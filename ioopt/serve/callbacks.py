@@ -23,8 +23,7 @@ _TASK_WORDS = {"rank": "serve.rank", "curve": "serve.curve", "frontier": "serve.
 
 def problems_text(exc: InputError, lang: str) -> str:
     """Every problem of a bad input, as the CLI lists them."""
-    return "\n".join([words.t("serve.bad_input", lang, n=len(exc.problems)),
-                      *(f"  {p}" for p in exc.problems)])
+    return words.problems_text(exc.problems, lang)
 
 
 def how_text(session: Session, lang: str) -> str:
@@ -157,6 +156,7 @@ def register(app: Dash, sessions: Sessions) -> None:
                 n = s.stamp
                 params = ({"quota": quota, "start": start, "stop": stop, "steps": steps or 5}
                           if kind == "curve" else {"steps": steps or 5} if kind == "frontier" else {})
+                params["lang"] = lang
                 s.task = tasks.start(kind, s.base.path, s.scenario_file(), s.folder / f"{kind}-{n}",
                                      n, params)
             elif trig == "cancel-btn" and s.task is not None:

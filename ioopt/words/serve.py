@@ -79,7 +79,6 @@ SERVE: dict[str, Entry] = {
     "serve.report_html": ("HTML report", "HTML 报告"),
     "serve.report_xlsx": ("Excel workbook", "Excel 工作簿"),
     "serve.loaded": ("scenario '{name}' loaded", "已载入情景 '{name}'"),
-    "serve.bad_input": ("{n} problem(s) in the scenario:", "情景中有 {n} 处问题："),
     "serve.no_answer": ("no solution to download", "无可下载的结果"),
     "serve.started": (
         "ioopt serve: the workbench for case '{case}' at http://{host}:{port}/ "

@@ -265,7 +265,7 @@ TEXT: dict[str, Entry] = {
 
 # ------------------------------------------------------------------ the command line
 CLI: dict[str, Entry] = {
-    "cli.input_problems": "error: {n} problem{s} in the input:",
+    "cli.input_problems": ("error: {n} problem{s} in the input:", "错误：输入中有 {n} 处问题："),
     "cli.error": "error: {message}",
     "cli.warning": "warning: {message}",
     "cli.results_written": "\nresults written to {out}/",
