@@ -78,7 +78,7 @@ def answer_views(result: RunResult, base: RunResult | None, how: str, lang: str,
         if inf is not None:
             v.infeasible = [words.t("serve.infeasible", lang), *inf.sentences]
             if inf.iis:
-                v.infeasible.append(words.t("serve.conflicting", lang, names=", ".join(inf.iis[:12])))
+                v.infeasible.append(words.t("text.iis", lang, names=", ".join(inf.iis[:12])))
         return v
     unit = words.unit(objective_unit(result.model) if result.model is not None else "100m CNY",
                       lang)

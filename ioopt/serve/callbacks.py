@@ -18,7 +18,7 @@ from ioopt.serve.answer import answer_views
 from ioopt.serve.layout import answer_blocks, controls, parse_key, table
 from ioopt.serve.session import Edits, Session, Sessions
 
-_TASK_WORDS = {"rank": "serve.rank", "curve": "serve.curve", "frontier": "serve.frontier"}
+_TASK_WORDS = {"rank": "serve.rank", "curve": "serve.curve", "frontier": "frontier"}
 
 
 def problems_text(exc: InputError, lang: str) -> str:
@@ -168,7 +168,8 @@ def register(app: Dash, sessions: Sessions) -> None:
             return (_task_view(task, s, lang), state != "running",
                     task.stamp if (state == "done" and task.kind == "rank") else no_update)
 
-    @app.callback(Output("download", "data"), Input("save-btn", "n_clicks"),
+    @app.callback(Output("download", "data"),
+                  Output("message", "children", allow_duplicate=True), Input("save-btn", "n_clicks"),
                   Input("html-btn", "n_clicks"), Input("xlsx-btn", "n_clicks"),
                   State("lang", "value"), State("sid", "data"), prevent_initial_call=True)
     def on_download(_s: Any, _h: Any, _x: Any, lang: str, sid: str) -> Any:
@@ -176,11 +177,11 @@ def register(app: Dash, sessions: Sessions) -> None:
         with s.lock:
             if ctx.triggered_id == "save-btn":
                 name = "".join(c for c in s.loaded.name if c.isalnum() or c in "_-") or "scenario"
-                return dcc.send_string(s.yaml_text(), f"{name}.yaml")
+                return dcc.send_string(s.yaml_text(), f"{name}.yaml"), ""
             if s.answer is None or not s.answer.result.ok:
-                return no_update
+                return no_update, words.t("serve.no_answer", lang)
             fmt = "html" if ctx.triggered_id == "html-btn" else "xlsx"
-            return dcc.send_file(str(report_file(s, fmt, lang)))
+            return dcc.send_file(str(report_file(s, fmt, lang))), ""
 
 
 def report_file(s: Session, fmt: str, lang: str) -> Any:

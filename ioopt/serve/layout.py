@@ -194,7 +194,7 @@ def deeper_panel(session: Session, lang: str) -> list[Any]:
                                             style={"width": "50px"}),
                 html.Button(t("serve.curve"), id="curve-btn"),
                 html.Span("|"),
-                html.Button(t("serve.frontier"), id="frontier-btn"),
+                html.Button(t("frontier"), id="frontier-btn"),
                 html.Button(t("serve.cancel"), id="cancel-btn")])]
 
 
@@ -233,7 +233,7 @@ def answer_blocks(v: Views, how: str, lang: str) -> list[Any]:
     out += [html.H4(t("serve.headline")),
             html.Table(id="headline", children=[html.Tr([html.Td(k), html.Td(val)])
                                                 for k, val in v.headline]),
-            html.H4(t("serve.changes")),
+            html.H4(t("sec.against_section")),
             html.Ul(id="changes", children=[html.Li(s) for s in v.changes]),
             html.H4(t("serve.quota_use")), table(v.quotas, id_="quotas"),
             html.H4(t("serve.targets")), table(v.targets, id_="targets"),

@@ -13,9 +13,7 @@ SERVE: dict[str, Entry] = {
     "serve.answer_panel": ("Answer", "结果"),
     "serve.deeper_panel": ("Deeper questions", "深入分析"),
     "serve.keep_panel": ("Keep and share", "保存与分享"),
-    "serve.quotas": ("Quotas by year (in each quota's unit)", "各年配额（各自单位）"),
     "serve.base_value": ("base {value}", "基准 {value}"),
-    "serve.mode": ("mode", "方式"),
     "serve.enabled": ("on", "启用"),
     "serve.families": ("Constraint families: on/off, hard/soft/report", "约束族：启用、硬/软/仅报告"),
     "serve.force_in": ("Force in (project: chain, park, status)", "强制纳入（项目：产业链、园区、状态）"),
@@ -40,7 +38,6 @@ SERVE: dict[str, Entry] = {
     "serve.quota_use": ("Quota use and shadow prices", "配额使用与影子价格"),
     "serve.portfolio": ("Portfolio by park and year (new projects)", "分园区、分年份项目组合（新建）"),
     "serve.rejected": ("Rejected candidates", "未入选候选项目"),
-    "serve.changes": ("What changed against the base", "与基准相比的变化"),
     "serve.no_changes": ("nothing: the answer is the base case's", "无变化：与基准情景相同"),
     "serve.projects_in": ("projects in: {names}", "新入选项目：{names}"),
     "serve.projects_out": ("projects out: {names}", "退出项目：{names}"),
@@ -51,7 +48,6 @@ SERVE: dict[str, Entry] = {
         "No portfolio meets every hard rule. Smallest relaxation that makes it feasible "
         "(each in its own unit):",
         "无满足全部硬约束的项目组合。使其可行的最小放宽（各自单位）："),
-    "serve.conflicting": ("conflicting constraints: {names}", "冲突约束：{names}"),
     "serve.reason_reduced": (
         "not chosen: at this optimum's prices it would take about {cost} from the objective "
         "(reduced cost); the exact ranking below gives the full reason",
@@ -60,11 +56,9 @@ SERVE: dict[str, Entry] = {
                           "本最优解未选；原因见下方精确排序"),
     "serve.rank": ("Exact ranking", "精确排序"),
     "serve.curve": ("Value curve of a quota", "配额价值曲线"),
-    "serve.frontier": ("Output-CO2 frontier", "产出—碳排放前沿"),
     "serve.from": ("from", "自"),
     "serve.to": ("to", "至"),
     "serve.steps": ("steps", "步数"),
-    "serve.start": ("Start", "开始"),
     "serve.cancel": ("Cancel", "取消"),
     "serve.task_running": ("{task}: running for {s} s{progress}", "{task}：已运行 {s} 秒{progress}"),
     "serve.task_progress": (", {done} of {total} solves done", "，已完成 {done}/{total} 次求解"),

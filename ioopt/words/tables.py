@@ -225,7 +225,7 @@ TEXT: dict[str, Entry] = {
     "text.relaxation": "smallest relaxation that makes it feasible (each in its own unit):",
     "text.no_relaxation": "no quota relaxation found: {status}",
     "text.structural": "  cannot be relaxed: {what}",
-    "text.iis": "conflicting constraints: {names}",
+    "text.iis": ("conflicting constraints: {names}", "冲突约束：{names}"),
     "text.iis_more": " and {n} more",
     "text.quotas_title": ("binding quotas and rules (shadow price = objective gain per unit "
                           "of relaxation)"),
