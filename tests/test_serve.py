@@ -207,3 +207,17 @@ def test_the_headline_counts_candidates_only(base):
     pf = base.portfolio
     cand = pf["status"] == "candidate"
     assert card == f"{int(pf.loc[cand, 'selected'].sum())} / {int(cand.sum())}"
+
+
+def test_the_quota_fast_path_is_the_scenarios_own(case, base):
+    """A page's quota limits give the case ``apply_overrides`` gives for the saved scenario."""
+    from ioopt.scenario import apply_overrides
+
+    s = Session(case)
+    key, value = binding_cut(base)
+    s.set_edits(Edits(quotas={key: value}))
+    fast, full = s.case(), apply_overrides(case, s.scenario(), "<page>")
+    cols = ["family", "year", "park", "limit", "limit_model", "dimension"]
+    assert fast.quotas[cols].equals(full.quotas[cols])
+    assert fast.applied == full.applied
+    assert words.scenario_change(fast.applied[-1]) != fast.applied[-1]  # a sentence
