@@ -221,3 +221,20 @@ def test_the_quota_fast_path_is_the_scenarios_own(case, base):
     assert fast.quotas[cols].equals(full.quotas[cols])
     assert fast.applied == full.applied
     assert words.scenario_change(fast.applied[-1]) != fast.applied[-1]  # a sentence
+
+
+def test_the_base_answer_is_a_tabs_first_solve_of_the_base(case, base):
+    sessions = Sessions(case)
+    s = sessions.get("a")
+    first = s.solve()
+    assert first.how == "base" and first.n_moved == 0
+    assert sessions.base_answer(first) is first.result
+    key, value = binding_cut(base)
+    s.set_edits(Edits(quotas={key: value}))
+    a = s.solve()
+    assert (a.how, a.n_moved) == ("in_place", 1) and s.whatif is not None
+    assert (s.whatif.last_how, s.whatif.last_moved) == ("in_place", 1)
+    assert sessions.base_answer(a) is first.result  # kept once made
+    other = Sessions(case)
+    assert other.base_answer(a) is not a.result  # an edited case is no base
+    assert other.base_answer().solve.objective == pytest.approx(first.result.solve.objective)

@@ -128,7 +128,7 @@ def register(app: Dash, sessions: Sessions) -> None:
             except InputError as exc:
                 return html.Pre(problems_text(exc, lang), id="bad-input", style={"color": "#b42318"})
             assert s.answer is not None
-            base = sessions.base_answer()
+            base = sessions.base_answer(s.answer)
             rk = s.task.table if (s.task is not None and s.task.kind == "rank" and s.task.state == "done"
                                   and s.task.stamp == s.answer.stamp) else None
             v = answer_views(s.answer.result, base, s.answer.how, lang, ranking=rk)

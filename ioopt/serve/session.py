@@ -216,24 +216,21 @@ class Session:
         self.last_used = time.monotonic()
         case = self.case()
         t0 = time.perf_counter()
+        # a change the built model cannot take in place: the rebuilt model becomes the base
         why = "" if self.whatif is None else (self.whatif.why_rebuild(case) or "")
         first = self.whatif is None
         if first or why:
             self.whatif = WhatIf(case)
         w = self.whatif
         assert w is not None
-        moved = [] if (first or why) else (w._limit_changes(case) or [])
-        rebuilds = w.rebuilds
         name = None if self.loaded.name == "page" else self.loaded.name
         result = w.run(case, scenario=name)
-        if w.rebuilds > rebuilds:
-            how, why = "rebuild", why or "a limit that cannot move in place"
-        elif first:
-            how = "base"
+        if w.last_how == "rebuild":
+            how, why = "rebuild", w.last_why
         else:
-            how = "rebuild" if why else "in_place"
+            how = "base" if first else "rebuild" if why else "in_place"
         self.stamp += 1
-        self.answer = Answer(result=result, how=how, why=why, n_moved=len(moved),
+        self.answer = Answer(result=result, how=how, why=why, n_moved=w.last_moved,
                              seconds=time.perf_counter() - t0, scenario=self.scenario(),
                              stamp=self.stamp)
         return self.answer
@@ -258,11 +255,16 @@ class Sessions:
         self._base: pipeline.RunResult | None = None
         self._base_lock = threading.Lock()
 
-    def base_answer(self) -> pipeline.RunResult:
-        """The base case's answer (solved once, on its own model): what changes are against."""
+    def base_answer(self, answer: Answer | None = None) -> pipeline.RunResult:
+        """The base case's answer, solved once: what changes are against. A session's
+        ``answer`` of the base case itself (a tab's first solve, on its WhatIf) is kept as
+        it; else the base is solved on its own model.
+        """
         with self._base_lock:
             if self._base is None:
-                self._base = pipeline.run(self.base, ranging=False)
+                self._base = (answer.result if answer is not None and answer.result.ok
+                              and answer.result.case is self.base
+                              else pipeline.run(self.base, ranging=False))
             return self._base
 
     def get(self, sid: str) -> Session:
