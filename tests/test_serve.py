@@ -238,3 +238,12 @@ def test_the_base_answer_is_a_tabs_first_solve_of_the_base(case, base):
     other = Sessions(case)
     assert other.base_answer(a) is not a.result  # an edited case is no base
     assert other.base_answer().solve.objective == pytest.approx(first.result.solve.objective)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_names_things_as_the_report_does(case, base, tmp_path, lang):
+    from ioopt.render.labels import Labels
+
+    base.write(tmp_path)
+    page, report = Labels.from_case(case, lang), Labels.load(tmp_path, lang, base.portfolio)
+    assert page.names == report.names and ("park", "nm") in page.names

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from ioopt import words
-from ioopt.case import Case, labels_table
 from ioopt.pipeline import RunResult
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
@@ -39,18 +38,6 @@ class Views:
     infeasible: list[str] = field(default_factory=list)
 
 
-def labels(case: Case, lang: str, portfolio: pd.DataFrame | None = None) -> Labels:
-    """The case's names in ``lang`` (as a report reads them from labels.csv)."""
-    col = "zh" if lang == "zh" else "en"
-    names = {(str(r["kind"]), str(r["id"])): str(r[col] or r["id"])
-             for r in labels_table(case).to_dict("records")}
-    p = case.projects
-    for j, en, zh in zip(p["project"], p["name"], p["name_zh"], strict=True):
-        text = zh if lang == "zh" and isinstance(zh, str) and zh else en
-        names[("project", str(j))] = str(text) if isinstance(text, str) and text else str(j)
-    return Labels(lang=lang, names=names)
-
-
 def run_folder(result: RunResult) -> RunFolder:
     """A solved run as the report reads a results folder (in memory: nothing written)."""
     tables = {"portfolio": result.portfolio, "quotas": result.quotas,
@@ -68,7 +55,7 @@ def answer_views(result: RunResult, base: RunResult | None, how: str, lang: str,
     ``ranking``: an exact ranking of this very scenario, whose reasons replace the
     first-order ones.
     """
-    L = labels(result.case, lang, result.portfolio)
+    L = Labels.from_case(result.case, lang)
     status = words.status(result.status, lang)
     if lang == "en":
         status += f" ({result.solve.message})"

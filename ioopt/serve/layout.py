@@ -15,8 +15,9 @@ from dash import dcc, html
 from ioopt import words
 from ioopt.families import FAMILIES
 from ioopt.render.html_table import fmt_cell
+from ioopt.render.labels import Labels
 from ioopt.schemas.config import Measure, Mode
-from ioopt.serve.answer import Views, labels
+from ioopt.serve.answer import Views
 from ioopt.serve.session import Session, quota_key
 
 CSS = {"font-family": "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif",
@@ -102,7 +103,7 @@ def controls(session: Session, lang: str) -> list[Any]:
     except Exception:  # an edit the case refuses: show the loaded case's values
         case = session.loaded_case
     base_q = {quota_key(r): r["limit"] for r in session.base.quotas.to_dict("records")}
-    L = labels(case, lang)
+    L = Labels.from_case(case, lang)
     blocks: list[Any] = [html.H4(t("serve.scenario_panel"))]
     q = case.quotas
     for fam in dict.fromkeys(q["family"]):
@@ -131,7 +132,7 @@ def controls(session: Session, lang: str) -> list[Any]:
 
 def _projects(case: Any, lang: str) -> list[Any]:
     t = _t(lang)
-    L = labels(case, lang)
+    L = Labels.from_case(case, lang)
     p = case.projects[case.projects["status"] != "existing"]
     opts = [{"label": f"{j} {L.name('project', j)} ({L.chain(_chain(case, s))}, "
                       f"{L.name('park', park)}, {L.t(st) if st in ('committed', 'candidate') else st})",
