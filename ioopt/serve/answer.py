@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ioopt import words
+from ioopt.analyses.against import against, tables_of
 from ioopt.pipeline import RunResult
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
+from ioopt.render.sections import header
 from ioopt.render.tables import headline, quota_view, targets_table
 from ioopt.results import objective_unit
+from ioopt.solve_notes import indicator_label
 
 
 @dataclass
@@ -34,7 +36,8 @@ class Views:
     quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
     portfolio: pd.DataFrame = field(default_factory=pd.DataFrame)
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
-    changes: list[str] = field(default_factory=list)
+    changes: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    """Against the base: (heading, table) of the indicators, projects and prices moved."""
     infeasible: list[str] = field(default_factory=list)
 
 
@@ -118,56 +121,30 @@ def _rejected(result: RunResult, L: Labels, ranking: pd.DataFrame | None) -> pd.
     return pd.DataFrame.from_records(rows)
 
 
-def _changes(result: RunResult, base: RunResult, L: Labels) -> list[str]:
-    """Projects in and out, last-year indicators and quota prices that moved."""
-    out: list[str] = []
-
-    def chosen(r: RunResult) -> set[str]:
-        pf = r.portfolio
-        return set(pf.loc[(pf["status"] != "existing") & pf["selected"].astype(bool), "project"])
-
-    now, was = chosen(result), chosen(base)
-    if now - was:
-        out.append(L.t("serve.projects_in", names=", ".join(L.name("project", j) for j in sorted(now - was))))
-    if was - now:
-        out.append(L.t("serve.projects_out", names=", ".join(L.name("project", j) for j in sorted(was - now))))
-    ta, tb = base.totals, result.totals
-    if len(ta) and len(tb):
-        year = int(tb["year"].max())
-        ra, rb = ta[ta["year"] == year].iloc[0], tb[tb["year"] == year].iloc[0]
-        for col in ("gross_output_100m_cny", "value_added_100m_cny", "energy_10k_tce", "co2_10k_t",
-                    "water_10k_m3"):
-            a, b = float(ra[col]), float(rb[col])
-            if abs(a - b) > 1e-6 * max(1.0, abs(a)):
-                name, unit = words.column_unit(col, L.lang)
-                out.append(L.t("serve.indicator_change", what=L.t(_HEAD.get(name, name)), year=year,
-                               base=words.num(a), now=words.num(b), unit=unit))
-    out += _price_changes(result.quotas, base.quotas, L)
-    return out or [L.t("serve.no_changes")]
-
-
-_HEAD = {"gross_output": "gross_output", "value_added": "value_added", "energy": "energy",
-         "co2": "co2", "water": "water"}
-
-
-def _price_changes(now: pd.DataFrame, was: pd.DataFrame, L: Labels) -> list[str]:
-    if len(now) != len(was):
-        return []
-    out = []
-    for a, b in zip(was.to_dict("records"), now.to_dict("records"), strict=True):
-        pa, pb = _price(a), _price(b)
-        if abs(pa - pb) <= 1e-6 * max(1.0, abs(pa), abs(pb)):
-            continue
-        where = " ".join(x for x in (
-            str(int(b["year"])) if pd.notna(b.get("year")) else "",
-            L.name("park", b["park"]) if isinstance(b.get("park"), str) and b["park"] else "",
-            L.name("sector", b["scope"]) if isinstance(b.get("scope"), str) and b["scope"] else "") if x)
-        out.append(L.t("serve.price_change", what=f"{L.family(b['name'])} {where}".strip(),
-                       base=words.num(pa), now=words.num(pb),
-                       unit=words.unit(str(b.get("shadow_price_unit") or ""), L.lang)))
-    return out
-
-
-def _price(r: dict[str, Any]) -> float:
-    v = r.get("shadow_price")
-    return 0.0 if v is None or not np.isfinite(float(v)) else float(v)
+def _changes(result: RunResult, base: RunResult, L: Labels) -> list[tuple[str, pd.DataFrame]]:
+    """Against the base (:func:`~ioopt.analyses.against.against`, what ``ioopt solve
+    --scenario`` writes as against_*.csv): the indicators, the projects in or out, the
+    quota prices that moved; each a heading and a table in ``L.lang`` (no projects moved:
+    an empty table under the words saying so).
+    """
+    a = against(tables_of(base), tables_of(result), L.t("base_case"))
+    ind = a.indicators.assign(
+        indicator=[indicator_label(str(x), L.lang) for x in a.indicators["indicator"]])
+    pj = a.projects
+    pj = pj.assign(name=[L.name("project", j) for j in pj["project"]],
+                   chain=[L.chain(c) for c in pj["chain"]],
+                   park=[L.name("park", p) for p in pj["park"]],
+                   status=[L.t(str(x)) for x in pj["status"]],
+                   base=[L.t(f"sec.{x}") for x in pj["base"]],
+                   scenario=[L.t(f"sec.{x}") for x in pj["scenario"]],
+                   change=[L.t(f"sec.{x}") for x in pj["change"]])
+    pr = a.prices
+    pr = pr.assign(name=[L.family(x) for x in pr["name"]],
+                   park=[L.name("park", p) if isinstance(p, str) else "" for p in pr["park"]],
+                   shadow_price_unit=[words.unit(str(u or ""), L.lang)
+                                      for u in pr["shadow_price_unit"]])
+    out = [(L.t("sec.indicators_moved"), ind),
+           (L.t("sec.projects_moved") if len(pj) else L.t("sec.same_portfolio"), pj)]
+    if len(pr):
+        out.append((L.t("sec.prices_moved"), pr))
+    return [(head, frame.rename(columns=lambda c: header(L, c))) for head, frame in out]

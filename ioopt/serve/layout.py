@@ -235,7 +235,9 @@ def answer_blocks(v: Views, how: str, lang: str) -> list[Any]:
             html.Table(id="headline", children=[html.Tr([html.Td(k), html.Td(val)])
                                                 for k, val in v.headline]),
             html.H4(t("sec.against_section")),
-            html.Ul(id="changes", children=[html.Li(s) for s in v.changes]),
+            html.Div(id="changes", children=[
+                part for i, (head, frame) in enumerate(v.changes)
+                for part in (html.H5(head), table(frame, id_=f"changes-{i}"))]),
             html.H4(t("serve.quota_use")), table(v.quotas, id_="quotas"),
             html.H4(t("serve.targets")), table(v.targets, id_="targets"),
             html.H4(t("serve.portfolio")), table(v.portfolio, id_="portfolio"),

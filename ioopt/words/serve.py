@@ -38,12 +38,6 @@ SERVE: dict[str, Entry] = {
     "serve.quota_use": ("Quota use and shadow prices", "配额使用与影子价格"),
     "serve.portfolio": ("Portfolio by park and year (new projects)", "分园区、分年份项目组合（新建）"),
     "serve.rejected": ("Rejected candidates", "未入选候选项目"),
-    "serve.no_changes": ("nothing: the answer is the base case's", "无变化：与基准情景相同"),
-    "serve.projects_in": ("projects in: {names}", "新入选项目：{names}"),
-    "serve.projects_out": ("projects out: {names}", "退出项目：{names}"),
-    "serve.indicator_change": ("{what} {year}: {base} -> {now} {unit}", "{what} {year}：{base} -> {now} {unit}"),
-    "serve.price_change": ("shadow price of {what}: {base} -> {now} {unit}",
-                           "{what} 影子价格：{base} -> {now} {unit}"),
     "serve.infeasible": (
         "No portfolio meets every hard rule. Smallest relaxation that makes it feasible "
         "(each in its own unit):",
