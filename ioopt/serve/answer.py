@@ -19,8 +19,7 @@ from ioopt.pipeline import RunResult
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
 from ioopt.render.sections import header
-from ioopt.render.tables import headline, quota_view, targets_table
-from ioopt.results import objective_unit
+from ioopt.render.tables import headline, quota_view, summary_rows, targets_table
 from ioopt.solve_notes import indicator_label
 
 
@@ -59,10 +58,9 @@ def answer_views(result: RunResult, base: RunResult | None, how: str, lang: str,
     first-order ones.
     """
     L = Labels.from_case(result.case, lang)
-    status = words.status(result.status, lang)
-    if lang == "en":
-        status += f" ({result.solve.message})"
-    v = Views(status=status, objective="", how=how)
+    run = run_folder(result)
+    said = dict(summary_rows(run, L))  # status and objective as the report states them
+    v = Views(status=said[L.t("status")], objective="", how=how)
     if not result.ok:
         inf = result.infeasibility
         if inf is not None:
@@ -70,13 +68,10 @@ def answer_views(result: RunResult, base: RunResult | None, how: str, lang: str,
             if inf.iis:
                 v.infeasible.append(words.t("text.iis", lang, names=", ".join(inf.iis[:12])))
         return v
-    unit = words.unit(objective_unit(result.model) if result.model is not None else "100m CNY",
-                      lang)
     obj = float(result.solve.objective or 0.0)
     delta = obj - float(base.solve.objective or 0.0) if base is not None and base.ok else 0.0
-    v.objective = words.t("serve.objective_change", lang, value=words.num(obj, 7), unit=unit,
-                          delta=("+" if delta > 0 else "") + words.num(delta))
-    run = run_folder(result)
+    v.objective = L.t("serve.objective_change", value=said[L.t("objective")],
+                      delta=("+" if delta > 0 else "") + words.num(delta))
     v.headline = headline(run, L)
     v.targets = targets_table(run, L)
     v.quotas = quota_view(run, L)
