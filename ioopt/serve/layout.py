@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from ioopt import words
 from ioopt.families import FAMILIES
-from ioopt.render.html_table import fmt_cell
+from ioopt.render.html_table import frame_cells
 from ioopt.render.labels import Labels
 from ioopt.schemas.config import Measure, Mode
 from ioopt.serve.answer import Views
@@ -207,13 +207,8 @@ def table(frame: pd.DataFrame, max_rows: int = 400, id_: str | None = None) -> A
     if frame is None or frame.empty:
         return html.Div("-")
     head = html.Tr([html.Th(str(c)) for c in frame.columns])
-    body = []
-    for rec in frame.head(max_rows).itertuples(index=False):
-        cells = []
-        for col, v in zip(frame.columns, rec, strict=True):
-            text, is_num = fmt_cell(v, year=str(col) in ("year", "年份"))
-            cells.append(html.Td(text, style={"text-align": "right"} if is_num else {}))
-        body.append(html.Tr(cells))
+    body = [html.Tr([html.Td(text, style={"text-align": "right"} if num else {})
+                     for _, text, num in row]) for row in frame_cells(frame, max_rows)]
     rows = [html.Thead(head), html.Tbody(body)]
     style = {"border-collapse": "collapse"}
     tab = html.Table(rows, id=id_, style=style) if id_ else html.Table(rows, style=style)
