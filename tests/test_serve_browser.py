@@ -117,7 +117,8 @@ def test_the_workbench(browser: Any, url: str, base: Any, tmp_path: Path) -> Non
     assert other.locator("#infeasible li").count() >= 2  # the relaxation, quota by quota
     assert page.inner_text("#objective") == first_now
 
-    # a project forced out leaves the portfolio, and its reason names the force
+    # a project forced out leaves the portfolio: a row of the projects moved (not a
+    # rejected candidate, as rejected.csv leaves forced projects out)
     pf = base.portfolio
     j = str(pf.loc[(pf["status"] == "candidate") & pf["selected"], "project"].iloc[0])
     old = page.inner_text("#answer")
@@ -128,8 +129,9 @@ def test_the_workbench(browser: Any, url: str, base: Any, tmp_path: Path) -> Non
     page.get_by_role("option", name=j).first.click()
     page.keyboard.press("Escape")
     changed(page, "#answer", old)
-    page.wait_for_selector("#rejected", timeout=30000)
-    assert words.t("rank.forced_out") in page.locator("#rejected tr", has_text=j).inner_text()
+    page.wait_for_selector("#changes", timeout=30000)
+    assert words.t("sec.leaves") in page.locator("#changes tr", has_text=j).inner_text()
+    assert page.locator("#rejected tr", has_text=j).count() == 0
     assert "rebuilt" in page.inner_text("#how")
 
     # Chinese on the page: the headline and the case's names

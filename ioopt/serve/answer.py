@@ -95,17 +95,26 @@ def _by_park_year(pf: pd.DataFrame, L: Labels) -> pd.DataFrame:
 
 
 def _rejected(result: RunResult, L: Labels, ranking: pd.DataFrame | None) -> pd.DataFrame:
+    """The rejected candidates as ``ioopt solve``'s rejected.csv lists them (candidates
+    not selected; a project forced in or out is left out: its force is its reason, and it
+    shows among the projects moved against the base), each with a reason.
+
+    The reason is first-order, and the page says so: the project's reduced cost at this
+    optimum's prices (what it would take from the objective), not rejected.csv's
+    force-in re-solve (:func:`~ioopt.analyses.rejected.rejected_reasons`, ~0.6 s on the
+    default case: too slow for every change). ``ranking`` (the exact ranking, run on
+    demand) replaces it with the exact reason.
+    """
     pf = result.portfolio
-    rej = pf[(pf["status"] != "existing") & ~pf["selected"].astype(bool)]
-    forced = result.case.projects["force"]
+    forced = result.case.projects["force"].dropna()
+    rej = pf[(pf["status"] == "candidate") & ~pf["selected"].astype(bool)
+             & ~pf["project"].isin(forced.index)]
     exact = ({} if ranking is None or ranking.empty else
              dict(zip(ranking["project"], ranking["reason"], strict=True)))
     rows = []
     for r in rej.to_dict("records"):
         j = str(r["project"])
-        if forced.get(j) == "out":
-            why = L.t("rank.forced_out")
-        elif j in exact:
+        if j in exact:
             why = str(exact[j])
         elif np.isfinite(r.get("reduced_cost", np.nan)):
             why = L.t("serve.reason_reduced", cost=words.money(abs(float(r["reduced_cost"])), L.lang))

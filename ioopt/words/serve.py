@@ -42,9 +42,10 @@ SERVE: dict[str, Entry] = {
         "(each in its own unit):",
         "无满足全部硬约束的项目组合。使其可行的最小放宽（各自单位）："),
     "serve.reason_reduced": (
-        "not chosen: at this optimum's prices it would take about {cost} from the objective "
+        "not chosen (first-order reason): at this optimum's prices it would take about {cost} "
+        "from the objective "
         "(reduced cost); the exact ranking below gives the full reason",
-        "未入选：按本最优解的影子价格，纳入约减少目标 {cost}（检验数）；完整原因见下方精确排序"),
+        "未入选（一阶原因）：按本最优解的影子价格，纳入约减少目标 {cost}（检验数）；完整原因见下方精确排序"),
     "serve.reason_none": ("not chosen at this optimum; the exact ranking below gives the reason",
                           "本最优解未选；原因见下方精确排序"),
     "serve.rank": ("Exact ranking", "精确排序"),
