@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
@@ -156,7 +157,7 @@ def t(key: str, lang: str = "en", /, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def problems_text(problems: list[object], lang: str = "en") -> str:
+def problems_text(problems: Sequence[object], lang: str = "en") -> str:
     """Every problem of a bad input (an InputError's ``problems``), one a line under their
     count: what the CLI prints, and what the page and its tasks show.
     """
