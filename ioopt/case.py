@@ -359,12 +359,12 @@ def derive_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = dict(tables)
     out["sectors"] = sectors
     out["projects"] = projects
-    out["quotas"] = _limit_model(tables["quotas"])
-    out["rules"] = _limit_model(tables["rules"])
+    out["quotas"] = limit_model(tables["quotas"])
+    out["rules"] = limit_model(tables["rules"])
     return out
 
 
-def _limit_model(frame: pd.DataFrame) -> pd.DataFrame:
+def limit_model(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     parsed = [units.parse_unit(u) if isinstance(u, str) else None for u in frame["unit"]]
     frame["dimension"] = [p[0] if p else None for p in parsed]

@@ -1,5 +1,6 @@
 """Command-line interface: each command parses its options, calls :mod:`ioopt.api` (nothing else of
-ioopt is imported here) and prints what it returns; options shared by commands are defined once.
+ioopt is imported here but :mod:`ioopt.cli_options`) and prints what it returns; options shared by
+commands are defined once.
 
 Shared options and messages live in :mod:`ioopt.cli_options`.
 

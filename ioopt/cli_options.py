@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from ioopt import api, errors
-from ioopt.errors import InputError
 
 EXIT_INPUT = 2
 EXIT_NO_SOLUTION = 3
@@ -52,11 +51,8 @@ class Group(click.Group):
                 warnings.simplefilter("always", errors.IooptWarning)
                 warnings.showwarning = _warning_printer(set())
                 return super().invoke(ctx)
-        except InputError as exc:
-            n = len(exc.problems)
-            say("input_problems", err=True, n=n, s="s" if n != 1 else "")
-            for p in exc.problems:
-                click.echo(f"  {p}", err=True)
+        except errors.InputError as exc:
+            click.echo(api.words.problems_text(exc.problems), err=True)
             ctx.exit(EXIT_INPUT)
 
 

@@ -40,10 +40,6 @@ from ioopt.solver.status import SolveStatus
 if TYPE_CHECKING:
     from ioopt.analyses.backcast import Backcast
 
-OBJECTIVE_NAMES = {m: words.t(f"objective.{m}") for m in
-                   ("gross_output", "value_added", "tax", "jobs", "weighted")}
-
-
 def relaxed(case: Case) -> Case:
     """The case with ``solver.relax_integers`` on: its LP relaxation."""
     solver = case.config.solver.model_copy(update={"relax_integers": True})

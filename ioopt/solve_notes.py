@@ -84,7 +84,7 @@ def against_lines(a: Against, top: int = 12) -> list[str]:
     for r in a.prices.head(top).itertuples():
         where = " ".join(str(int(x)) if isinstance(x, float) else str(x)
                          for x in (r.year, r.park, r.scope) if _given(x))
-        lines.append(f"  {_t('price')}: {r.name} {where}: {words.num(r.base_price)} -> "
+        lines.append(f"  {words.t('shadow_price')}: {r.name} {where}: {words.num(r.base_price)} -> "
                      f"{words.num(r.scenario_price)} {r.shadow_price_unit}")
     if len(a.prices) > top:
         lines.append(_t("more_in", n=len(a.prices) - top, file="against_prices.csv"))

@@ -65,7 +65,11 @@ def test_quota_change_in_place_matches_the_cli(case, base, tmp_path):
     v = answer_views(a.result, base, a.how, "en")
     price = v.quotas[(v.quotas["quota"] == "energy intensity") & (v.quotas["year"] == key[1])]
     assert float(price["shadow price"].iloc[0]) > 0  # the cut binds: it has a price
-    assert any("shadow price of energy intensity" in c for c in v.changes)
+    heads = dict(v.changes)
+    prices = heads[words.t("sec.prices_moved")]
+    moved = prices[(prices.iloc[:, 0] == "energy intensity") & (prices.iloc[:, 1] == key[1])]
+    assert len(moved) == 1 and float(moved.iloc[0, -1]) > 0  # its price rose from 0
+    assert words.t("sec.same_portfolio") in heads or words.t("sec.projects_moved") in heads
 
 
 def test_force_out_rebuilds_and_says_why(case, base, tmp_path):
@@ -78,9 +82,14 @@ def test_force_out_rebuilds_and_says_why(case, base, tmp_path):
     assert a.how == "rebuild" and "projects" in a.why
     assert not bool(a.result.portfolio.set_index("project").at[j, "selected"])
     v = answer_views(a.result, base, a.how, "en")
-    row = v.rejected[v.rejected["project"] == j]
-    assert row["reason"].iloc[0] == words.t("rank.forced_out")
-    assert any(c.startswith("projects out:") for c in v.changes)
+    # the rejected candidates are rejected.csv's (a forced project is left out), first-order
+    from ioopt.analyses.rejected import rejected_reasons
+
+    assert j not in set(v.rejected["project"])
+    assert set(v.rejected["project"]) == set(rejected_reasons(a.result)["project"])
+    assert all(r.startswith("not chosen") for r in v.rejected["reason"])
+    projects = dict(v.changes)[words.t("sec.projects_moved")]
+    assert projects.loc[projects.iloc[:, 0] == j].iloc[0].tolist()[-1] == words.t("sec.leaves")
     assert cli_objective(tmp_path, s.yaml_text()) == pytest.approx(a.result.solve.objective, rel=1e-6)
     # the same quota change after a rebuild is in place again (the rebuilt model is the base)
     key, value = binding_cut(base)
@@ -207,3 +216,43 @@ def test_the_headline_counts_candidates_only(base):
     pf = base.portfolio
     cand = pf["status"] == "candidate"
     assert card == f"{int(pf.loc[cand, 'selected'].sum())} / {int(cand.sum())}"
+
+
+def test_the_quota_fast_path_is_the_scenarios_own(case, base):
+    """A page's quota limits give the case ``apply_overrides`` gives for the saved scenario."""
+    from ioopt.scenario import apply_overrides
+
+    s = Session(case)
+    key, value = binding_cut(base)
+    s.set_edits(Edits(quotas={key: value}))
+    fast, full = s.case(), apply_overrides(case, s.scenario(), "<page>")
+    cols = ["family", "year", "park", "limit", "limit_model", "dimension"]
+    assert fast.quotas[cols].equals(full.quotas[cols])
+    assert fast.applied == full.applied
+    assert words.scenario_change(fast.applied[-1]) != fast.applied[-1]  # a sentence
+
+
+def test_the_base_answer_is_a_tabs_first_solve_of_the_base(case, base):
+    sessions = Sessions(case)
+    s = sessions.get("a")
+    first = s.solve()
+    assert first.how == "base" and first.n_moved == 0
+    assert sessions.base_answer(first) is first.result
+    key, value = binding_cut(base)
+    s.set_edits(Edits(quotas={key: value}))
+    a = s.solve()
+    assert (a.how, a.n_moved) == ("in_place", 1) and s.whatif is not None
+    assert (s.whatif.last_how, s.whatif.last_moved) == ("in_place", 1)
+    assert sessions.base_answer(a) is first.result  # kept once made
+    other = Sessions(case)
+    assert other.base_answer(a) is not a.result  # an edited case is no base
+    assert other.base_answer().solve.objective == pytest.approx(first.result.solve.objective)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_names_things_as_the_report_does(case, base, tmp_path, lang):
+    from ioopt.render.labels import Labels
+
+    base.write(tmp_path)
+    page, report = Labels.from_case(case, lang), Labels.load(tmp_path, lang, base.portfolio)
+    assert page.names == report.names and ("park", "nm") in page.names

@@ -100,18 +100,18 @@ def _projects(pb: pd.DataFrame | None, ps: pd.DataFrame | None) -> pd.DataFrame:
     """
     if pb is None or ps is None or pb.empty or ps.empty:
         return pd.DataFrame(columns=PROJECT_COLUMNS)
-    b = pb.drop_duplicates("project").set_index("project")
-    s = ps.drop_duplicates("project").set_index("project")
+    b = {r["project"]: r for r in pb.drop_duplicates("project").to_dict("records")}
+    s = {r["project"]: r for r in ps.drop_duplicates("project").to_dict("records")}
     rows = []
-    for j in s.index.union(b.index, sort=False):
-        in_b = bool(b.at[j, "selected"]) if j in b.index else False
-        in_s = bool(s.at[j, "selected"]) if j in s.index else False
-        status = str(s.at[j, "status"] if j in s.index else b.at[j, "status"])
+    for j in pd.Index(list(s)).union(pd.Index(list(b)), sort=False):
+        in_b = bool(b[j]["selected"]) if j in b else False
+        in_s = bool(s[j]["selected"]) if j in s else False
+        src = s[j] if j in s else b[j]
+        status = str(src["status"])
         if in_b == in_s or status == "existing":
             continue
-        src = s if j in s.index else b
-        rows.append({"project": j, "name": src.at[j, "name"], "chain": src.at[j, "chain"],
-                     "park": src.at[j, "park"], "status": status,
+        rows.append({"project": j, "name": src["name"], "chain": src["chain"],
+                     "park": src["park"], "status": status,
                      "base": "in" if in_b else "out", "scenario": "in" if in_s else "out",
                      "change": "enters" if in_s else "leaves"})
     out = pd.DataFrame(rows, columns=PROJECT_COLUMNS)
@@ -134,10 +134,12 @@ def _prices(qb: pd.DataFrame | None, qs: pd.DataFrame | None, rtol: float = 1e-6
     b, s = _key(qb), _key(qs)
     b = b[~b.index.duplicated()]
     s = s[~s.index.duplicated()]
+    # rows as dicts by key (a .loc per row of a MultiIndex costs the page ~50 ms)
+    bd = dict(zip(b.index, b.to_dict("records"), strict=True))
+    sd = dict(zip(s.index, s.to_dict("records"), strict=True))
     rows = []
     for k in s.index.union(b.index, sort=False):
-        rb = b.loc[k] if k in b.index else None
-        rs = s.loc[k] if k in s.index else None
+        rb, rs = bd.get(k), sd.get(k)
         pb = float(rb["shadow_price"]) if rb is not None and pd.notna(rb["shadow_price"]) else 0.0
         ps = float(rs["shadow_price"]) if rs is not None and pd.notna(rs["shadow_price"]) else 0.0
         bb = bool(rb["binding"]) if rb is not None else False

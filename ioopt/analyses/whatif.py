@@ -58,6 +58,12 @@ class WhatIf:
         self._built = False
         self.fast_runs = 0
         self.rebuilds = 0
+        self.last_how = ""
+        """What the last :meth:`run` did: 'in_place' or 'rebuild'."""
+        self.last_why = ""
+        """Why the last run rebuilt ('' when in place)."""
+        self.last_moved = 0
+        """Quota rows the last run moved in place."""
 
     # ------------------------------------------------------------ eligibility
 
@@ -151,13 +157,17 @@ class WhatIf:
     def run(self, case: Case, scenario: str | None = None, explain: bool = True
             ) -> pipeline.RunResult:
         """Solve ``case`` (the base case with changes): in place when only limits move."""
-        if self.why_rebuild(case) is None:
+        why = self.why_rebuild(case)
+        if why is None:
             if not self._built:
                 self._build()
             changes = self._limit_changes(case)
             if changes is not None and not self.model.infeasible:
+                self.last_how, self.last_why, self.last_moved = "in_place", "", len(changes)
                 return self._run_in_place(case, changes, scenario, explain)
+            why = "a limit that cannot move in place"
         self.rebuilds += 1
+        self.last_how, self.last_why, self.last_moved = "rebuild", why, 0
         return pipeline.run(case, scenario=scenario, time_limit=self.time_limit,
                        mip_gap=self.mip_gap, explain=explain, ranging=self.ranging)
 

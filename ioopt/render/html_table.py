@@ -31,6 +31,22 @@ def fmt_cell(v: Any, year: bool = False) -> tuple[str, bool]:
     return str(v), False
 
 
+def frame_cells(frame: pd.DataFrame, max_rows: int = 2000) -> list[list[tuple[Any, str, bool]]]:
+    """The first ``max_rows`` rows of a frame as cells (column, text, is a number), every
+    table of the report and the page formatted alike (a column named '...year' or 年份:
+    years, no thousands separator).
+    """
+    years = [str(c).lower().endswith("year") or str(c) == "年份" for c in frame.columns]
+    out = []
+    for rec in frame.head(max_rows).itertuples(index=False):
+        cells = []
+        for col, v, is_year in zip(frame.columns, rec, years, strict=True):
+            text, num = fmt_cell(v.item() if hasattr(v, "item") else v, is_year)
+            cells.append((col, text, num))
+        out.append(cells)
+    return out
+
+
 def table_html(frame: pd.DataFrame, css_class: str = "", max_rows: int = 2000,
                row_class: Sequence[str] | None = None, verdict: str | None = None) -> str:
     """A DataFrame as an HTML table with formatted numbers (escaped text); ``row_class``
@@ -39,14 +55,10 @@ def table_html(frame: pd.DataFrame, css_class: str = "", max_rows: int = 2000,
     if frame.empty:
         return ""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    years = [str(c).lower().endswith("year") or str(c) == "年份" for c in frame.columns]
     rows = []
-    for i, rec in enumerate(frame.head(max_rows).itertuples(index=False)):
+    for i, row in enumerate(frame_cells(frame, max_rows)):
         cells = []
-        for col, v, is_year in zip(frame.columns, rec, years, strict=True):
-            if hasattr(v, "item"):
-                v = v.item()
-            text, num = fmt_cell(v, is_year)
+        for col, text, num in row:
             cls = "num" if num else ("verdict" if col == verdict else "")
             cells.append(f'<td class="{cls}">{html.escape(text)}</td>' if cls
                          else f"<td>{html.escape(text)}</td>")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ioopt import words
 from ioopt.batch import store
+from ioopt.case import Case, labels_table
 from ioopt.words import LANGS
 
 __all__ = ["LANGS", "Labels"]
@@ -60,8 +61,21 @@ class Labels:
     @classmethod
     def load(cls, folder: Path, lang: str, portfolio: pd.DataFrame | None = None) -> Labels:
         """Names from ``folder/labels.csv`` and the portfolio's project names."""
+        return cls.of(store.read_labels(folder), portfolio, lang)
+
+    @classmethod
+    def from_case(cls, case: Case, lang: str) -> Labels:
+        """A case's names, as :meth:`load` reads them from a run of it (labels.csv is
+        :func:`~ioopt.case.labels_table`; the projects table carries the project names).
+        """
+        return cls.of(labels_table(case), case.projects, lang)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame | None, portfolio: pd.DataFrame | None, lang: str) -> Labels:
+        """Names from a labels table (kind, id, en, zh) and a table of projects (project,
+        name, name_zh).
+        """
         names: dict[tuple[str, str], str] = {}
-        frame = store.read_labels(folder)
         if frame is not None:
             col = "zh" if lang == "zh" else "en"
             for r in frame.itertuples(index=False):

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ioopt import words
-from ioopt.case import Case, labels_table
+from ioopt.analyses.against import against, tables_of
 from ioopt.pipeline import RunResult
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
-from ioopt.render.tables import headline, quota_view, targets_table
-from ioopt.results import objective_unit
+from ioopt.render.sections import header
+from ioopt.render.tables import headline, quota_view, summary_rows, targets_table
+from ioopt.solve_notes import indicator_label
 
 
 @dataclass
@@ -35,20 +35,9 @@ class Views:
     quotas: pd.DataFrame = field(default_factory=pd.DataFrame)
     portfolio: pd.DataFrame = field(default_factory=pd.DataFrame)
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
-    changes: list[str] = field(default_factory=list)
+    changes: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    """Against the base: (heading, table) of the indicators, projects and prices moved."""
     infeasible: list[str] = field(default_factory=list)
-
-
-def labels(case: Case, lang: str, portfolio: pd.DataFrame | None = None) -> Labels:
-    """The case's names in ``lang`` (as a report reads them from labels.csv)."""
-    col = "zh" if lang == "zh" else "en"
-    names = {(str(r["kind"]), str(r["id"])): str(r[col] or r["id"])
-             for r in labels_table(case).to_dict("records")}
-    p = case.projects
-    for j, en, zh in zip(p["project"], p["name"], p["name_zh"], strict=True):
-        text = zh if lang == "zh" and isinstance(zh, str) and zh else en
-        names[("project", str(j))] = str(text) if isinstance(text, str) and text else str(j)
-    return Labels(lang=lang, names=names)
 
 
 def run_folder(result: RunResult) -> RunFolder:
@@ -68,25 +57,21 @@ def answer_views(result: RunResult, base: RunResult | None, how: str, lang: str,
     ``ranking``: an exact ranking of this very scenario, whose reasons replace the
     first-order ones.
     """
-    L = labels(result.case, lang, result.portfolio)
-    status = words.status(result.status, lang)
-    if lang == "en":
-        status += f" ({result.solve.message})"
-    v = Views(status=status, objective="", how=how)
+    L = Labels.from_case(result.case, lang)
+    run = run_folder(result)
+    said = dict(summary_rows(run, L))  # status and objective as the report states them
+    v = Views(status=said[L.t("status")], objective="", how=how)
     if not result.ok:
         inf = result.infeasibility
         if inf is not None:
             v.infeasible = [words.t("serve.infeasible", lang), *inf.sentences]
             if inf.iis:
-                v.infeasible.append(words.t("serve.conflicting", lang, names=", ".join(inf.iis[:12])))
+                v.infeasible.append(words.t("text.iis", lang, names=", ".join(inf.iis[:12])))
         return v
-    unit = words.unit(objective_unit(result.model) if result.model is not None else "100m CNY",
-                      lang)
     obj = float(result.solve.objective or 0.0)
     delta = obj - float(base.solve.objective or 0.0) if base is not None and base.ok else 0.0
-    v.objective = words.t("serve.objective_change", lang, value=words.num(obj, 7), unit=unit,
-                          delta=("+" if delta > 0 else "") + words.num(delta))
-    run = run_folder(result)
+    v.objective = L.t("serve.objective_change", value=said[L.t("objective")],
+                      delta=("+" if delta > 0 else "") + words.num(delta))
     v.headline = headline(run, L)
     v.targets = targets_table(run, L)
     v.quotas = quota_view(run, L)
@@ -110,17 +95,26 @@ def _by_park_year(pf: pd.DataFrame, L: Labels) -> pd.DataFrame:
 
 
 def _rejected(result: RunResult, L: Labels, ranking: pd.DataFrame | None) -> pd.DataFrame:
+    """The rejected candidates as ``ioopt solve``'s rejected.csv lists them (candidates
+    not selected; a project forced in or out is left out: its force is its reason, and it
+    shows among the projects moved against the base), each with a reason.
+
+    The reason is first-order, and the page says so: the project's reduced cost at this
+    optimum's prices (what it would take from the objective), not rejected.csv's
+    force-in re-solve (:func:`~ioopt.analyses.rejected.rejected_reasons`, ~0.6 s on the
+    default case: too slow for every change). ``ranking`` (the exact ranking, run on
+    demand) replaces it with the exact reason.
+    """
     pf = result.portfolio
-    rej = pf[(pf["status"] != "existing") & ~pf["selected"].astype(bool)]
-    forced = result.case.projects["force"]
+    forced = result.case.projects["force"].dropna()
+    rej = pf[(pf["status"] == "candidate") & ~pf["selected"].astype(bool)
+             & ~pf["project"].isin(forced.index)]
     exact = ({} if ranking is None or ranking.empty else
              dict(zip(ranking["project"], ranking["reason"], strict=True)))
     rows = []
     for r in rej.to_dict("records"):
         j = str(r["project"])
-        if forced.get(j) == "out":
-            why = L.t("rank.forced_out")
-        elif j in exact:
+        if j in exact:
             why = str(exact[j])
         elif np.isfinite(r.get("reduced_cost", np.nan)):
             why = L.t("serve.reason_reduced", cost=words.money(abs(float(r["reduced_cost"])), L.lang))
@@ -131,56 +125,30 @@ def _rejected(result: RunResult, L: Labels, ranking: pd.DataFrame | None) -> pd.
     return pd.DataFrame.from_records(rows)
 
 
-def _changes(result: RunResult, base: RunResult, L: Labels) -> list[str]:
-    """Projects in and out, last-year indicators and quota prices that moved."""
-    out: list[str] = []
-
-    def chosen(r: RunResult) -> set[str]:
-        pf = r.portfolio
-        return set(pf.loc[(pf["status"] != "existing") & pf["selected"].astype(bool), "project"])
-
-    now, was = chosen(result), chosen(base)
-    if now - was:
-        out.append(L.t("serve.projects_in", names=", ".join(L.name("project", j) for j in sorted(now - was))))
-    if was - now:
-        out.append(L.t("serve.projects_out", names=", ".join(L.name("project", j) for j in sorted(was - now))))
-    ta, tb = base.totals, result.totals
-    if len(ta) and len(tb):
-        year = int(tb["year"].max())
-        ra, rb = ta[ta["year"] == year].iloc[0], tb[tb["year"] == year].iloc[0]
-        for col in ("gross_output_100m_cny", "value_added_100m_cny", "energy_10k_tce", "co2_10k_t",
-                    "water_10k_m3"):
-            a, b = float(ra[col]), float(rb[col])
-            if abs(a - b) > 1e-6 * max(1.0, abs(a)):
-                name, unit = words.column_unit(col, L.lang)
-                out.append(L.t("serve.indicator_change", what=L.t(_HEAD.get(name, name)), year=year,
-                               base=words.num(a), now=words.num(b), unit=unit))
-    out += _price_changes(result.quotas, base.quotas, L)
-    return out or [L.t("serve.no_changes")]
-
-
-_HEAD = {"gross_output": "gross_output", "value_added": "value_added", "energy": "energy",
-         "co2": "co2", "water": "water"}
-
-
-def _price_changes(now: pd.DataFrame, was: pd.DataFrame, L: Labels) -> list[str]:
-    if len(now) != len(was):
-        return []
-    out = []
-    for a, b in zip(was.to_dict("records"), now.to_dict("records"), strict=True):
-        pa, pb = _price(a), _price(b)
-        if abs(pa - pb) <= 1e-6 * max(1.0, abs(pa), abs(pb)):
-            continue
-        where = " ".join(x for x in (
-            str(int(b["year"])) if pd.notna(b.get("year")) else "",
-            L.name("park", b["park"]) if isinstance(b.get("park"), str) and b["park"] else "",
-            L.name("sector", b["scope"]) if isinstance(b.get("scope"), str) and b["scope"] else "") if x)
-        out.append(L.t("serve.price_change", what=f"{L.family(b['name'])} {where}".strip(),
-                       base=words.num(pa), now=words.num(pb),
-                       unit=words.unit(str(b.get("shadow_price_unit") or ""), L.lang)))
-    return out
-
-
-def _price(r: dict[str, Any]) -> float:
-    v = r.get("shadow_price")
-    return 0.0 if v is None or not np.isfinite(float(v)) else float(v)
+def _changes(result: RunResult, base: RunResult, L: Labels) -> list[tuple[str, pd.DataFrame]]:
+    """Against the base (:func:`~ioopt.analyses.against.against`, what ``ioopt solve
+    --scenario`` writes as against_*.csv): the indicators, the projects in or out, the
+    quota prices that moved; each a heading and a table in ``L.lang`` (no projects moved:
+    an empty table under the words saying so).
+    """
+    a = against(tables_of(base), tables_of(result), L.t("base_case"))
+    ind = a.indicators.assign(
+        indicator=[indicator_label(str(x), L.lang) for x in a.indicators["indicator"]])
+    pj = a.projects
+    pj = pj.assign(name=[L.name("project", j) for j in pj["project"]],
+                   chain=[L.chain(c) for c in pj["chain"]],
+                   park=[L.name("park", p) for p in pj["park"]],
+                   status=[L.t(str(x)) for x in pj["status"]],
+                   base=[L.t(f"sec.{x}") for x in pj["base"]],
+                   scenario=[L.t(f"sec.{x}") for x in pj["scenario"]],
+                   change=[L.t(f"sec.{x}") for x in pj["change"]])
+    pr = a.prices
+    pr = pr.assign(name=[L.family(x) for x in pr["name"]],
+                   park=[L.name("park", p) if isinstance(p, str) else "" for p in pr["park"]],
+                   shadow_price_unit=[words.unit(str(u or ""), L.lang)
+                                      for u in pr["shadow_price_unit"]])
+    out = [(L.t("sec.indicators_moved"), ind),
+           (L.t("sec.projects_moved") if len(pj) else L.t("sec.same_portfolio"), pj)]
+    if len(pr):
+        out.append((L.t("sec.prices_moved"), pr))
+    return [(head, frame.rename(columns=lambda c: header(L, c))) for head, frame in out]

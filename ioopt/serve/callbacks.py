@@ -18,13 +18,12 @@ from ioopt.serve.answer import answer_views
 from ioopt.serve.layout import answer_blocks, controls, parse_key, table
 from ioopt.serve.session import Edits, Session, Sessions
 
-_TASK_WORDS = {"rank": "serve.rank", "curve": "serve.curve", "frontier": "serve.frontier"}
+_TASK_WORDS = {"rank": "serve.rank", "curve": "serve.curve", "frontier": "frontier"}
 
 
 def problems_text(exc: InputError, lang: str) -> str:
     """Every problem of a bad input, as the CLI lists them."""
-    return "\n".join([words.t("serve.bad_input", lang, n=len(exc.problems)),
-                      *(f"  {p}" for p in exc.problems)])
+    return words.problems_text(exc.problems, lang)
 
 
 def how_text(session: Session, lang: str) -> str:
@@ -129,7 +128,7 @@ def register(app: Dash, sessions: Sessions) -> None:
             except InputError as exc:
                 return html.Pre(problems_text(exc, lang), id="bad-input", style={"color": "#b42318"})
             assert s.answer is not None
-            base = sessions.base_answer()
+            base = sessions.base_answer(s.answer)
             rk = s.task.table if (s.task is not None and s.task.kind == "rank" and s.task.state == "done"
                                   and s.task.stamp == s.answer.stamp) else None
             v = answer_views(s.answer.result, base, s.answer.how, lang, ranking=rk)
@@ -157,6 +156,7 @@ def register(app: Dash, sessions: Sessions) -> None:
                 n = s.stamp
                 params = ({"quota": quota, "start": start, "stop": stop, "steps": steps or 5}
                           if kind == "curve" else {"steps": steps or 5} if kind == "frontier" else {})
+                params["lang"] = lang
                 s.task = tasks.start(kind, s.base.path, s.scenario_file(), s.folder / f"{kind}-{n}",
                                      n, params)
             elif trig == "cancel-btn" and s.task is not None:
@@ -168,7 +168,8 @@ def register(app: Dash, sessions: Sessions) -> None:
             return (_task_view(task, s, lang), state != "running",
                     task.stamp if (state == "done" and task.kind == "rank") else no_update)
 
-    @app.callback(Output("download", "data"), Input("save-btn", "n_clicks"),
+    @app.callback(Output("download", "data"),
+                  Output("message", "children", allow_duplicate=True), Input("save-btn", "n_clicks"),
                   Input("html-btn", "n_clicks"), Input("xlsx-btn", "n_clicks"),
                   State("lang", "value"), State("sid", "data"), prevent_initial_call=True)
     def on_download(_s: Any, _h: Any, _x: Any, lang: str, sid: str) -> Any:
@@ -176,11 +177,11 @@ def register(app: Dash, sessions: Sessions) -> None:
         with s.lock:
             if ctx.triggered_id == "save-btn":
                 name = "".join(c for c in s.loaded.name if c.isalnum() or c in "_-") or "scenario"
-                return dcc.send_string(s.yaml_text(), f"{name}.yaml")
+                return dcc.send_string(s.yaml_text(), f"{name}.yaml"), ""
             if s.answer is None or not s.answer.result.ok:
-                return no_update
+                return no_update, words.t("serve.no_answer", lang)
             fmt = "html" if ctx.triggered_id == "html-btn" else "xlsx"
-            return dcc.send_file(str(report_file(s, fmt, lang)))
+            return dcc.send_file(str(report_file(s, fmt, lang))), ""
 
 
 def report_file(s: Session, fmt: str, lang: str) -> Any:

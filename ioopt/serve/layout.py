@@ -14,9 +14,10 @@ from dash import dcc, html
 
 from ioopt import words
 from ioopt.families import FAMILIES
-from ioopt.render.html_table import fmt_cell
+from ioopt.render.html_table import frame_cells
+from ioopt.render.labels import Labels
 from ioopt.schemas.config import Measure, Mode
-from ioopt.serve.answer import Views, labels
+from ioopt.serve.answer import Views
 from ioopt.serve.session import Session, quota_key
 
 CSS = {"font-family": "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif",
@@ -102,7 +103,7 @@ def controls(session: Session, lang: str) -> list[Any]:
     except Exception:  # an edit the case refuses: show the loaded case's values
         case = session.loaded_case
     base_q = {quota_key(r): r["limit"] for r in session.base.quotas.to_dict("records")}
-    L = labels(case, lang)
+    L = Labels.from_case(case, lang)
     blocks: list[Any] = [html.H4(t("serve.scenario_panel"))]
     q = case.quotas
     for fam in dict.fromkeys(q["family"]):
@@ -131,7 +132,7 @@ def controls(session: Session, lang: str) -> list[Any]:
 
 def _projects(case: Any, lang: str) -> list[Any]:
     t = _t(lang)
-    L = labels(case, lang)
+    L = Labels.from_case(case, lang)
     p = case.projects[case.projects["status"] != "existing"]
     opts = [{"label": f"{j} {L.name('project', j)} ({L.chain(_chain(case, s))}, "
                       f"{L.name('park', park)}, {L.t(st) if st in ('committed', 'candidate') else st})",
@@ -194,7 +195,7 @@ def deeper_panel(session: Session, lang: str) -> list[Any]:
                                             style={"width": "50px"}),
                 html.Button(t("serve.curve"), id="curve-btn"),
                 html.Span("|"),
-                html.Button(t("serve.frontier"), id="frontier-btn"),
+                html.Button(t("frontier"), id="frontier-btn"),
                 html.Button(t("serve.cancel"), id="cancel-btn")])]
 
 
@@ -206,13 +207,8 @@ def table(frame: pd.DataFrame, max_rows: int = 400, id_: str | None = None) -> A
     if frame is None or frame.empty:
         return html.Div("-")
     head = html.Tr([html.Th(str(c)) for c in frame.columns])
-    body = []
-    for rec in frame.head(max_rows).itertuples(index=False):
-        cells = []
-        for col, v in zip(frame.columns, rec, strict=True):
-            text, is_num = fmt_cell(v, year=str(col) in ("year", "年份"))
-            cells.append(html.Td(text, style={"text-align": "right"} if is_num else {}))
-        body.append(html.Tr(cells))
+    body = [html.Tr([html.Td(text, style={"text-align": "right"} if num else {})
+                     for _, text, num in row]) for row in frame_cells(frame, max_rows)]
     rows = [html.Thead(head), html.Tbody(body)]
     style = {"border-collapse": "collapse"}
     tab = html.Table(rows, id=id_, style=style) if id_ else html.Table(rows, style=style)
@@ -233,8 +229,10 @@ def answer_blocks(v: Views, how: str, lang: str) -> list[Any]:
     out += [html.H4(t("serve.headline")),
             html.Table(id="headline", children=[html.Tr([html.Td(k), html.Td(val)])
                                                 for k, val in v.headline]),
-            html.H4(t("serve.changes")),
-            html.Ul(id="changes", children=[html.Li(s) for s in v.changes]),
+            html.H4(t("sec.against_section")),
+            html.Div(id="changes", children=[
+                part for i, (head, frame) in enumerate(v.changes)
+                for part in (html.H5(head), table(frame, id_=f"changes-{i}"))]),
             html.H4(t("serve.quota_use")), table(v.quotas, id_="quotas"),
             html.H4(t("serve.targets")), table(v.targets, id_="targets"),
             html.H4(t("serve.portfolio")), table(v.portfolio, id_="portfolio"),

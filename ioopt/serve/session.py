@@ -19,25 +19,23 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
-import pandas as pd
 import yaml
 
-from ioopt import pipeline, units
+from ioopt import pipeline
 from ioopt.analyses.whatif import WhatIf
 from ioopt.case import Case, read_yaml_model
-from ioopt.checks import check_quotas
 from ioopt.errors import InputError, Problem
-from ioopt.scenario import QuotaChange, Scenario, apply_overrides, deep_merge, load_scenario
+from ioopt.scenario import QuotaChange, Scenario, apply_overrides, apply_quota_changes, deep_merge, load_scenario
 from ioopt.schemas import NUMBER_BOUND
 from ioopt.serve.tasks import Task
 
 QuotaKey = tuple[str, int | None, str | None]
 """A quota row: (family, year or None for every year, park or None for the city)."""
 
-_LISTS = ("quotas", "projects", "sectors", "coefficients", "rules", "markets", "demand",
-          "project_years")
+_LISTS = tuple(k for k, f in Scenario.model_fields.items() if get_origin(f.annotation) is list)
+"""The scenario's lists of changes (quotas, projects, ...): a flattened chain holds them all."""
 
 
 def quota_key(r: dict[str, Any]) -> QuotaKey:
@@ -109,48 +107,33 @@ class Session:
     def scenario(self) -> Scenario:
         """The loaded scenario with the page's edits after it: what a saved file holds."""
         sc = self.loaded.model_copy(deep=True)
-        sc.name = self.loaded.name
         sc.case = deep_merge(sc.case, self.edits.settings)
-        q = self.loaded_case.quotas
-        for (fam, year, park), value in self.edits.quotas.items():
-            mixed = park is None and any(isinstance(p, str) and p for p in
-                                         q.loc[q["family"] == fam, "park"])
-            sc.quotas.append(QuotaChange(family=fam, year=year,
-                                         park="" if mixed else park, set=value))
+        sc.quotas += self._quota_changes()
         for j, how in self.edits.forces.items():
             sc.projects.append({"project": j, "force": how})
         return sc
 
+    def _quota_changes(self) -> list[QuotaChange]:
+        """The page's quota limits as the scenario's ``set`` changes (a city row of a
+        family that also has park rows is selected by a blank park).
+        """
+        q = self.loaded_case.quotas
+        out = []
+        for (fam, year, park), value in self.edits.quotas.items():
+            mixed = park is None and any(isinstance(p, str) and p for p in
+                                         q.loc[q["family"] == fam, "park"])
+            out.append(QuotaChange(family=fam, year=year, park="" if mixed else park, set=value))
+        return out
+
     def case(self) -> Case:
-        """The base case with the scenario applied (InputError: the page's message)."""
+        """The base case with the scenario applied (InputError: the page's message); quota
+        limits alone through the scenario's fast path (only the quota checks run again).
+        """
         if not (self.edits.quotas or self.edits.forces or self.edits.settings):
             return self.loaded_case
         if self.edits.forces or self.edits.settings:
             return apply_overrides(self.loaded_case, self.scenario(), "<page>")
-        return self._limits_only()
-
-    def _limits_only(self) -> Case:
-        """The loaded case with the page's quota limits: what :func:`apply_overrides` gives
-        for these ``set`` changes, with only the quota checks run (the other tables are the
-        loaded case's, already checked): a quota change answers within half a second.
-        """
-        base = self.loaded_case
-        q = base.quotas.copy()
-        keys = [quota_key(r) for r in q.to_dict("records")]
-        applied = [*base.applied]
-        for key, value in self.edits.quotas.items():
-            QuotaChange(family=key[0], set=value)  # the scenario's own checks of a limit
-            sel = pd.Series([k == key for k in keys], index=q.index)
-            q.loc[sel, "limit"] = value
-            q.loc[sel, "limit_model"] = float(value) * _factor(str(q.loc[sel, "unit"].iloc[0]))
-            sc = {"family": key[0], "year": key[1], "park": key[2], "set": value}
-            applied.append(f"quotas: { {k: v for k, v in sc.items() if v is not None} } (1 rows)")
-        new = base.replace(quotas=q, applied=applied)
-        problems = check_quotas(new)
-        if problems:
-            raise InputError([Problem("<page>", None, None, None, f"a scenario that keeps the "
-                                      f"case valid, but: {p}") for p in problems])
-        return new
+        return apply_quota_changes(self.loaded_case, self._quota_changes(), "<page>")
 
     def set_edits(self, edits: Edits) -> None:
         """Replace the page's edits; a limit equal to the loaded case's is no edit.
@@ -233,24 +216,21 @@ class Session:
         self.last_used = time.monotonic()
         case = self.case()
         t0 = time.perf_counter()
+        # a change the built model cannot take in place: the rebuilt model becomes the base
         why = "" if self.whatif is None else (self.whatif.why_rebuild(case) or "")
         first = self.whatif is None
         if first or why:
             self.whatif = WhatIf(case)
         w = self.whatif
         assert w is not None
-        moved = [] if (first or why) else (w._limit_changes(case) or [])
-        rebuilds = w.rebuilds
         name = None if self.loaded.name == "page" else self.loaded.name
         result = w.run(case, scenario=name)
-        if w.rebuilds > rebuilds:
-            how, why = "rebuild", why or "a limit that cannot move in place"
-        elif first:
-            how = "base"
+        if w.last_how == "rebuild":
+            how, why = "rebuild", w.last_why
         else:
-            how = "rebuild" if why else "in_place"
+            how = "base" if first else "rebuild" if why else "in_place"
         self.stamp += 1
-        self.answer = Answer(result=result, how=how, why=why, n_moved=len(moved),
+        self.answer = Answer(result=result, how=how, why=why, n_moved=w.last_moved,
                              seconds=time.perf_counter() - t0, scenario=self.scenario(),
                              stamp=self.stamp)
         return self.answer
@@ -261,12 +241,6 @@ def _limit_ok(v: object) -> bool:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return False
     return 0 <= float(v) < NUMBER_BOUND
-
-
-def _factor(unit: str) -> float:
-    """Model units per unit of a quota row's limit (as the case loader derives it)."""
-    parsed = units.parse_unit(unit)
-    return float(parsed[1]) if parsed else float("nan")
 
 
 class Sessions:
@@ -281,11 +255,16 @@ class Sessions:
         self._base: pipeline.RunResult | None = None
         self._base_lock = threading.Lock()
 
-    def base_answer(self) -> pipeline.RunResult:
-        """The base case's answer (solved once, on its own model): what changes are against."""
+    def base_answer(self, answer: Answer | None = None) -> pipeline.RunResult:
+        """The base case's answer, solved once: what changes are against. A session's
+        ``answer`` of the base case itself (a tab's first solve, on its WhatIf) is kept as
+        it; else the base is solved on its own model.
+        """
         with self._base_lock:
             if self._base is None:
-                self._base = pipeline.run(self.base, ranging=False)
+                self._base = (answer.result if answer is not None and answer.result.ok
+                              and answer.result.case is self.base
+                              else pipeline.run(self.base, ranging=False))
             return self._base
 
     def get(self, sid: str) -> Session:

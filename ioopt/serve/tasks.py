@@ -46,12 +46,12 @@ def _work(kind: str, case_dir: str, scenario: str, out: str, params: dict[str, A
                                  progress=False).points
         conn.send(("done", table))
     except Exception as exc:  # the page shows it in words; the CLI would have said the same
+        from ioopt import words
         from ioopt.errors import InputError
 
-        text = ("; ".join(str(p) for p in exc.problems) if isinstance(exc, InputError)
-                else f"{type(exc).__name__}: {exc}")
-        conn.send(("failed", text if isinstance(exc, InputError) else
-                   text + "\n" + traceback.format_exc(limit=3)))
+        conn.send(("failed", words.problems_text(exc.problems, str(params.get("lang", "en")))
+                   if isinstance(exc, InputError) else
+                   f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     finally:
         conn.close()
 

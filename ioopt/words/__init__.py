@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 
 from ioopt.families import FAMILIES
 from ioopt.solver.status import SolveStatus
@@ -47,7 +48,7 @@ from ioopt.words.units import UNIT_SUFFIXES, UNITS, WAN, YI, mark, unit
 __all__ = ["CHAIN_NAMES", "COLUMN_WORDS", "FAMILY_NAMES", "LANGS", "STATUS", "UNITS",
            "UNIT_SUFFIXES", "VALUE_WORDS", "WAN", "WORDS", "YI", "chain", "check_lang",
            "column", "column_unit", "family", "gap", "mark", "money", "note", "num",
-           "objective_name", "pct", "scenario_change", "status", "t", "unit", "value",
+           "objective_name", "pct", "problems_text", "scenario_change", "status", "t", "unit", "value",
            "verdict_text"]
 
 LANGS = ("en", "zh")
@@ -154,6 +155,15 @@ def t(key: str, lang: str = "en", /, **fmt: object) -> str:
     """
     text = _pick(WORDS[key], lang)
     return text.format(**fmt) if fmt else text
+
+
+def problems_text(problems: Sequence[object], lang: str = "en") -> str:
+    """Every problem of a bad input (an InputError's ``problems``), one a line under their
+    count: what the CLI prints, and what the page and its tasks show.
+    """
+    n = len(problems)
+    return "\n".join([t("cli.input_problems", lang, n=n, s="s" if n != 1 else ""),
+                      *(f"  {p}" for p in problems)])
 
 
 def family(name: object, lang: str = "en") -> str:

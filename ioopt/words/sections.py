@@ -20,7 +20,6 @@ SECTIONS: dict[str, Entry] = {
                            "入选项目与基准相同"),
     "sec.enters": ("enters", "新入选"),
     "sec.leaves": ("leaves", "退出"),
-    "sec.price": ("shadow price", "影子价格"),
     "sec.scenario_about": ("Scenario name and purpose", "情景名称与说明"),
     "sec.rejected_section": ("Rejected candidates: why each is out", "未入选候选项目：原因"),
     "sec.rejected_note": ("From LP estimates with every other build decision held: forcing a "

@@ -225,7 +225,7 @@ TEXT: dict[str, Entry] = {
     "text.relaxation": "smallest relaxation that makes it feasible (each in its own unit):",
     "text.no_relaxation": "no quota relaxation found: {status}",
     "text.structural": "  cannot be relaxed: {what}",
-    "text.iis": "conflicting constraints: {names}",
+    "text.iis": ("conflicting constraints: {names}", "冲突约束：{names}"),
     "text.iis_more": " and {n} more",
     "text.quotas_title": ("binding quotas and rules (shadow price = objective gain per unit "
                           "of relaxation)"),
@@ -265,7 +265,7 @@ TEXT: dict[str, Entry] = {
 
 # ------------------------------------------------------------------ the command line
 CLI: dict[str, Entry] = {
-    "cli.input_problems": "error: {n} problem{s} in the input:",
+    "cli.input_problems": ("error: {n} problem{s} in the input:", "错误：输入中有 {n} 处问题："),
     "cli.error": "error: {message}",
     "cli.warning": "warning: {message}",
     "cli.results_written": "\nresults written to {out}/",
