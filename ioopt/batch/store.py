@@ -52,6 +52,8 @@ RUN_TABLES = (*SOLVE_TABLES, "markets", "infeasibility", "ranking", "ranking_quo
               "backcast", "rejected", "against_projects", "against_indicators", "against_prices")
 """Every table a run folder may hold."""
 RULE = "ranking_rule.txt"
+BASE = "base"
+"""Where a scenario's solve keeps its base run, inside its run folder."""
 
 
 def _problem(path: Path | str, expected: str) -> InputError:
@@ -279,10 +281,12 @@ def replace_folder(out_dir: str | Path, fill: Callable[[Path], object],
 
 def _run_owned(entry: Path) -> bool:
     """Whether a folder entry belongs to a run (replaced by the next run written there):
-    its tables, summary, labels, ranking rule and report; other entries (other folders,
-    analysis tables such as curve.csv) are kept.
+    its tables, summary, labels, ranking rule, report and a scenario's base run; other
+    entries (other folders, analysis tables such as curve.csv) are kept.
     """
     name = entry.name
+    if name == BASE:
+        return is_run_folder(entry) and not is_store(entry)
     return (name in (SUMMARY, LABELS, RULE, "charts")
             or name in {f"{t}.csv" for t in RUN_TABLES}
             or (name.startswith("report") and entry.suffix in (".html", ".xlsx")))
