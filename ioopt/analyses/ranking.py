@@ -42,10 +42,6 @@ from ioopt.case import Case
 from ioopt.results import objective_unit
 from ioopt.solver.status import SolveStatus
 
-RULE_ZH = "ranking_rule_zh.txt"
-"""The rank rule and notes in Chinese, beside ranking_rule.txt."""
-
-
 @dataclass
 class Ranking:
     """A ranking of the committed and candidate projects of a case."""
@@ -72,14 +68,14 @@ class Ranking:
         def ranking(tmp: Path) -> None:
             store.write_ranking(tmp, self.table, self.quota_use, [self.rule, *self.notes])
             if self.rule_zh:
-                (Path(tmp) / RULE_ZH).write_text(self.rule_zh + "\n", encoding="utf-8")
+                (Path(tmp) / store.RULE_ZH).write_text(self.rule_zh + "\n", encoding="utf-8")
 
         # one folder swapped in whole: nothing of an older solve or rank stays beside it
         if self.base is not None:
             store.write_run(self.base, out_dir, extra=ranking)
         else:
             store.replace_folder(out_dir, ranking)
-        names = ["ranking.csv", "ranking_quota_use.csv", store.RULE] + ([RULE_ZH] if self.rule_zh else [])
+        names = ["ranking.csv", "ranking_quota_use.csv", store.RULE] + ([store.RULE_ZH] if self.rule_zh else [])
         return [Path(out_dir) / n for n in names]
 
     def text(self, top: int = 25) -> str:

@@ -52,6 +52,8 @@ RUN_TABLES = (*SOLVE_TABLES, "markets", "infeasibility", "ranking", "ranking_quo
               "backcast", "rejected", "against_projects", "against_indicators", "against_prices")
 """Every table a run folder may hold."""
 RULE = "ranking_rule.txt"
+RULE_ZH = "ranking_rule_zh.txt"
+"""The rank rule and notes in Chinese (for the reports)."""
 BASE = "base"
 """Where a scenario's solve keeps its base run, inside its run folder."""
 
@@ -287,7 +289,7 @@ def _run_owned(entry: Path) -> bool:
     name = entry.name
     if name == BASE:
         return is_run_folder(entry) and not is_store(entry)
-    return (name in (SUMMARY, LABELS, RULE, "charts")
+    return (name in (SUMMARY, LABELS, RULE, RULE_ZH, "charts")
             or name in {f"{t}.csv" for t in RUN_TABLES}
             or (name.startswith("report") and entry.suffix in (".html", ".xlsx")))
 
