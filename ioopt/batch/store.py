@@ -256,16 +256,15 @@ def write_run(result: RunResult, out_dir: str | Path,
     return replace_folder(out_dir, fill)
 
 
-def replace_folder(out_dir: str | Path, fill: Callable[[Path], object],
-                   store_ok: bool = False) -> Path:
+def replace_folder(out_dir: str | Path, fill: Callable[[Path], object]) -> Path:
     """Every command that writes a results folder writes it through here: ``fill``
     writes the new files into a temporary folder beside ``out_dir``, which then replaces
     ``out_dir`` whole, carrying over only the entries a run does not own (other folders,
     analysis tables such as curve.csv). A failure inside ``fill`` leaves ``out_dir`` as it
-    was. ``store_ok``: ``out_dir`` may hold a batch store (else refused).
+    was. A batch store in ``out_dir`` is refused.
     """
     out = Path(out_dir)
-    if is_store(out) and not store_ok:
+    if is_store(out):
         raise _problem(out, "a folder for a run, not a batch store (manifest.json); choose "
                             "another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
