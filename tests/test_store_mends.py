@@ -3,8 +3,6 @@ a run writes owned by the next run written there, a store's checksums and warnin
 
 from __future__ import annotations
 
-import json
-import warnings
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,7 @@ def _scenario_solve(tmp_path: Path):
 
 def test_a_solve_and_its_notes_are_one_folder_a_failing_note_leaves_the_old_one(
         tmp_path, monkeypatch):
-    result, notes = _scenario_solve(tmp_path)
+    _, notes = _scenario_solve(tmp_path)
     out = tmp_path / "run"
     notes.write(out)
     names = {p.name for p in out.iterdir()}
@@ -57,3 +55,53 @@ def test_a_later_run_drops_the_base_run_and_the_chinese_rule_but_keeps_other_fol
     names = {p.name for p in out.iterdir()}
     assert not names & {"base", store.RULE_ZH, "against_projects.csv"}, names
     assert {"mine", "summary.json"} <= names
+
+
+# ------------------------------------------------------------ a batch store
+
+
+def _store(tmp_path: Path) -> Path:
+    import yaml
+    from click.testing import CliRunner
+
+    from ioopt.cli import main
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({"name": "t", "case": str(EXAMPLE.resolve()),
+                                    "grid": [{"name": "energy",
+                                              "quotas": {"family": "energy_total"},
+                                              "scale": [0.9, 1.0]}]}), encoding="utf-8")
+    out = tmp_path / "store"
+    r = CliRunner().invoke(main, ["batch", str(spec), "--out", str(out), "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def damaged_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = _store(tmp_path_factory.mktemp("damaged"))
+    path = out / "runs" / "grid-0002" / "portfolio.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    return out
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_a_command_checks_a_store_once_and_names_a_damaged_run_once(
+        damaged_store, tmp_path, monkeypatch, command):
+    from click.testing import CliRunner
+
+    from ioopt.batch import integrity
+    from ioopt.cli import main
+
+    checks = []
+    check_runs = integrity.check_runs
+
+    def counted(*args, **kw):
+        checks.append(args[0])
+        return check_runs(*args, **kw)
+
+    monkeypatch.setattr(integrity, "check_runs", counted)
+    r = CliRunner().invoke(main, [command, str(damaged_store), "--out", str(tmp_path / "x")])
+    assert r.exit_code == 0, r.output
+    assert r.output.count("run grid-0002 is damaged") == 1, r.output
+    assert len(checks) == 1  # the checksums of every run computed once, not once per table

@@ -29,6 +29,7 @@ import pandas as pd
 from ioopt import __version__
 from ioopt.analyses.against import Against, against
 from ioopt.batch import store
+from ioopt.batch.reading import read_tables
 from ioopt.errors import InputError, Problem
 from ioopt.solver.status import SolveStatus, solved
 
@@ -117,9 +118,8 @@ class Comparison:
 def load_runs(paths: list[Path]) -> dict[str, pd.DataFrame]:
     """The tables of a results store (one path) or of several solve output folders."""
     if len(paths) == 1 and store.is_store(paths[0]):
-        return {"scenarios": store.read_table(paths[0], "scenario"),
-                **{t: store.read_table(paths[0], t)
-                   for t in ("portfolio", "quotas", "sectors", "totals")}}
+        found = read_tables(paths[0], ("scenario", "portfolio", "quotas", "sectors", "totals"))
+        return {"scenarios": found.pop("scenario"), **found}
     if len(paths) < 2:
         raise InputError([Problem(str(paths[0]) if paths else "(none)", None, None, None,
                                   "a batch results folder (with manifest.json), or two or more "

@@ -42,6 +42,7 @@ from ioopt.case import Case
 from ioopt.results import objective_unit
 from ioopt.solver.status import SolveStatus
 
+
 @dataclass
 class Ranking:
     """A ranking of the committed and candidate projects of a case."""

@@ -10,7 +10,8 @@
         quotas.parquet ...   checksums.json (:mod:`ioopt.batch.integrity`)
         hash
 
-:func:`read_table` gathers one table over the scenarios, :func:`query` runs DuckDB SQL.
+:mod:`ioopt.batch.reading` reads its tables (``read_tables``) and runs DuckDB SQL
+(``query``).
 
 **Run folder** (``ioopt solve --out``, ``ioopt rank --out``): summary.json, labels.csv,
 portfolio/quotas/sectors/totals/flows.csv (with a solution), infeasibility.csv (an
@@ -29,7 +30,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from ioopt.batch import integrity
@@ -164,63 +164,6 @@ def read_manifest(out: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise _problem(p, "the JSON manifest ioopt writes (a mapping with a jobs list)")
     return data
-
-
-def _manifest_files(out: str | Path, manifest: dict[str, Any], names: tuple[str, ...]
-                    ) -> dict[str, list[Path]]:
-    """Each table's file of every job the manifest lists (run folders it does not list,
-    e.g. left by an earlier grid, are not read); damaged runs are left out, each named in
-    a DamagedResults warning.
-    """
-    runs = Path(out) / "runs"
-    damaged = integrity.check_runs(Path(out), manifest)
-    integrity.warn_damaged(Path(out), damaged)
-    ids = [str(j["id"]) for j in manifest["jobs"] if str(j["id"]) not in damaged]
-    return {name: [f for f in (runs / i / f"{name}.parquet" for i in ids) if f.is_file()]
-            for name in names}
-
-
-def read_table(out: str | Path, name: str) -> pd.DataFrame:
-    """One table of a store, every scenario's rows together, in the manifest's job order."""
-    manifest = read_manifest(out)
-    order = {j["id"]: i for i, j in enumerate(manifest["jobs"])}
-    frames = [pd.read_parquet(p) for p in _manifest_files(out, manifest, (name,))[name]]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=["scenario_id"])
-    table = pd.concat(frames, ignore_index=True)
-    key = table["scenario_id"].map(order).fillna(len(order))
-    return table.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
-
-
-def query(out: str | Path, sql: str) -> pd.DataFrame:
-    """Run SQL with DuckDB over a results store. Views: ``scenarios`` (one row per
-    scenario), ``portfolio``, ``quotas``, ``sectors``, ``totals``, ``infeasibility``
-    (those present), each with a ``scenario_id`` column.
-    """
-    import duckdb
-
-    manifest = read_manifest(out)
-    con = duckdb.connect()
-    # the store's tables are loaded first (only the manifest's intact jobs), then the
-    # connection is shut off from files: the SQL reads those tables and writes nothing
-    found = _manifest_files(out, manifest, ("scenario", *TABLE_NAMES))
-    for view, name in [("scenarios", "scenario"), *((t, t) for t in TABLE_NAMES)]:
-        files = [str(f.resolve()).replace("'", "''") for f in found[name]]
-        if files:
-            listed = ", ".join(f"'{f}'" for f in files)
-            con.execute(f"CREATE TABLE {view} AS SELECT * FROM "
-                        f"read_parquet([{listed}], union_by_name=true)")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    try:
-        return con.execute(sql).df()
-    except duckdb.Error as exc:
-        views = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()]
-        raise InputError([Problem("SQL", None, None, sql,
-                                  f"a query DuckDB can run over the views {views} ({exc})")]
-                         ) from None
 
 
 # ---------------------------------------------------------------- run folders
