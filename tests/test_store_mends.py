@@ -3,6 +3,8 @@ a run writes owned by the next run written there, a store's checksums and warnin
 
 from __future__ import annotations
 
+import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from ioopt import api
 from ioopt.analyses.against import Against
 from ioopt.batch import store
+from ioopt.batch.reading import read_tables
 
 EXAMPLE = Path("data/example")
 FORCE = ("name: force-solar\ndescription: The committee approves solar_1.\nprojects:\n"
@@ -105,3 +108,29 @@ def test_a_command_checks_a_store_once_and_names_a_damaged_run_once(
     assert r.exit_code == 0, r.output
     assert r.output.count("run grid-0002 is damaged") == 1, r.output
     assert len(checks) == 1  # the checksums of every run computed once, not once per table
+
+
+def test_a_resumed_store_keeps_its_checksums_until_sealed_and_reads_its_manifest_once(
+        tmp_path, monkeypatch):
+    out = _store(tmp_path)
+    sealed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(sealed["checksums"]) == {"grid-0001", "grid-0002"}
+    path = out / "runs" / "grid-0002" / "portfolio.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    fresh = {k: v for k, v in sealed.items() if k != "checksums"}
+    reads = []
+    read_manifest = store.read_manifest
+    monkeypatch.setattr(store, "read_manifest", lambda o: reads.append(o) or read_manifest(o))
+    damaged = store.open_store(out, fresh, api.load_case(EXAMPLE), resume=True)
+    assert list(damaged) == ["grid-0002"] and damaged["grid-0002"][0] == "portfolio.parquet"
+    assert len(reads) == 1
+    # the batch is killed here: the intact run's checksums are in the manifest, the
+    # damaged one's (to be run again) are not
+    now = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert now["checksums"] == {"grid-0001": sealed["checksums"]["grid-0001"]}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (out / "runs" / "grid-0001" / "checksums.json").unlink()
+        tables = read_tables(out, ("portfolio",))
+    assert tables["portfolio"].empty  # the carried checksums are what finds grid-0001 out
+    assert any("grid-0001" in str(w.message) and "missing" in str(w.message) for w in caught)

@@ -2,7 +2,8 @@
 
 **Checksums.** Each run folder (``runs/<id>/``) is written with ``checksums.json`` (the
 SHA-256 of each of its files) inside the same atomic rename; the manifest gathers them
-under ``checksums`` when the batch ends. A run whose files no longer match (a flipped
+under ``checksums`` when the batch ends (a resumed batch keeps those of its intact runs
+from the start). A run whose files no longer match (a flipped
 byte, a truncated or missing file, an unreadable checksum list) is *damaged*: ``resume``
 runs it again and says how many it re-ran, and every reader (``query``, ``compare``,
 ``report``) leaves it out with a :class:`~ioopt.errors.DamagedResults` warning naming
@@ -155,20 +156,6 @@ def store_lock(out: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
-
-
-def damaged_before_resume(out: Path, ids: list[str], resume: bool) -> dict[str, tuple[str, str]]:
-    """The runs of an existing store (about to be resumed) that are damaged: resume runs
-    them again. Empty for a new store.
-    """
-    path = out / "manifest.json"
-    if not resume or not path.is_file():
-        return {}
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = {}
-    return check_runs(out, manifest if isinstance(manifest, dict) else {}, ids)
 
 
 def seal_manifest(out: Path, ids: list[str]) -> None:

@@ -91,15 +91,20 @@ def is_store(folder: str | Path) -> bool:
     return (Path(folder) / MANIFEST).is_file()
 
 
-def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bool) -> Path:
+def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bool
+               ) -> dict[str, tuple[str, str]]:
     """Create (or, with ``resume``, reopen) a store: the manifest and labels written,
-    scenario folders cut off mid-write removed. Returns the folder of the scenarios.
+    scenario folders cut off mid-write removed.
+
+    Resumed, the store's manifest is read once: its runs that are damaged are returned
+    (job id -> (file, what is wrong); resume runs them again) and the checksums of the
+    others, of jobs that kept their hash, carried into the new manifest (so a resumed
+    batch killed before it ends still checks them). Empty for a new store.
     """
     out = Path(out)
     if is_store(out) and not resume:
         raise _problem(out, "a new folder: this one already holds a batch (manifest.json); "
                             "pass --resume to continue it, or choose another --out")
-    runs = out / "runs"
     if not is_store(out):  # a new store: an old run folder there is replaced, not mixed in
         def fill(tmp: Path) -> None:
             (tmp / "runs").mkdir()
@@ -107,13 +112,23 @@ def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bo
             labels_table(case).to_csv(tmp / LABELS, index=False)
 
         replace_folder(out, fill)
-        return runs
-    runs.mkdir(parents=True, exist_ok=True)
-    for tmp in runs.glob(".*.tmp-*"):  # a job cut off mid-write
+        return {}
+    try:
+        old = read_manifest(out)
+    except InputError:  # a damaged manifest: the runs are checked by their own lists
+        old = {"jobs": []}
+    damaged = integrity.check_runs(out, old, [str(j["id"]) for j in manifest["jobs"]])
+    was = {str(j.get("id")): j.get("hash") for j in old["jobs"] if isinstance(j, dict)}
+    now = {str(j["id"]): j["hash"] for j in manifest["jobs"]}
+    sums: dict[str, Any] = old.get("checksums") or {}
+    kept = {i: v for i, v in sums.items()
+            if i in now and was.get(i) == now[i] and i not in damaged}
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+    for tmp in (out / "runs").glob(".*.tmp-*"):  # a job cut off mid-write
         shutil.rmtree(tmp, ignore_errors=True)
-    _atomic_text(out / MANIFEST, _json(manifest))
+    _atomic_text(out / MANIFEST, _json({**manifest, **({"checksums": kept} if kept else {})}))
     labels_table(case).to_csv(out / LABELS, index=False)
-    return runs
+    return damaged
 
 
 def write_job(out: str | Path, output: JobOutput) -> None:
