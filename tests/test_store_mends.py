@@ -134,3 +134,39 @@ def test_a_resumed_store_keeps_its_checksums_until_sealed_and_reads_its_manifest
         tables = read_tables(out, ("portfolio",))
     assert tables["portfolio"].empty  # the carried checksums are what finds grid-0001 out
     assert any("grid-0001" in str(w.message) and "missing" in str(w.message) for w in caught)
+
+
+def test_a_new_store_is_built_in_place_under_its_lock(tmp_path):
+    from ioopt.batch import integrity
+
+    out = tmp_path / "run"
+    api.run(api.load(EXAMPLE)).write(out)  # an old solve folder
+    (out / "curve.csv").write_text("kept\n", encoding="utf-8")
+    with integrity.store_lock(out):
+        folder, lock = out.stat().st_ino, (out / integrity.LOCK).stat().st_ino
+        manifest = {"jobs": [], "batch": "t"}
+        assert store.open_store(out, manifest, api.load_case(EXAMPLE), resume=False) == {}
+        # the folder and its lock file never moved: a second batch locks the same inode
+        assert out.stat().st_ino == folder and (out / integrity.LOCK).stat().st_ino == lock
+    names = {p.name for p in out.iterdir()}
+    assert names == {"manifest.json", "labels.csv", "runs", "curve.csv", integrity.LOCK}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_curve_writes_curve_csv_while_it_holds_the_store_lock(tmp_path, monkeypatch):
+    from ioopt.analyses import tradeoffs
+    from ioopt.batch import integrity
+
+    out = tmp_path / "c"
+    held = []
+    write = tradeoffs.Curve.write
+
+    def checked(self, where):
+        held.append(Path(where).resolve() in integrity._HELD.stores)
+        return write(self, where)
+
+    monkeypatch.setattr(tradeoffs.Curve, "write", checked)
+    tradeoffs.curve(api.load_case(EXAMPLE), "energy_total", "-10%", "0%", 2, out, workers=1,
+                    progress=False)
+    assert held == [True] and (out / "curve.csv").is_file()
+    assert not integrity._HELD.stores  # released

@@ -105,13 +105,12 @@ def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bo
     if is_store(out) and not resume:
         raise _problem(out, "a new folder: this one already holds a batch (manifest.json); "
                             "pass --resume to continue it, or choose another --out")
-    if not is_store(out):  # a new store: an old run folder there is replaced, not mixed in
-        def fill(tmp: Path) -> None:
-            (tmp / "runs").mkdir()
-            (tmp / MANIFEST).write_text(_json(manifest), encoding="utf-8")
-            labels_table(case).to_csv(tmp / LABELS, index=False)
-
-        replace_folder(out, fill)
+    if not is_store(out):  # a new store, built in place (its lock file stays where it is)
+        if out.is_dir():  # an old run folder there is replaced, not mixed in
+            _clear_run(out)
+        (out / "runs").mkdir(parents=True, exist_ok=True)
+        labels_table(case).to_csv(out / LABELS, index=False)
+        _atomic_text(out / MANIFEST, _json(manifest))  # last: a store once it is whole
         return {}
     try:
         old = read_manifest(out)
@@ -251,6 +250,15 @@ def _run_owned(entry: Path) -> bool:
             or (name.startswith("report") and entry.suffix in (".html", ".xlsx")))
 
 
+def _clear_run(out: Path) -> None:
+    """Remove the entries of a run (see :func:`_run_owned`) from the folder ``out``."""
+    for entry in out.iterdir():
+        if _run_owned(entry) and entry.is_dir():
+            shutil.rmtree(entry)
+        elif _run_owned(entry):
+            entry.unlink()
+
+
 def _swap_in(tmp: Path, out: Path) -> None:
     """Replace ``out`` by ``tmp``, carrying over the entries of ``out`` a run does not own."""
     if not out.exists():
@@ -261,11 +269,7 @@ def _swap_in(tmp: Path, out: Path) -> None:
         raise _problem(out, "a folder (or a new name) for the run; this is a file")
     cwd = Path.cwd().resolve()
     if cwd == out.resolve() or out.resolve() in cwd.parents:  # never move the working folder
-        for entry in out.iterdir():
-            if _run_owned(entry) and entry.is_dir():
-                shutil.rmtree(entry)
-            elif _run_owned(entry):
-                entry.unlink()
+        _clear_run(out)
         for entry in tmp.iterdir():
             os.replace(entry, out / entry.name)
         tmp.rmdir()
