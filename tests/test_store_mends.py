@@ -170,3 +170,19 @@ def test_curve_writes_curve_csv_while_it_holds_the_store_lock(tmp_path, monkeypa
                     progress=False)
     assert held == [True] and (out / "curve.csv").is_file()
     assert not integrity._HELD.stores  # released
+
+
+def test_compare_lists_compare_scenarios_csv_and_writes_the_changes_as_sentences(tmp_path):
+    from ioopt import words
+    from ioopt.analyses.compare import compare
+
+    _, notes = _scenario_solve(tmp_path)
+    notes.write(tmp_path / "scen")
+    api.run(api.load(EXAMPLE)).write(tmp_path / "base")
+    paths = compare([tmp_path / "base", tmp_path / "scen"]).write(tmp_path / "cmp")
+    assert tmp_path / "cmp" / "compare_scenarios.csv" in paths
+    sc = store.read_csv_table(tmp_path / "cmp", "compare_scenarios").set_index("scenario_id")
+    changes = store.read_summary(tmp_path / "scen")["scenario_changes"]
+    assert changes and sc.at["scen", "scenario_changes"] == "; ".join(
+        words.scenario_change(c) for c in changes)
+    assert not str(sc.at["scen", "scenario_changes"]).startswith("[")

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ioopt import __version__
+from ioopt import __version__, words
 from ioopt.analyses.against import Against, against
 from ioopt.batch import store
 from ioopt.batch.reading import read_tables
@@ -52,13 +52,19 @@ class Comparison:
     """The folders compared."""
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """compare_selection.csv, compare_indicators.csv, compare_quotas.csv,
+        """compare_scenarios.csv (each scenario's changes as sentences, joined by '; '),
+        compare_selection.csv, compare_indicators.csv, compare_quotas.csv,
         compare_sectors.csv, compare.json (what was compared, for ``ioopt report``) and, for
         two runs, compare_changes_{projects,indicators,prices}.csv.
         """
-        paths = [store.write_table(out_dir, f"compare_{name}", getattr(self, name))
-                 for name in ("selection", "indicators", "quotas", "sectors")]
-        store.write_table(out_dir, "compare_scenarios", self.scenarios)
+        sc = self.scenarios.copy()
+        if "scenario_changes" in sc:
+            sc["scenario_changes"] = [
+                "; ".join(words.scenario_change(c) for c in v) if isinstance(v, (list, tuple, np.ndarray))
+                else v for v in sc["scenario_changes"]]
+        paths = [store.write_table(out_dir, "compare_scenarios", sc)]
+        paths += [store.write_table(out_dir, f"compare_{name}", getattr(self, name))
+                  for name in ("selection", "indicators", "quotas", "sectors")]
         if self.against is not None:
             paths += self.against.write(out_dir, "compare_changes")
         meta = {"ioopt_version": __version__, "runs": self.runs,
