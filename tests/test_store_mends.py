@@ -186,3 +186,23 @@ def test_compare_lists_compare_scenarios_csv_and_writes_the_changes_as_sentences
     assert changes and sc.at["scen", "scenario_changes"] == "; ".join(
         words.scenario_change(c) for c in changes)
     assert not str(sc.at["scen", "scenario_changes"]).startswith("[")
+
+
+def test_the_ranking_and_rejected_csv_share_one_statement_of_the_price_parts():
+    from ioopt.analyses.estimates import estimates, price_parts, row_infos
+    from ioopt.analyses.ranking import rank
+
+    case = api.load_case(EXAMPLE)
+    result = api.run(case)
+    infos = row_infos(result)
+    est = estimates(result, infos)
+    table = rank(case, exact=False, workers=1).table.set_index("project")
+    assert est
+    for j, e in est.items():
+        parts = price_parts(e, infos)
+        assert parts["output_at_prices"] - parts["inputs_at_prices"] - parts["capital_charge"] \
+            - parts["quota_cost_at_prices"] - parts["other_at_prices"] == pytest.approx(
+                parts["first_order"], abs=1e-9)
+        if j in table.index:
+            for col, v in parts.items():
+                assert table.at[j, col] == pytest.approx(v), (j, col)
