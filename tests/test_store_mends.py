@@ -206,3 +206,14 @@ def test_the_ranking_and_rejected_csv_share_one_statement_of_the_price_parts():
         if j in table.index:
             for col, v in parts.items():
                 assert table.at[j, col] == pytest.approx(v), (j, col)
+
+
+def test_the_summary_names_the_scenario_that_was_solved_even_when_its_file_is_gone(tmp_path):
+    result, _ = _scenario_solve(tmp_path)
+    (tmp_path / "force.yaml").write_text("name: edited later\n", encoding="utf-8")
+    s = result.summary()
+    assert (s["scenario_name"], s["scenario_description"]) == (
+        "force-solar", "The committee approves solar_1.")
+    (tmp_path / "force.yaml").unlink()
+    assert result.summary()["scenario_name"] == "force-solar"
+    assert api.run(api.load(EXAMPLE)).summary()["scenario_name"] == ""
