@@ -1,4 +1,5 @@
-"""The only reader and writer of results on disk: batch stores and run folders.
+"""The only writer of results on disk: batch stores and run folders (a store's tables are
+read by :mod:`ioopt.batch.reading`).
 
 **Batch store** (``ioopt batch``, ``curve``, ``frontier``)::
 
@@ -15,8 +16,9 @@
 
 **Run folder** (``ioopt solve --out``, ``ioopt rank --out``): summary.json, labels.csv,
 portfolio/quotas/sectors/totals/flows.csv (with a solution), infeasibility.csv (an
-infeasible case), backcast.csv (a case with history), ranking.csv,
-ranking_quota_use.csv, ranking_rule.txt (rank).
+infeasible case), backcast.csv (a case with history), rejected.csv, against_*.csv and
+base/ (a scenario's base run) (solve), ranking.csv, ranking_quota_use.csv,
+ranking_rule.txt, ranking_rule_zh.txt (rank).
 Analyses write their tables beside either (curve.csv, frontier.csv, compare_*.csv,
 io_*.csv) with :func:`write_table`.
 """
