@@ -114,7 +114,8 @@ def solve_notes(result: RunResult, case_dir: str | Path | None = None, against_b
                 relax: bool = False, **kw: Any) -> SolveNotes:
     """What ``ioopt solve`` adds to the summary: why each rejected candidate is out and,
     for a scenario (``against_base``), the base case (``case_dir``, ``relax`` and the run
-    options ``kw`` as the scenario's) solved and compared; ``write(out)`` keeps them.
+    options ``kw`` as the scenario's) solved and compared; ``write(out)`` writes the run
+    folder of ``result`` with them in it, in one swap.
     """
     from ioopt.pipeline import run as run_case
     from ioopt.solve_notes import solve_notes as notes

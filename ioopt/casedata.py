@@ -46,6 +46,10 @@ class Case:
     warnings: list[Problem] = field(default_factory=list)
     """Problems that case.yaml ``checks`` turns into warnings (e.g. ``cost_consistency:
     warn``): the case loads, validate and solve show them."""
+    scenario_name: str = ""
+    """The name of the scenario file applied last (:func:`ioopt.scenario.apply_scenario`)."""
+    scenario_description: str = ""
+    """Its description (inherited when the file has none)."""
 
     @property
     def years(self) -> list[int]:

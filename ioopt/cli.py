@@ -84,9 +84,8 @@ def solve(case_dir: Path | None, scenario: Path | None, out_dir: Path, as_json: 
     """
     result = api.run(api.load(case_dir, scenario, relax=relax), str(scenario) if scenario else None, backcast=True,
                      **kw)
-    result.write(out_dir)
     notes = api.solve_notes(result, case_dir, against_base and scenario is not None, relax=relax, **kw)
-    notes.write(out_dir)
+    notes.write(out_dir)  # the run and its notes, swapped in whole
     if as_json:
         click.echo(json.dumps(result.summary(), indent=2, ensure_ascii=False, default=str))
     else:

@@ -32,7 +32,6 @@ from ioopt.results import (
     sector_table,
     yearly_totals,
 )
-from ioopt.scenario import scenario_title
 from ioopt.solver.highs import SolveResult
 from ioopt.solver.solve import solve_built
 from ioopt.solver.status import SolveStatus
@@ -124,8 +123,7 @@ class RunResult:
             "case_dir": str(self.case.path),
             "case_hash": self.case.content_hash,
             "scenario": self.scenario,
-            **dict(zip(("scenario_name", "scenario_description"),
-                       scenario_title(self.scenario), strict=True)),
+            "scenario_name": self.case.scenario_name, "scenario_description": self.case.scenario_description,
             "scenario_changes": self.case.applied,
             "status": self.solve.status.value,
             "termination": self.solve.termination,

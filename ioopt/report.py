@@ -221,7 +221,8 @@ def _quota_lines(result: RunResult) -> list[str]:
     slack = q[~q["binding"] & ~(q["violation"] > 1e-9) & ~indicator]
     # within 1 % of the limit but unpriced: the decisions that use the row are all or
     # nothing (a project fits or not), so the room left is too small for any of them
-    lumpy = slack["name"].map(lambda f: f in FAMILIES and FAMILIES[f].dimension in LUMPY).astype(bool)
+    lumpy = slack["name"].map(lambda f: f in FAMILIES and FAMILIES[f].dimension in LUMPY
+                              ).astype(bool)  # no slack rows: an empty string-typed map
     full = slack[lumpy & ((slack["limit"] - slack["used"]).abs()
                           <= NEARLY_FULL * slack["limit"].abs())]
     if len(full):

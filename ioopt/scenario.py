@@ -114,9 +114,12 @@ def scenario_title(path: str | Path | None) -> tuple[str, str]:
     if not path:
         return "", ""
     try:
-        chain = load_scenario(path)
+        return _title(load_scenario(path))
     except (InputError, OSError):
         return "", ""
+
+
+def _title(chain: list[tuple[Path, Scenario]]) -> tuple[str, str]:
     desc = next((sc.description for _, sc in reversed(chain) if sc.description), "")
     return chain[-1][1].name, desc.strip()
 
@@ -130,10 +133,14 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply_scenario(case: Case, path: str | Path) -> Case:
-    """Apply a scenario file (and those it inherits) to a case; validate the result."""
-    for file, sc in load_scenario(path):
+    """Apply a scenario file (and those it inherits) to a case; validate the result. The
+    case keeps the scenario's name and description (as loaded now, for the summary).
+    """
+    chain = load_scenario(path)
+    for file, sc in chain:
         case = apply_overrides(case, sc, str(file))
-    return case
+    name, description = _title(chain)
+    return case.replace(scenario_name=name, scenario_description=description)
 
 
 def apply_overrides(case: Case, sc: Scenario, source: str, where: str = "") -> Case:

@@ -5,7 +5,6 @@ kept in ``<out>/base``; against_projects/indicators/prices.csv). The report show
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from ioopt.batch import store
 if TYPE_CHECKING:
     from ioopt.pipeline import RunResult
 
-BASE_FOLDER = "base"
+BASE_FOLDER = store.BASE
 """Where a scenario's solve keeps its base run, inside its --out."""
 
 
@@ -29,27 +28,28 @@ def _t(key: str, **fmt: object) -> str:
 
 @dataclass
 class SolveNotes:
-    """The rejected candidates' reasons and the scenario against its base."""
+    """The rejected candidates' reasons and the scenario against its base, of ``result``."""
 
+    result: RunResult
     rejected: pd.DataFrame
     against: Against | None = None
     base: RunResult | None = None
     """The base run (the case without the scenario), solved."""
 
-    def write(self, out_dir: str | Path) -> None:
-        """rejected.csv (when a candidate is rejected) and, with a base, against_*.csv and the
-        base run in ``base/``;
-        a base folder left by an earlier scenario run is removed when there is none now.
+    def write(self, out_dir: str | Path) -> Path:
+        """The run folder of ``result`` (:func:`ioopt.batch.store.write_run`) with the notes
+        in it, swapped in whole: rejected.csv (when a candidate is rejected) and, with a base,
+        against_*.csv and the base run in ``base/`` (a base folder left by an earlier
+        scenario run goes with the rest of that run).
         """
-        out = Path(out_dir)
+        return store.write_run(self.result, out_dir, extra=self._fill)
+
+    def _fill(self, tmp: Path) -> None:
         if len(self.rejected):  # none without a solution or without rejected candidates
-            store.write_table(out, "rejected", self.rejected)
-        folder = out / BASE_FOLDER
+            store.write_table(tmp, "rejected", self.rejected)
         if self.against is not None and self.base is not None:
-            self.against.write(out)
-            self.base.write(folder)
-        elif store.is_run_folder(folder) and not store.is_store(folder):
-            shutil.rmtree(folder)
+            self.against.write(tmp)
+            self.base.write(tmp / BASE_FOLDER)
 
     def text(self, top: int = 12) -> str:
         """The blocks the terminal summary ends with."""
@@ -114,8 +114,8 @@ def solve_notes(result: RunResult, base: RunResult | None = None) -> SolveNotes:
 
     rejected = rejected_reasons(result)
     if base is None or not result.ok or not base.ok:
-        return SolveNotes(rejected)
+        return SolveNotes(result, rejected)
     s = result.summary()
     name = s.get("scenario_name") or Path(str(s.get("scenario"))).stem
-    return SolveNotes(rejected, against(tables_of(base), tables_of(result),
+    return SolveNotes(result, rejected, against(tables_of(base), tables_of(result),
                                         words.t("base_case"), name), base)

@@ -37,7 +37,10 @@ def test_miller_blair_multipliers_and_linkages():
 
 
 def test_non_productive_matrix_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"spectral radius is 1\.095"):
+    with pytest.raises(ValueError, match=r"spectral radius 1\.095 \(must be < 1\) in the cycle of "
+                                         r"inputs through coal, power"):  # iomath's wording
+        leontief(np.array([[0.0, 2.0], [0.6, 0.0]]), ["coal", "power"])
+    with pytest.raises(ValueError, match=r"spectral radius 1\.095 .* through 0, 1"):
         leontief(np.array([[0.0, 2.0], [0.6, 0.0]]))
     with pytest.raises(ValueError, match="square"):
         leontief(np.zeros((2, 3)))

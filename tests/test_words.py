@@ -57,7 +57,6 @@ def test_gap_and_changes_in_words() -> None:
 ALLOWED_FORMATS = {
     "formulation/rows.py": "a model-building error on fixed terms",
     "iomath.py": "a spectral radius in an error (the productivity test)",
-    "analyses/io_view.py": "a spectral radius in an error",
     "solver/numerics.py": "magnitudes outside the solver's range (1e-7 .. 1e9): exponent form is the point",
     "batch/spec.py": "grid values rounded as numbers, not shown",
     "render/charts.py": "plotly hover formats (d3, client side)",

@@ -137,7 +137,7 @@ def xlsx_texts(path: Path) -> list[str]:
 
 def allowed(folder: Path) -> set[str]:
     """The tokens a Chinese report may show: the case's ids and names, the run's scenario
-    ids and a batch's own names, the case format's files, the whitelist.
+    ids, its scenario's and a batch's own names, the case format's files, the whitelist.
     """
     run = read_folder(folder)
     texts: list[str] = []
@@ -155,7 +155,8 @@ def allowed(folder: Path) -> set[str]:
     texts += [m for v in rk.get("decisive_constraint", pd.Series(dtype=str)).dropna()
               for m in re.findall(r"\[(.*?)\]", str(v))]
     spec = run.summary.get("spec") or {}
-    texts += [str(run.summary.get("batch", "")), str(run.path)]
+    texts += [str(run.summary.get("batch", "")), str(run.path),
+              str(run.summary.get("scenario_name") or "")]  # the user's own name
     texts += [str(a.get("name", "")) for a in spec.get("grid") or []]
     texts += [s.file for s in TABLES.values()]
     out = {w for s in texts for w in TOKEN.findall(s)} | WHITELIST

@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ioopt import __version__
+from ioopt import __version__, words
 from ioopt.analyses.against import Against, against
 from ioopt.batch import store
+from ioopt.batch.reading import read_tables
 from ioopt.errors import InputError, Problem
 from ioopt.solver.status import SolveStatus, solved
 
@@ -51,13 +52,19 @@ class Comparison:
     """The folders compared."""
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """compare_selection.csv, compare_indicators.csv, compare_quotas.csv,
+        """compare_scenarios.csv (each scenario's changes as sentences, joined by '; '),
+        compare_selection.csv, compare_indicators.csv, compare_quotas.csv,
         compare_sectors.csv, compare.json (what was compared, for ``ioopt report``) and, for
         two runs, compare_changes_{projects,indicators,prices}.csv.
         """
-        paths = [store.write_table(out_dir, f"compare_{name}", getattr(self, name))
-                 for name in ("selection", "indicators", "quotas", "sectors")]
-        store.write_table(out_dir, "compare_scenarios", self.scenarios)
+        sc = self.scenarios.copy()
+        if "scenario_changes" in sc:
+            sc["scenario_changes"] = [
+                "; ".join(words.scenario_change(c) for c in v) if isinstance(v, (list, tuple, np.ndarray))
+                else v for v in sc["scenario_changes"]]
+        paths = [store.write_table(out_dir, "compare_scenarios", sc)]
+        paths += [store.write_table(out_dir, f"compare_{name}", getattr(self, name))
+                  for name in ("selection", "indicators", "quotas", "sectors")]
         if self.against is not None:
             paths += self.against.write(out_dir, "compare_changes")
         meta = {"ioopt_version": __version__, "runs": self.runs,
@@ -117,9 +124,8 @@ class Comparison:
 def load_runs(paths: list[Path]) -> dict[str, pd.DataFrame]:
     """The tables of a results store (one path) or of several solve output folders."""
     if len(paths) == 1 and store.is_store(paths[0]):
-        return {"scenarios": store.read_table(paths[0], "scenario"),
-                **{t: store.read_table(paths[0], t)
-                   for t in ("portfolio", "quotas", "sectors", "totals")}}
+        found = read_tables(paths[0], ("scenario", "portfolio", "quotas", "sectors", "totals"))
+        return {"scenarios": found.pop("scenario"), **found}
     if len(paths) < 2:
         raise InputError([Problem(str(paths[0]) if paths else "(none)", None, None, None,
                                   "a batch results folder (with manifest.json), or two or more "

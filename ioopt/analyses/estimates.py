@@ -78,6 +78,17 @@ class Estimate:
     reversed: >= 0); ``output`` is net of it."""
 
 
+def price_parts(e: Estimate, infos: list[RowInfo]) -> dict[str, float]:
+    """A project's value at the optimum's prices, in parts that add up (the ranking's and
+    rejected.csv's columns): output - inputs - capital charge - quotas - other rows =
+    first_order.
+    """
+    return {"output_at_prices": e.output, "inputs_at_prices": e.inputs, "capital_charge": e.capital,
+            "quota_cost_at_prices": sum(e.cost[r] for r in e.cost if infos[r].kind == "quota"),
+            "other_at_prices": e.other, "net_output_at_prices": e.output - e.capital - e.inputs,
+            "first_order": e.value}
+
+
 def estimates(result: pipeline.RunResult, infos: list[RowInfo]) -> dict[str, Estimate]:
     """Each committed/candidate project's value at the fixed-portfolio LP prices."""
     res = result.solve

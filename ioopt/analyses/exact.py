@@ -56,6 +56,15 @@ class Outcome:
     seconds: float = 0.0
     """HiGHS's own time for the re-solve."""
 
+    def fall(self, base: float) -> float:
+        """How much the optimum falls from ``base``: from the re-solve's incumbent; inf
+        when the re-solve proved there is no solution; NaN when it stopped without one
+        (no verdict).
+        """
+        if self.status.has_solution:
+            return base - self.objective
+        return float("inf") if self.status == SolveStatus.INFEASIBLE else float("nan")
+
 
 
 def committed_dependents(case: Case) -> dict[str, list[str]]:

@@ -50,15 +50,18 @@ from ioopt.errors import InputError, Problem
 INDICATORS = ("energy_tce", "co2_t", "water_m3", "jobs")
 
 
-def leontief(A: np.ndarray) -> np.ndarray:
-    """L = (I - A)^-1 for a productive A; ValueError (with the reason) otherwise."""
+def leontief(A: np.ndarray, sectors: list[str] | None = None) -> np.ndarray:
+    """L = (I - A)^-1 for a productive A; ValueError otherwise, with the reason
+    :func:`ioopt.iomath.unproductive` gives (the cycle of ``sectors``, default their
+    positions, that needs more of itself than it makes).
+    """
     A = np.asarray(A, dtype=float)
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be square, got shape {A.shape}")
-    rho = iomath.spectral_radius(A)
-    if rho >= iomath.PRODUCTIVE_BELOW:  # the tolerance of iomath.unproductive
-        raise ValueError(f"A is not productive: its spectral radius is {rho:.4g} (must be < 1); "
-                         "some chain of inputs needs more of itself than it makes")
+    names = [str(s) for s in sectors] if sectors is not None else [str(i) for i in range(len(A))]
+    bad = iomath.unproductive(pd.DataFrame(A, index=names, columns=names))
+    if bad is not None:
+        raise ValueError(f"A is not productive: {bad.text()}")
     try:
         return np.linalg.inv(np.eye(A.shape[0]) - A)
     except np.linalg.LinAlgError as exc:  # pragma: no cover - rho < 1 implies invertible
@@ -169,9 +172,9 @@ def io_view(case: Case, year: int | None = None) -> IOView:
                                   f"technical coefficients the local chains can balance: "
                                   f"{bad.text()}")])
     try:
-        L = leontief(A.to_numpy())
+        L = leontief(A.to_numpy(), names)
         Am = money_matrix(A.to_numpy(), prices)
-        Lm = leontief(Am)
+        Lm = leontief(Am, names)
     except ValueError as exc:
         raise InputError([Problem("coefficients.csv", None, "coef", None,
                                   f"technical coefficients the local chains can balance: {exc}")]) from None

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ioopt import pipeline, words
-from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
+from ioopt.analyses.estimates import USE_COLUMNS, estimates, price_parts, row_infos, use_records
 from ioopt.analyses.exact import (
     RANK_MIP_GAP,
     Base,
@@ -41,9 +41,6 @@ from ioopt.batch import store
 from ioopt.case import Case
 from ioopt.results import objective_unit
 from ioopt.solver.status import SolveStatus
-
-RULE_ZH = "ranking_rule_zh.txt"
-"""The rank rule and notes in Chinese, beside ranking_rule.txt."""
 
 
 @dataclass
@@ -72,14 +69,14 @@ class Ranking:
         def ranking(tmp: Path) -> None:
             store.write_ranking(tmp, self.table, self.quota_use, [self.rule, *self.notes])
             if self.rule_zh:
-                (Path(tmp) / RULE_ZH).write_text(self.rule_zh + "\n", encoding="utf-8")
+                (Path(tmp) / store.RULE_ZH).write_text(self.rule_zh + "\n", encoding="utf-8")
 
         # one folder swapped in whole: nothing of an older solve or rank stays beside it
         if self.base is not None:
             store.write_run(self.base, out_dir, extra=ranking)
         else:
             store.replace_folder(out_dir, ranking)
-        names = ["ranking.csv", "ranking_quota_use.csv", store.RULE] + ([RULE_ZH] if self.rule_zh else [])
+        names = ["ranking.csv", "ranking_quota_use.csv", store.RULE] + ([store.RULE_ZH] if self.rule_zh else [])
         return [Path(out_dir) / n for n in names]
 
     def text(self, top: int = 25) -> str:
@@ -144,7 +141,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
     assert base.solve.compiled is not None and base.solve.col_value is not None
     start = Base(base.solve.objective, base.solve.col_value, base.solve.compiled.cols)
     lp = ExactSession(case, time_limit, mip_gap, fixed=True, base=start)
-    lp_vals = {(j, w): _delta(lp.base_objective, lp.without(j) if w == "without" else lp.forced(j))
+    lp_vals = {(j, w): (lp.without(j) if w == "without" else lp.forced(j)).fall(lp.base_objective)
                for j, w in tasks}
     notes: list[str] = []
     notes_zh: list[str] = []
@@ -183,7 +180,7 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
         }
         if exact:
             o = exact_out[(j, what)]
-            v = _delta(base_obj, o)
+            v = o.fall(base_obj)
             rec["leave_one_out"] = v if sel else np.nan
             rec["force_in_cost"] = v if not sel else np.nan
             rec["exact_status"] = o.status.value
@@ -206,17 +203,9 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
             rec["robust_rank"] = rob.rank[j]
         e = est.get(j)
         if e is not None:
-            # the project's value at the optimum's prices, in parts that add up:
-            # output - inputs - capital charge - quotas - other rows = first_order, and
-            # the exact value = first_order + rearrangement (the rest of the portfolio)
-            quota_cost = sum(e.cost[r] for r in e.cost if infos[r].kind == "quota")
-            rec["output_at_prices"] = e.output
-            rec["inputs_at_prices"] = e.inputs
-            rec["capital_charge"] = e.capital
-            rec["quota_cost_at_prices"] = quota_cost
-            rec["other_at_prices"] = e.other
-            rec["net_output_at_prices"] = e.output - e.capital - e.inputs
-            rec["first_order"] = e.value
+            # the project's value at the optimum's prices, in parts that add up; the
+            # exact value = first_order + rearrangement (the rest of the portfolio)
+            rec.update(price_parts(e, infos))
             if exact:
                 v = rec["leave_one_out"] if sel else -rec["force_in_cost"]
                 rec["rearrangement"] = v - e.value if np.isfinite(v) else np.nan
@@ -248,15 +237,6 @@ def rank(case: Case, exact: bool = True, samples: int = 0, seed: int = 0,
                    objective_unit=objective_unit(base.model), exact=exact,
                    samples=samples, seed=seed if samples else None, notes=notes, base=base,
                    rule_zh=rule_zh)
-
-
-def _delta(base: float, o: Outcome) -> float:
-    """How much the optimum falls: from the re-solve's incumbent; inf when the re-solve
-    proved there is no solution; NaN when it stopped without one (no verdict).
-    """
-    if o.status.has_solution:
-        return base - o.objective
-    return float("inf") if o.status == SolveStatus.INFEASIBLE else float("nan")
 
 
 def _order(table: pd.DataFrame, exact: bool, robust: bool) -> tuple[pd.DataFrame, str]:

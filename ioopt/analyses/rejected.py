@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ioopt import pipeline
-from ioopt.analyses.estimates import USE_COLUMNS, estimates, row_infos, use_records
+from ioopt.analyses.estimates import USE_COLUMNS, estimates, price_parts, row_infos, use_records
 from ioopt.analyses.exact import Base, ExactSession
-from ioopt.analyses.ranking import _delta
 from ioopt.analyses.reasons import reason
 
 COLUMNS = ["project", "name", "chain", "park", "capex_100m_cny", "force_in_cost_estimate",
@@ -50,15 +49,11 @@ def rejected_reasons(base: pipeline.RunResult) -> pd.DataFrame:
             "park": pf.at[j, "park"], "status": "candidate", "selected": False,
             "capex_100m_cny": pf.at[j, "capex_100m_cny"],
             "leave_one_out_estimate": np.nan,
-            "force_in_cost_estimate": _delta(lp.base_objective, lp.forced(j)),
+            "force_in_cost_estimate": lp.forced(j).fall(lp.base_objective),
         }
         e = est.get(j)
         if e is not None:
-            quota_cost = sum(e.cost[r] for r in e.cost if infos[r].kind == "quota")
-            rec.update(output_at_prices=e.output, inputs_at_prices=e.inputs,
-                       capital_charge=e.capital, quota_cost_at_prices=quota_cost,
-                       other_at_prices=e.other, net_output_at_prices=e.output - e.capital - e.inputs,
-                       first_order=e.value)
+            rec.update(price_parts(e, infos))
             use_rows += use_records(j, e, infos, base.quotas, base)
         rows.append(rec)
     use = pd.DataFrame.from_records(use_rows, columns=USE_COLUMNS)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ioopt import pipeline, units, words
 from ioopt.batch import Axis, BatchResult, BatchSpec, Steps, run_batch
+from ioopt.batch.integrity import store_lock
 from ioopt.batch.store import write_table
 from ioopt.case import Case
 from ioopt.errors import InputError, Problem
@@ -176,15 +177,15 @@ def curve(case: Case, family: str, start: str, stop: str, steps: int, out: str |
     axis = Axis.model_validate({"name": "level", "quotas": selector, kind_a: values})
     label = " ".join([family, *([str(year)] if year else []), *([park] if park else [])])
     spec = BatchSpec(name=f"curve {label}", grid=[axis], explain=False, time_limit_s=time_limit)
-    res = run_batch(spec, Path.cwd(), out, case=case, workers=workers, scheduler=scheduler,
-                    resume=resume, progress=progress, keep_tables=True)  # tables in memory
-    table = _curve_table(res, family, year, park, kind_a)
-    dim = units.DIMENSIONS[FAMILIES[family].dimension]
-    money = table["objective_unit"].dropna()
-    num = "CNY" if money.empty or money.iloc[0] != "job-years" else "job-years"
-    out_curve = Curve(table=table, quota=label, unit=dim.model_unit,
-                      value_unit=f"{num}/{dim.base_unit}", batch=res)
-    out_curve.write(out)
+    with store_lock(Path(out)):  # the batch and curve.csv: one writer at a time
+        res = run_batch(spec, Path.cwd(), out, case=case, workers=workers, scheduler=scheduler,
+                        resume=resume, progress=progress, keep_tables=True)  # tables in memory
+        table = _curve_table(res, family, year, park, kind_a)
+        dim = units.DIMENSIONS[FAMILIES[family].dimension]
+        money = table["objective_unit"].dropna()
+        num = "CNY" if money.empty or money.iloc[0] != "job-years" else "job-years"
+        out_curve = Curve(table=table, quota=label, unit=dim.model_unit, value_unit=f"{num}/{dim.base_unit}", batch=res)
+        out_curve.write(out)
     return out_curve
 
 
@@ -340,19 +341,18 @@ def frontier(case: Case, x: str, y: str, points: int, out: str | Path,
                                 "scale": {"from": 1.0, "to": down_to, "steps": points}})
     spec = BatchSpec(name=f"frontier {y} vs {x}", grid=[axis], explain=False,
                      time_limit_s=time_limit)
-    res = run_batch(spec, Path.cwd(), out, case=start, workers=workers, scheduler=scheduler,
-                    resume=resume, progress=progress, keep_tables=True)
-    table = _frontier_table(res, x)
-    dim = units.DIMENSIONS[FAMILIES[x].dimension]
-    y_unit = table["y_unit"].dropna().iloc[0] if table["y_unit"].notna().any() else ""
-    # y given up per base unit of x cut: CNY per t CO2 (tce, m3), or jobs per ...
-    money = y_unit != "job-years"
-    table["cost_per_unit"] = table["y_per_x"] * (units.MONEY if money else 1.0) / \
-        dim.base_per_model
-    table["cost_unit"] = f"{'CNY' if money else 'job-years'}/{dim.base_unit}"
-    fr = Frontier(points=table, x=x, y=y if y != "objective" else "objective", x_unit=dim.model_unit,
-                  y_unit=y_unit, batch=res)
-    fr.write(out)
+    with store_lock(Path(out)):  # the batch and frontier.csv: one writer at a time
+        res = run_batch(spec, Path.cwd(), out, case=start, workers=workers, scheduler=scheduler,
+                        resume=resume, progress=progress, keep_tables=True)
+        table = _frontier_table(res, x)
+        dim = units.DIMENSIONS[FAMILIES[x].dimension]
+        y_unit = table["y_unit"].dropna().iloc[0] if table["y_unit"].notna().any() else ""
+        # y given up per base unit of x cut: CNY per t CO2 (tce, m3), or jobs per ...
+        money = y_unit != "job-years"
+        table["cost_per_unit"] = table["y_per_x"] * (units.MONEY if money else 1.0) / dim.base_per_model
+        table["cost_unit"] = f"{'CNY' if money else 'job-years'}/{dim.base_unit}"
+        fr = Frontier(points=table, x=x, y=y, x_unit=dim.model_unit, y_unit=y_unit, batch=res)
+        fr.write(out)
     return fr
 
 

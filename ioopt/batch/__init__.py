@@ -13,6 +13,7 @@ resumable, into a Parquet results store.
 
 from ioopt.batch.jobs import Job, JobOutput, content_hash, make_jobs
 from ioopt.batch.progress import Progress
+from ioopt.batch.reading import query, read_table, read_tables
 from ioopt.batch.runner import (
     BatchResult,
     Worker,
@@ -22,9 +23,9 @@ from ioopt.batch.runner import (
     run_chunk,
 )
 from ioopt.batch.spec import TABLE_AXES, Axis, BatchSpec, SampleSpec, Steps, load_spec
-from ioopt.batch.store import TABLE_NAMES, query, read_manifest, read_table
+from ioopt.batch.store import TABLE_NAMES, read_manifest
 
 __all__ = ["TABLE_AXES", "TABLE_NAMES", "Axis", "BatchResult", "BatchSpec", "Job", "JobOutput",
            "Progress", "SampleSpec", "Steps", "Worker", "available_cores", "chunks",
            "content_hash", "load_spec", "make_jobs", "query", "read_manifest", "read_table",
-           "run_batch", "run_chunk"]
+           "read_tables", "run_batch", "run_chunk"]

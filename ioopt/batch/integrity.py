@@ -2,7 +2,8 @@
 
 **Checksums.** Each run folder (``runs/<id>/``) is written with ``checksums.json`` (the
 SHA-256 of each of its files) inside the same atomic rename; the manifest gathers them
-under ``checksums`` when the batch ends. A run whose files no longer match (a flipped
+under ``checksums`` when the batch ends (a resumed batch keeps those of its intact runs
+from the start). A run whose files no longer match (a flipped
 byte, a truncated or missing file, an unreadable checksum list) is *damaged*: ``resume``
 runs it again and says how many it re-ran, and every reader (``query``, ``compare``,
 ``report``) leaves it out with a :class:`~ioopt.errors.DamagedResults` warning naming
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -32,6 +34,8 @@ CHECKSUMS = "checksums.json"
 """The checksum list of a run folder: file name -> SHA-256 (hex)."""
 LOCK = ".lock"
 """The lock file of a store (holds the writer's process id and start time)."""
+_HELD = threading.local()
+"""``.stores``: the stores this thread holds the lock of (taken again inside: a no-op)."""
 
 
 def sha256_file(path: Path) -> str:
@@ -130,10 +134,15 @@ def gather(out: Path, ids: list[str]) -> dict[str, dict[str, str]]:
 @contextmanager
 def store_lock(out: Path) -> Iterator[None]:
     """Hold the store's lock while the block runs; InputError (exit 2) when another
-    process holds it. Released when the block ends or the process dies.
+    process holds it. Released when the block ends or the process dies. Taken again
+    inside the block (``curve`` holds it around its batch and its curve.csv), it holds on.
     """
     import fcntl
 
+    held: set[Path] = _HELD.__dict__.setdefault("stores", set())
+    if out.resolve() in held:
+        yield
+        return
     if out.exists() and not out.is_dir():
         raise InputError([Problem(str(out), None, None, None,
                                   "a folder (or a new name) for the batch store; this is a file")])
@@ -152,23 +161,13 @@ def store_lock(out: Path) -> Iterator[None]:
         os.ftruncate(fd, 0)
         stamp = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime())
         os.pwrite(fd, f"{os.getpid()}\t{stamp}\n".encode(), 0)
-        yield
+        held.add(out.resolve())
+        try:
+            yield
+        finally:
+            held.discard(out.resolve())
     finally:
         os.close(fd)  # closing the descriptor releases the lock
-
-
-def damaged_before_resume(out: Path, ids: list[str], resume: bool) -> dict[str, tuple[str, str]]:
-    """The runs of an existing store (about to be resumed) that are damaged: resume runs
-    them again. Empty for a new store.
-    """
-    path = out / "manifest.json"
-    if not resume or not path.is_file():
-        return {}
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = {}
-    return check_runs(out, manifest if isinstance(manifest, dict) else {}, ids)
 
 
 def seal_manifest(out: Path, ids: list[str]) -> None:

@@ -319,8 +319,7 @@ def run_batch(spec: BatchSpec, base: Path, out: str | Path, case: Case | None = 
         case = apply_scenario(case, base / spec.scenario)
     jobs = make_jobs(spec, base, case, spec.source)
     with integrity.store_lock(out):  # one batch writes a store at a time
-        damaged = integrity.damaged_before_resume(out, [j.id for j in jobs], resume)
-        store.open_store(out, _manifest(spec, case, jobs), case, resume)
+        damaged = store.open_store(out, _manifest(spec, case, jobs), case, resume)
         todo = [j for j in jobs if not (resume and j.id not in damaged and store.job_done(out, j))]
         repaired = [j.id for j in todo if j.id in damaged and store.job_done(out, j)]
         bar = Progress(len(jobs), len(jobs) - len(todo), enabled=progress)

@@ -1,4 +1,5 @@
-"""The only reader and writer of results on disk: batch stores and run folders.
+"""The only writer of results on disk: batch stores and run folders (a store's tables are
+read by :mod:`ioopt.batch.reading`).
 
 **Batch store** (``ioopt batch``, ``curve``, ``frontier``)::
 
@@ -10,12 +11,14 @@
         quotas.parquet ...   checksums.json (:mod:`ioopt.batch.integrity`)
         hash
 
-:func:`read_table` gathers one table over the scenarios, :func:`query` runs DuckDB SQL.
+:mod:`ioopt.batch.reading` reads its tables (``read_tables``) and runs DuckDB SQL
+(``query``).
 
 **Run folder** (``ioopt solve --out``, ``ioopt rank --out``): summary.json, labels.csv,
 portfolio/quotas/sectors/totals/flows.csv (with a solution), infeasibility.csv (an
-infeasible case), backcast.csv (a case with history), ranking.csv,
-ranking_quota_use.csv, ranking_rule.txt (rank).
+infeasible case), backcast.csv (a case with history), rejected.csv, against_*.csv and
+base/ (a scenario's base run) (solve), ranking.csv, ranking_quota_use.csv,
+ranking_rule.txt, ranking_rule_zh.txt (rank).
 Analyses write their tables beside either (curve.csv, frontier.csv, compare_*.csv,
 io_*.csv) with :func:`write_table`.
 """
@@ -29,7 +32,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from ioopt.batch import integrity
@@ -52,6 +54,10 @@ RUN_TABLES = (*SOLVE_TABLES, "markets", "infeasibility", "ranking", "ranking_quo
               "backcast", "rejected", "against_projects", "against_indicators", "against_prices")
 """Every table a run folder may hold."""
 RULE = "ranking_rule.txt"
+RULE_ZH = "ranking_rule_zh.txt"
+"""The rank rule and notes in Chinese (for the reports)."""
+BASE = "base"
+"""Where a scenario's solve keeps its base run, inside its run folder."""
 
 
 def _problem(path: Path | str, expected: str) -> InputError:
@@ -87,29 +93,43 @@ def is_store(folder: str | Path) -> bool:
     return (Path(folder) / MANIFEST).is_file()
 
 
-def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bool) -> Path:
+def open_store(out: str | Path, manifest: dict[str, Any], case: Case, resume: bool
+               ) -> dict[str, tuple[str, str]]:
     """Create (or, with ``resume``, reopen) a store: the manifest and labels written,
-    scenario folders cut off mid-write removed. Returns the folder of the scenarios.
+    scenario folders cut off mid-write removed.
+
+    Resumed, the store's manifest is read once: its runs that are damaged are returned
+    (job id -> (file, what is wrong); resume runs them again) and the checksums of the
+    others, of jobs that kept their hash, carried into the new manifest (so a resumed
+    batch killed before it ends still checks them). Empty for a new store.
     """
     out = Path(out)
     if is_store(out) and not resume:
         raise _problem(out, "a new folder: this one already holds a batch (manifest.json); "
                             "pass --resume to continue it, or choose another --out")
-    runs = out / "runs"
-    if not is_store(out):  # a new store: an old run folder there is replaced, not mixed in
-        def fill(tmp: Path) -> None:
-            (tmp / "runs").mkdir()
-            (tmp / MANIFEST).write_text(_json(manifest), encoding="utf-8")
-            labels_table(case).to_csv(tmp / LABELS, index=False)
-
-        replace_folder(out, fill)
-        return runs
-    runs.mkdir(parents=True, exist_ok=True)
-    for tmp in runs.glob(".*.tmp-*"):  # a job cut off mid-write
+    if not is_store(out):  # a new store, built in place (its lock file stays where it is)
+        if out.is_dir():  # an old run folder there is replaced, not mixed in
+            _clear_run(out)
+        (out / "runs").mkdir(parents=True, exist_ok=True)
+        labels_table(case).to_csv(out / LABELS, index=False)
+        _atomic_text(out / MANIFEST, _json(manifest))  # last: a store once it is whole
+        return {}
+    try:
+        old = read_manifest(out)
+    except InputError:  # a damaged manifest: the runs are checked by their own lists
+        old = {"jobs": []}
+    damaged = integrity.check_runs(out, old, [str(j["id"]) for j in manifest["jobs"]])
+    was = {str(j.get("id")): j.get("hash") for j in old["jobs"] if isinstance(j, dict)}
+    now = {str(j["id"]): j["hash"] for j in manifest["jobs"]}
+    sums: dict[str, Any] = old.get("checksums") or {}
+    kept = {i: v for i, v in sums.items()
+            if i in now and was.get(i) == now[i] and i not in damaged}
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+    for tmp in (out / "runs").glob(".*.tmp-*"):  # a job cut off mid-write
         shutil.rmtree(tmp, ignore_errors=True)
-    _atomic_text(out / MANIFEST, _json(manifest))
+    _atomic_text(out / MANIFEST, _json({**manifest, **({"checksums": kept} if kept else {})}))
     labels_table(case).to_csv(out / LABELS, index=False)
-    return runs
+    return damaged
 
 
 def write_job(out: str | Path, output: JobOutput) -> None:
@@ -162,63 +182,6 @@ def read_manifest(out: str | Path) -> dict[str, Any]:
     return data
 
 
-def _manifest_files(out: str | Path, manifest: dict[str, Any], names: tuple[str, ...]
-                    ) -> dict[str, list[Path]]:
-    """Each table's file of every job the manifest lists (run folders it does not list,
-    e.g. left by an earlier grid, are not read); damaged runs are left out, each named in
-    a DamagedResults warning.
-    """
-    runs = Path(out) / "runs"
-    damaged = integrity.check_runs(Path(out), manifest)
-    integrity.warn_damaged(Path(out), damaged)
-    ids = [str(j["id"]) for j in manifest["jobs"] if str(j["id"]) not in damaged]
-    return {name: [f for f in (runs / i / f"{name}.parquet" for i in ids) if f.is_file()]
-            for name in names}
-
-
-def read_table(out: str | Path, name: str) -> pd.DataFrame:
-    """One table of a store, every scenario's rows together, in the manifest's job order."""
-    manifest = read_manifest(out)
-    order = {j["id"]: i for i, j in enumerate(manifest["jobs"])}
-    frames = [pd.read_parquet(p) for p in _manifest_files(out, manifest, (name,))[name]]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=["scenario_id"])
-    table = pd.concat(frames, ignore_index=True)
-    key = table["scenario_id"].map(order).fillna(len(order))
-    return table.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
-
-
-def query(out: str | Path, sql: str) -> pd.DataFrame:
-    """Run SQL with DuckDB over a results store. Views: ``scenarios`` (one row per
-    scenario), ``portfolio``, ``quotas``, ``sectors``, ``totals``, ``infeasibility``
-    (those present), each with a ``scenario_id`` column.
-    """
-    import duckdb
-
-    manifest = read_manifest(out)
-    con = duckdb.connect()
-    # the store's tables are loaded first (only the manifest's intact jobs), then the
-    # connection is shut off from files: the SQL reads those tables and writes nothing
-    found = _manifest_files(out, manifest, ("scenario", *TABLE_NAMES))
-    for view, name in [("scenarios", "scenario"), *((t, t) for t in TABLE_NAMES)]:
-        files = [str(f.resolve()).replace("'", "''") for f in found[name]]
-        if files:
-            listed = ", ".join(f"'{f}'" for f in files)
-            con.execute(f"CREATE TABLE {view} AS SELECT * FROM "
-                        f"read_parquet([{listed}], union_by_name=true)")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    try:
-        return con.execute(sql).df()
-    except duckdb.Error as exc:
-        views = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()]
-        raise InputError([Problem("SQL", None, None, sql,
-                                  f"a query DuckDB can run over the views {views} ({exc})")]
-                         ) from None
-
-
 # ---------------------------------------------------------------- run folders
 
 
@@ -252,16 +215,15 @@ def write_run(result: RunResult, out_dir: str | Path,
     return replace_folder(out_dir, fill)
 
 
-def replace_folder(out_dir: str | Path, fill: Callable[[Path], object],
-                   store_ok: bool = False) -> Path:
+def replace_folder(out_dir: str | Path, fill: Callable[[Path], object]) -> Path:
     """Every command that writes a results folder writes it through here: ``fill``
     writes the new files into a temporary folder beside ``out_dir``, which then replaces
     ``out_dir`` whole, carrying over only the entries a run does not own (other folders,
     analysis tables such as curve.csv). A failure inside ``fill`` leaves ``out_dir`` as it
-    was. ``store_ok``: ``out_dir`` may hold a batch store (else refused).
+    was. A batch store in ``out_dir`` is refused.
     """
     out = Path(out_dir)
-    if is_store(out) and not store_ok:
+    if is_store(out):
         raise _problem(out, "a folder for a run, not a batch store (manifest.json); choose "
                             "another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -279,13 +241,24 @@ def replace_folder(out_dir: str | Path, fill: Callable[[Path], object],
 
 def _run_owned(entry: Path) -> bool:
     """Whether a folder entry belongs to a run (replaced by the next run written there):
-    its tables, summary, labels, ranking rule and report; other entries (other folders,
-    analysis tables such as curve.csv) are kept.
+    its tables, summary, labels, ranking rule, report and a scenario's base run; other
+    entries (other folders, analysis tables such as curve.csv) are kept.
     """
     name = entry.name
-    return (name in (SUMMARY, LABELS, RULE, "charts")
+    if name == BASE:
+        return is_run_folder(entry) and not is_store(entry)
+    return (name in (SUMMARY, LABELS, RULE, RULE_ZH, "charts")
             or name in {f"{t}.csv" for t in RUN_TABLES}
             or (name.startswith("report") and entry.suffix in (".html", ".xlsx")))
+
+
+def _clear_run(out: Path) -> None:
+    """Remove the entries of a run (see :func:`_run_owned`) from the folder ``out``."""
+    for entry in out.iterdir():
+        if _run_owned(entry) and entry.is_dir():
+            shutil.rmtree(entry)
+        elif _run_owned(entry):
+            entry.unlink()
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
@@ -298,11 +271,7 @@ def _swap_in(tmp: Path, out: Path) -> None:
         raise _problem(out, "a folder (or a new name) for the run; this is a file")
     cwd = Path.cwd().resolve()
     if cwd == out.resolve() or out.resolve() in cwd.parents:  # never move the working folder
-        for entry in out.iterdir():
-            if _run_owned(entry) and entry.is_dir():
-                shutil.rmtree(entry)
-            elif _run_owned(entry):
-                entry.unlink()
+        _clear_run(out)
         for entry in tmp.iterdir():
             os.replace(entry, out / entry.name)
         tmp.rmdir()

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ioopt.batch import store
+from ioopt.batch.reading import read_tables
 from ioopt.batch.store import RUN_TABLES
 from ioopt.errors import InputError, Problem
 from ioopt.solver.status import solved
@@ -101,7 +102,7 @@ def _read_run(folder: Path) -> RunFolder:
 
 def _read_store(folder: Path) -> RunFolder:
     manifest = store.read_manifest(folder)
-    tables = {name: store.read_table(folder, name) for name in BATCH_TABLES}
+    tables = read_tables(folder, BATCH_TABLES)
     kind = "batch"
     for special in ("curve", "frontier"):
         frame = store.read_csv_table(folder, special)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
-
 from ioopt import words
 from ioopt.render.folder import RunFolder
 from ioopt.render.html_table import table_html
@@ -93,8 +91,3 @@ def scenario_rows(run: RunFolder, L: Labels) -> list[tuple[str, str]]:
         return []
     desc = s.get("scenario_description") or ""
     return [(L.t("sec.scenario_about"), f"{name}: {desc}" if desc else str(name))]
-
-
-def as_frame(rows: list[tuple[str, str]]) -> pd.DataFrame:
-    """Key-value rows as a two-column frame."""
-    return pd.DataFrame(rows, columns=["k", "v"])

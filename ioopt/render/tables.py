@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 
 from ioopt import __version__, words
-from ioopt.analyses.ranking import RULE_ZH
 from ioopt.batch import store
 from ioopt.conclusions import row_words, verdict
 from ioopt.render.batch_charts import grid_family
@@ -277,7 +276,7 @@ def words_view(frame: pd.DataFrame, L: Labels) -> pd.DataFrame:
 def rank_rule(run: RunFolder, L: Labels) -> str:
     """The rank rule and notes in ``L``'s language (ranking_rule_zh.txt in Chinese)."""
     if L.zh:
-        path = run.path / RULE_ZH
+        path = run.path / store.RULE_ZH
         if path.is_file():
             return path.read_text(encoding="utf-8")
     return run.rule

@@ -30,13 +30,16 @@ def range_warnings(comp: Compiled) -> list[str]:
     """
     lp = comp.lp
     out = []
-    a = comp.matrix().tocoo()
-    v = np.abs(a.data)
+    a = lp.a_matrix_  # column-wise: the entries are scanned as they are, no matrix built
+    data = np.asarray(a.value_, dtype=float)
+    v = np.abs(data)
     bad = np.flatnonzero((v > 0) & ((v < MATRIX_RANGE[0]) | (v > MATRIX_RANGE[1])))
     if len(bad):
+        rows = np.asarray(a.index_)[bad[:SHOWN]]
+        cols = np.searchsorted(np.asarray(a.start_), bad[:SHOWN], side="right") - 1
         out.append(_sentence("matrix entries", bad, MATRIX_RANGE,
-                             [f"{comp.row_name(int(a.row[k]))} x {comp.col_name(int(a.col[k]))}"
-                              f" = {a.data[k]:.3g}" for k in bad[:SHOWN]]))
+                             [f"{comp.row_name(int(r))} x {comp.col_name(int(c))} = {data[k]:.3g}"
+                              for r, c, k in zip(rows, cols, bad[:SHOWN], strict=True)]))
     cost = np.asarray(lp.col_cost_, dtype=float)
     c = np.abs(cost)
     bad = np.flatnonzero((c > 0) & ((c < COST_RANGE[0]) | (c > COST_RANGE[1])))
