@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
+
 from ioopt import words
 from ioopt.render.folder import RunFolder
 from ioopt.render.html_table import table_html
@@ -43,12 +45,37 @@ def rejected_html(run: RunFolder, L: Labels) -> str:
     return _note(L.t("sec.rejected_note")) + table_html(view.rename(columns=lambda c: header(L, c)))
 
 
+def against_views(ind: pd.DataFrame, pj: pd.DataFrame, pr: pd.DataFrame, L: Labels
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three base -> scenario tables (analyses.against: indicators, projects in or out,
+    prices moved) in ``L.lang``, as the report and the workbench show them.
+    """
+    ind = ind.assign(indicator=[indicator_label(str(x), L.lang) for x in ind["indicator"]])
+    if len(pj):
+        pj = pj.assign(name=[L.name("project", j) for j in pj["project"]],
+                       chain=[L.chain(c) for c in pj["chain"]],
+                       park=[L.name("park", p) for p in pj["park"]],
+                       status=[L.t(str(x)) for x in pj["status"]],
+                       base=[L.t(f"sec.{x}") for x in pj["base"]],
+                       scenario=[L.t(f"sec.{x}") for x in pj["scenario"]],
+                       change=[L.t(f"sec.{x}") for x in pj["change"]])
+    if len(pr):
+        pr = pr.assign(name=[L.family(x) for x in pr["name"]],
+                       park=[L.name("park", p) if isinstance(p, str) else "" for p in pr["park"]])
+        if "shadow_price_unit" in pr:
+            pr = pr.assign(shadow_price_unit=[words.unit(str(u or ""), L.lang)
+                                              for u in pr["shadow_price_unit"]])
+    def named(f: pd.DataFrame) -> pd.DataFrame:
+        return f.rename(columns=lambda c: header(L, c))
+
+    return named(ind), named(pj), named(pr)
+
+
 def against_html(run: RunFolder, L: Labels) -> str:
     """Base -> scenario: the inputs changed, the indicators, the projects in or out, the
     prices that moved.
     """
-    ind = run.table("against_indicators")
-    if ind.empty:
+    if run.table("against_indicators").empty:
         return ""
     s = run.summary
     name = s.get("scenario_name") or str(s.get("scenario") or "")
@@ -58,28 +85,13 @@ def against_html(run: RunFolder, L: Labels) -> str:
     if changes:
         parts.append(_h3(L.t("sec.inputs")) + "<ul>"
                      + "".join(f"<li>{html.escape(str(c))}</li>" for c in changes) + "</ul>")
-    ind = ind.assign(indicator=[indicator_label(str(x), L.lang) for x in ind["indicator"]])
-    parts.append(_h3(L.t("sec.indicators_moved"))
-                 + table_html(ind.rename(columns=lambda c: header(L, c))))
-    pj = run.table("against_projects")
+    ind, pj, pr = against_views(run.table("against_indicators"), run.table("against_projects"),
+                                run.table("against_prices"), L)
+    parts.append(_h3(L.t("sec.indicators_moved")) + table_html(ind))
     parts.append(_h3(L.t("sec.projects_moved")))
-    if pj.empty:
-        parts.append(_note(L.t("sec.same_portfolio")))
-    else:
-        pj = pj.assign(name=[L.name("project", j) for j in pj["project"]],
-                       chain=[L.chain(c) for c in pj["chain"]],
-                       park=[L.name("park", p) for p in pj["park"]],
-                       status=[L.t(str(x)) for x in pj["status"]],
-                       base=[L.t(f"sec.{x}") for x in pj["base"]],
-                       scenario=[L.t(f"sec.{x}") for x in pj["scenario"]],
-                       change=[L.t(f"sec.{x}") for x in pj["change"]])
-        parts.append(table_html(pj.rename(columns=lambda c: header(L, c))))
-    pr = run.table("against_prices")
+    parts.append(table_html(pj) if len(pj) else _note(L.t("sec.same_portfolio")))
     if len(pr):
-        pr = pr.assign(name=[L.family(x) for x in pr["name"]],
-                       park=[L.name("park", p) if isinstance(p, str) else "" for p in pr["park"]])
-        parts.append(_h3(L.t("sec.prices_moved"))
-                     + table_html(pr.rename(columns=lambda c: header(L, c))))
+        parts.append(_h3(L.t("sec.prices_moved")) + table_html(pr))
     return "".join(parts)
 
 

@@ -18,9 +18,8 @@ from ioopt.analyses.against import against, tables_of
 from ioopt.pipeline import RunResult
 from ioopt.render.folder import RunFolder
 from ioopt.render.labels import Labels
-from ioopt.render.sections import header
+from ioopt.render.sections import against_views
 from ioopt.render.tables import headline, quota_view, summary_rows, targets_table
-from ioopt.solve_notes import indicator_label
 
 
 @dataclass
@@ -132,23 +131,9 @@ def _changes(result: RunResult, base: RunResult, L: Labels) -> list[tuple[str, p
     an empty table under the words saying so).
     """
     a = against(tables_of(base), tables_of(result), L.t("base_case"))
-    ind = a.indicators.assign(
-        indicator=[indicator_label(str(x), L.lang) for x in a.indicators["indicator"]])
-    pj = a.projects
-    pj = pj.assign(name=[L.name("project", j) for j in pj["project"]],
-                   chain=[L.chain(c) for c in pj["chain"]],
-                   park=[L.name("park", p) for p in pj["park"]],
-                   status=[L.t(str(x)) for x in pj["status"]],
-                   base=[L.t(f"sec.{x}") for x in pj["base"]],
-                   scenario=[L.t(f"sec.{x}") for x in pj["scenario"]],
-                   change=[L.t(f"sec.{x}") for x in pj["change"]])
-    pr = a.prices
-    pr = pr.assign(name=[L.family(x) for x in pr["name"]],
-                   park=[L.name("park", p) if isinstance(p, str) else "" for p in pr["park"]],
-                   shadow_price_unit=[words.unit(str(u or ""), L.lang)
-                                      for u in pr["shadow_price_unit"]])
+    ind, pj, pr = against_views(a.indicators, a.projects, a.prices, L)
     out = [(L.t("sec.indicators_moved"), ind),
            (L.t("sec.projects_moved") if len(pj) else L.t("sec.same_portfolio"), pj)]
     if len(pr):
         out.append((L.t("sec.prices_moved"), pr))
-    return [(head, frame.rename(columns=lambda c: header(L, c))) for head, frame in out]
+    return out
