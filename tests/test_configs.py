@@ -172,3 +172,16 @@ def test_every_config_solves_through_the_cli(tmp_path, name):
                                   "--out", str(tmp_path / "out")])
     assert r.exit_code in (0, 3), r.output
     assert "Traceback" not in r.output
+
+
+def test_without_the_investment_pace_the_power_projects_come_in(tongliao_run):
+    # the pace is what keeps the wind farms, the HLGL green power and the second phases
+    # out: reported instead of enforced, they come in and the objective rises
+    r = _run("investment_pace_off.yaml")
+    came = _selected(r) - _selected(tongliao_run)
+    assert {"E_IL_WIND_ZLT", "E_IL_GREEN_HLGL", "W_LONGMA_T2", "N_HUASHI_2"} <= came
+    assert _selected(tongliao_run) - TIES <= _selected(r)
+    assert r.solve.objective > tongliao_run.solve.objective + 100.0  # 亿元
+    cy = r.quotas[r.quotas["name"] == "capital_year"].set_index("year")
+    assert (cy.loc[2021:2024, "mode"] == "report").all()
+    assert (cy.loc[2023:2024, "used"] > cy.loc[2023:2024, "limit"]).any()
