@@ -56,8 +56,8 @@ def against_views(ind: pd.DataFrame, pj: pd.DataFrame, pr: pd.DataFrame, L: Labe
                        chain=[L.chain(c) for c in pj["chain"]],
                        park=[L.name("park", p) for p in pj["park"]],
                        status=[L.t(str(x)) for x in pj["status"]],
-                       base=[L.t(f"sec.{x}") for x in pj["base"]],
-                       scenario=[L.t(f"sec.{x}") for x in pj["scenario"]],
+                       base=[L.t(str(x)) for x in pj["base"]],
+                       scenario=[L.t(str(x)) for x in pj["scenario"]],
                        change=[L.t(f"sec.{x}") for x in pj["change"]])
     if len(pr):
         pr = pr.assign(name=[L.family(x) for x in pr["name"]],

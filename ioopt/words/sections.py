@@ -45,8 +45,6 @@ SECTIONS: dict[str, Entry] = {
     "sec.col.base_price": ("base price", "基准影子价格"),
     "sec.col.scenario_price": ("scenario price", "情景影子价格"),
     "sec.col.force_in_cost_estimate": ("force-in cost, at most (亿元)", "强制纳入代价上限（亿元）"),
-    "sec.in": ("in", "入选"),
-    "sec.out": ("out", "未入选"),
     # ioopt report on an ioopt compare folder
     "sec.compare_report": ("Comparison", "情景对比"),
     "sec.compare_runs": ("Runs compared", "对比的运行"),
