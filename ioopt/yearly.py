@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ioopt import iomath
 from ioopt.schemas import parse_ramp
 
 if TYPE_CHECKING:
@@ -105,8 +106,6 @@ def inputs_at(case: Case, year: int | None, el: str | None
     """(projects, electricity per unit, intermediate inputs per unit) in ``year`` (None:
     the tables as they are): what the model data and the cost check both start from.
     """
-    from ioopt import iomath
-
     if year is None:
         p, coefs, pinputs = case.projects, case.coefficients, case.project_inputs
     else:
